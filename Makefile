@@ -1,0 +1,36 @@
+# HyperPower — the two commands: `make demo` and `make test`.
+# Both first install the system libraries (LAPACKE, OpenBLAS) when they are missing.
+
+SWIFT ?= swift
+APT_PACKAGES := liblapacke-dev libopenblas-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: all deps build test demo bench clean
+
+all: build
+
+# Installs LAPACKE and OpenBLAS from Debian's packages unless pkg-config already finds them.
+deps:
+	@if ! command -v pkg-config >/dev/null 2>&1 || ! pkg-config --exists lapacke openblas; then \
+		echo "Installing $(APT_PACKAGES) ..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq $(APT_PACKAGES); \
+	fi
+
+build: deps
+	$(SWIFT) build
+
+# Tests run BLAS single-threaded: reproducible, and fair on CI's 2 cores.
+test: deps
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
+
+# The main job (release build).
+demo: deps
+	$(SWIFT) run -c release hyperpower demo
+
+# Benchmarks (ordo-one/benchmark) live in their own package so the library build stays light.
+bench: deps
+	cd Benchmarks && OPENBLAS_NUM_THREADS=1 $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+clean:
+	rm -rf .build Benchmarks/.build

@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "HyperPower",
+    platforms: [.macOS(.v13)],
+    products: [
+        .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
+        .library(name: "NumericalOptimization", targets: ["NumericalOptimization"]),
+        .library(name: "GaussianProcess", targets: ["GaussianProcess"]),
+        .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // LAPACKE + CBLAS from OpenBLAS (Debian: liblapacke-dev, libopenblas-dev).
+        .systemLibrary(
+            name: "CLapack",
+            pkgConfig: "lapacke",
+            providers: [.apt(["liblapacke-dev", "libopenblas-dev"])]
+        ),
+        .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
+        .target(name: "NumericalOptimization", dependencies: ["LinearAlgebra"]),
+        .target(name: "GaussianProcess", dependencies: ["LinearAlgebra", "NumericalOptimization"]),
+        .executableTarget(
+            name: "HyperPowerCLI",
+            dependencies: [
+                "GaussianProcess",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "LinearAlgebraTests", dependencies: ["LinearAlgebra"]),
+        .testTarget(
+            name: "NumericalOptimizationTests",
+            dependencies: ["NumericalOptimization"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "GaussianProcessTests",
+            dependencies: ["GaussianProcess"],
+            resources: [.copy("Fixtures")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)
