@@ -1,0 +1,199 @@
+import LinearAlgebra
+
+/// The posterior of a GP at a batch of points, in the units of the training targets.
+public struct Posterior: Sendable {
+    /// Posterior mean of the latent function at each point.
+    public var mean: [Double]
+    /// Posterior variance of the latent function (noise excluded), clamped at 0.
+    public var variance: [Double]
+}
+
+/// Exact Gaussian-process regression with a constant mean, a stationary ARD kernel and
+/// Gaussian observation noise.
+///
+/// Inputs are points of the unit cube (rows of an n × d matrix; the optimiser maps search
+/// spaces there). Targets are standardised inside the model — shifted by their mean and
+/// divided by their standard deviation — so that hyper-parameters and priors mean the same on
+/// any output scale; a constant output (standard deviation 0) keeps a scale of 1 instead of
+/// failing. Predictions come back in the original units.
+///
+/// The model holds the Cholesky factor `L` of `K + σₙ²I` (with jitter if needed, see
+/// ``jitter``) and `α = (K + σₙ²I)⁻¹(z − m)`, so a batch of m predictions costs one
+/// cross-kernel (O(n·m·d)), one `dgemv` for the means and one `dtrsm` for the variances
+/// (O(n²·m)).
+public struct GaussianProcess: Sendable {
+    /// The covariance function.
+    public let kernel: any StationaryKernel
+    /// The hyper-parameters (standardised output scale).
+    public let hyperparameters: GaussianProcessHyperparameters
+    /// Training inputs, n × d.
+    public let inputs: Matrix
+    /// Training targets in their original units.
+    public let targets: [Double]
+    /// The shift subtracted from targets before modelling (their mean, unless given).
+    public let outputShift: Double
+    /// The scale targets are divided by (their standard deviation, or 1 when that is 0).
+    public let outputScale: Double
+
+    let scaledInputs: Matrix
+    let factor: CholeskyFactor
+    let alpha: [Double]
+
+    /// Number of training points.
+    public var count: Int { inputs.rows }
+    /// Input dimension.
+    public var dimension: Int { inputs.columns }
+    /// The diagonal jitter the factorisation needed beyond the noise variance (standardised scale).
+    public var jitter: Double { factor.jitter }
+
+    /// A GP conditioned on `inputs` and `targets` with fixed hyper-parameters.
+    ///
+    /// - Parameters:
+    ///   - inputs: n × d training inputs.
+    ///   - targets: n finite values.
+    ///   - standardization: `(shift, scale)` to use instead of the targets' mean and
+    ///     standard deviation (fantasy models and tests keep a parent's).
+    /// - Throws: ``GaussianProcessError`` for empty, mismatched or non-finite data, invalid
+    ///   hyper-parameters, or a kernel matrix that cannot be factorised even with jitter.
+    /// - Complexity: O(n²·d + n³).
+    public init(
+        inputs: Matrix, targets: [Double], kernel: any StationaryKernel = Matern52Kernel(),
+        hyperparameters: GaussianProcessHyperparameters,
+        standardization: (shift: Double, scale: Double)? = nil
+    ) throws(GaussianProcessError) {
+        try Self.validate(inputs: inputs, targets: targets)
+        try hyperparameters.validate(dimension: inputs.columns)
+        let (shift, scale) = standardization ?? Self.standardization(of: targets)
+        let standardized = targets.map { ($0 - shift) / scale }
+        let scaledInputs = ScaledDistances.scaled(inputs, lengthscales: hyperparameters.lengthscales)
+        var correlations = ScaledDistances.packedLowerTriangle(scaledInputs)
+        correlations.withUnsafeMutableBufferPointer { kernel.applyCorrelation(to: $0, derivatives: nil) }
+        let covariance = Self.trainingCovariance(
+            packedCorrelations: correlations, order: inputs.rows, hyperparameters: hyperparameters)
+        let factor: CholeskyFactor
+        do { factor = try CholeskyFactor(covariance) } catch { throw .factorization(error) }
+        self.kernel = kernel
+        self.hyperparameters = hyperparameters
+        self.inputs = inputs
+        self.targets = targets
+        self.outputShift = shift
+        self.outputScale = scale
+        self.scaledInputs = scaledInputs
+        self.factor = factor
+        self.alpha = factor.solve(standardized.map { $0 - hyperparameters.mean })
+    }
+
+    /// Internal memberwise initialiser for fantasies.
+    init(
+        kernel: any StationaryKernel, hyperparameters: GaussianProcessHyperparameters, inputs: Matrix,
+        targets: [Double], outputShift: Double, outputScale: Double, scaledInputs: Matrix,
+        factor: CholeskyFactor, alpha: [Double]
+    ) {
+        self.kernel = kernel
+        self.hyperparameters = hyperparameters
+        self.inputs = inputs
+        self.targets = targets
+        self.outputShift = outputShift
+        self.outputScale = outputScale
+        self.scaledInputs = scaledInputs
+        self.factor = factor
+        self.alpha = alpha
+    }
+
+    static func validate(inputs: Matrix, targets: [Double]) throws(GaussianProcessError) {
+        guard inputs.rows > 0 else { throw .noTrainingData }
+        guard inputs.rows == targets.count else { throw .countMismatch(inputs: inputs.rows, targets: targets.count) }
+        try validateFinite(inputs)
+        if let i = targets.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteTarget(point: i, value: targets[i]) }
+    }
+
+    static func validateFinite(_ points: Matrix) throws(GaussianProcessError) {
+        if let bad = points.firstNonFiniteElement {
+            throw .nonFiniteInput(point: bad.row, dimension: bad.column, value: bad.value)
+        }
+    }
+
+    /// Mean and standard deviation (unbiased; 1 when n = 1 or the targets are constant).
+    static func standardization(of targets: [Double]) -> (shift: Double, scale: Double) {
+        let n = Double(targets.count)
+        let mean = targets.reduce(0, +) / n
+        guard targets.count > 1 else { return (mean, 1) }
+        let variance = targets.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1)
+        let deviation = variance.squareRoot()
+        // A spread at the level of rounding error in the mean is a constant output.
+        guard deviation.isFinite, deviation > 1e-12 * max(abs(mean), .leastNormalMagnitude) else { return (mean, 1) }
+        return (mean, deviation)
+    }
+
+    /// `σ²κ + σₙ²I` as a full matrix whose lower triangle holds the values (what `dpotrf` reads).
+    static func trainingCovariance(
+        packedCorrelations: [Double], order n: Int, hyperparameters: GaussianProcessHyperparameters
+    ) -> Matrix {
+        var covariance = Matrix(rows: n, columns: n)
+        let signal = hyperparameters.signalVariance
+        packedCorrelations.withUnsafeBufferPointer { pk in
+            covariance.elements.withUnsafeMutableBufferPointer { pc in
+                for b in 0..<n {
+                    let offset = ScaledDistances.packedOffset(column: b, order: n) - b
+                    for a in b..<n { pc[a + b * n] = signal * pk[offset + a] }
+                    pc[b + b * n] += hyperparameters.noiseVariance
+                }
+            }
+        }
+        return covariance
+    }
+
+    /// `σ² κ` between the training points and `points` (n × m), scaled inputs given; the
+    /// derivative `σ² dκ/d(r²)` too when asked.
+    func crossCovariance(scaledPoints: Matrix, withDerivative: Bool) -> (Matrix, Matrix?) {
+        var covariance = ScaledDistances.cross(scaledInputs, scaledPoints)
+        var derivative: Matrix? = withDerivative ? Matrix(rows: covariance.rows, columns: covariance.columns) : nil
+        covariance.elements.withUnsafeMutableBufferPointer { pc in
+            if derivative != nil {
+                derivative!.elements.withUnsafeMutableBufferPointer { pd in kernel.applyCorrelation(to: pc, derivatives: pd) }
+            } else {
+                kernel.applyCorrelation(to: pc, derivatives: nil)
+            }
+        }
+        let signal = hyperparameters.signalVariance
+        for i in covariance.elements.indices { covariance.elements[i] *= signal }
+        if derivative != nil {
+            for i in derivative!.elements.indices { derivative!.elements[i] *= signal }
+        }
+        return (covariance, derivative)
+    }
+
+    func checkedTestPoints(_ points: Matrix) throws(GaussianProcessError) -> Matrix {
+        guard points.columns == dimension else { throw .dimensionMismatch(expected: dimension, actual: points.columns) }
+        try Self.validateFinite(points)
+        return ScaledDistances.scaled(points, lengthscales: hyperparameters.lengthscales)
+    }
+
+    /// Posterior mean and variance of the latent function at the rows of `points` (m × d).
+    ///
+    /// - Throws: ``GaussianProcessError`` for the wrong dimension or non-finite points.
+    /// - Complexity: O(n·m·d) for the cross-kernel, O(n·m) for the means (one `dgemv`) and
+    ///   O(n²·m) for the variances (one `dtrsm`).
+    public func posterior(at points: Matrix) throws(GaussianProcessError) -> Posterior {
+        let scaledPoints = try checkedTestPoints(points)
+        var (cross, _) = crossCovariance(scaledPoints: scaledPoints, withDerivative: false)
+        let m = points.rows
+        let n = count
+        let standardizedMean = cross.multiplied(by: alpha, .transposed)
+        factor.solveTriangularInPlace(&cross)
+        var mean = [Double](repeating: 0, count: m)
+        var variance = [Double](repeating: 0, count: m)
+        let signal = hyperparameters.signalVariance
+        let scale2 = outputScale * outputScale
+        cross.elements.withUnsafeBufferPointer { pv in
+            for j in 0..<m {
+                var explained = 0.0
+                let column = pv.baseAddress! + j * n
+                for a in 0..<n { explained += column[a] * column[a] }
+                variance[j] = max(signal - explained, 0) * scale2
+                mean[j] = (standardizedMean[j] + hyperparameters.mean) * outputScale + outputShift
+            }
+        }
+        return Posterior(mean: mean, variance: variance)
+    }
+}

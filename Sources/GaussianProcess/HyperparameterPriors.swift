@@ -1,0 +1,126 @@
+import Foundation
+import NumericalOptimization
+
+/// A normal distribution on the logarithm of a positive hyper-parameter (a log-normal prior
+/// on the parameter itself).
+public struct LogNormalPrior: Sendable, Equatable, Codable {
+    /// Mean of the log.
+    public var location: Double
+    /// Standard deviation of the log.
+    public var scale: Double
+
+    public init(location: Double, scale: Double) {
+        precondition(scale > 0, "a log-normal prior needs a positive scale")
+        self.location = location
+        self.scale = scale
+    }
+
+    /// `log N(θ; location, scale²)` and its derivative in θ = log(parameter).
+    func logDensity(_ θ: Double) -> (value: Double, derivative: Double) {
+        let z = (θ - location) / scale
+        return (-0.5 * z * z - log(scale) - 0.5 * log(2 * Double.pi), -z / scale)
+    }
+}
+
+/// Priors and bounds for the MAP fit, on the standardised output scale and unit-cube inputs.
+///
+/// The defaults, and why:
+/// - **Lengthscales**: log ℓ ~ N(√2 + ½ log d, √3) — the dimension-scaled prior of Hvarfner,
+///   Hellsten & Nardi (ICML 2024), BoTorch's default since 0.12. Its median grows like √d, so
+///   in many dimensions the model starts from smooth functions instead of overfitting; the
+///   wide √3 lets data pull lengthscales down where dimensions matter.
+/// - **Signal variance**: log σ² ~ N(0, 1). Targets are standardised, so the signal variance
+///   should be near 1; one unit of log-scale allows a factor ≈ 7 either way at 2σ. (BoTorch
+///   drops the outputscale with the dimension-scaled prior; we keep it, weakly tied to 1,
+///   because a constant or near-constant output needs a way to shrink the signal.)
+/// - **Noise variance**: log σₙ² ~ N(−4, 1), BoTorch's default since 0.12: noise near 2% of
+///   the output variance, free to grow when data are noisy. A floor (default 1e-6) keeps
+///   the kernel matrix well conditioned for noise-free objectives with repeated points.
+/// - **Constant mean**: flat within its bounds.
+public struct HyperparameterPriors: Sendable, Equatable {
+    /// Prior on each lengthscale; `nil` means the dimension-scaled default.
+    public var lengthscale: LogNormalPrior?
+    /// Prior on the signal variance.
+    public var signalVariance: LogNormalPrior
+    /// Prior on the noise variance.
+    public var noiseVariance: LogNormalPrior
+    /// Bounds on each lengthscale.
+    public var lengthscaleBounds: ClosedRange<Double>
+    /// Bounds on the signal variance.
+    public var signalVarianceBounds: ClosedRange<Double>
+    /// Bounds on the noise variance; the lower bound is the noise floor.
+    public var noiseVarianceBounds: ClosedRange<Double>
+    /// Bounds on the constant mean.
+    public var meanBounds: ClosedRange<Double>
+
+    public init(
+        lengthscale: LogNormalPrior? = nil,
+        signalVariance: LogNormalPrior = LogNormalPrior(location: 0, scale: 1),
+        noiseVariance: LogNormalPrior = LogNormalPrior(location: -4, scale: 1),
+        lengthscaleBounds: ClosedRange<Double> = 1e-2...1e3,
+        signalVarianceBounds: ClosedRange<Double> = 1e-3...1e2,
+        noiseVarianceBounds: ClosedRange<Double> = 1e-6...10,
+        meanBounds: ClosedRange<Double> = -10...10
+    ) {
+        precondition(lengthscaleBounds.lowerBound > 0 && signalVarianceBounds.lowerBound > 0 && noiseVarianceBounds.lowerBound > 0,
+                     "variance and lengthscale bounds must be positive")
+        self.lengthscale = lengthscale
+        self.signalVariance = signalVariance
+        self.noiseVariance = noiseVariance
+        self.lengthscaleBounds = lengthscaleBounds
+        self.signalVarianceBounds = signalVarianceBounds
+        self.noiseVarianceBounds = noiseVarianceBounds
+        self.meanBounds = meanBounds
+    }
+
+    /// The default priors described above.
+    public static let `default` = HyperparameterPriors()
+
+    /// The lengthscale prior in `dimension` dimensions.
+    public func lengthscalePrior(dimension: Int) -> LogNormalPrior {
+        lengthscale ?? LogNormalPrior(location: 2.0.squareRoot() + 0.5 * log(Double(max(dimension, 1))), scale: 3.0.squareRoot())
+    }
+
+    /// Lower and upper bounds of the log-parameter vector.
+    func logBounds(dimension d: Int) -> (lower: [Double], upper: [Double]) {
+        let lower = [Double](repeating: log(lengthscaleBounds.lowerBound), count: d)
+            + [log(signalVarianceBounds.lowerBound), log(noiseVarianceBounds.lowerBound), meanBounds.lowerBound]
+        let upper = [Double](repeating: log(lengthscaleBounds.upperBound), count: d)
+            + [log(signalVarianceBounds.upperBound), log(noiseVarianceBounds.upperBound), meanBounds.upperBound]
+        return (lower, upper)
+    }
+
+    /// The prior's mode in log-parameter space (the default starting point of a cold fit).
+    func mode(dimension d: Int) -> [Double] {
+        [Double](repeating: lengthscalePrior(dimension: d).location, count: d)
+            + [signalVariance.location, noiseVariance.location, 0]
+    }
+
+    /// A draw from the priors (mean drawn from N(0, 0.5²)), used for random restarts.
+    func sample(dimension d: Int, using generator: inout SeededGenerator) -> [Double] {
+        let ls = lengthscalePrior(dimension: d)
+        return (0..<d).map { _ in ls.location + ls.scale * generator.nextStandardNormal() }
+            + [signalVariance.location + signalVariance.scale * generator.nextStandardNormal(),
+               noiseVariance.location + noiseVariance.scale * generator.nextStandardNormal(),
+               0.5 * generator.nextStandardNormal()]
+    }
+
+    /// Log prior density of θ and its gradient.
+    func logDensity(_ θ: [Double]) -> (value: Double, gradient: [Double]) {
+        let d = θ.count - 3
+        let ls = lengthscalePrior(dimension: d)
+        var value = 0.0
+        var gradient = [Double](repeating: 0, count: θ.count)
+        for k in 0..<d {
+            let (v, g) = ls.logDensity(θ[k])
+            value += v
+            gradient[k] = g
+        }
+        let (vs, gs) = signalVariance.logDensity(θ[d])
+        let (vn, gn) = noiseVariance.logDensity(θ[d + 1])
+        value += vs + vn
+        gradient[d] = gs
+        gradient[d + 1] = gn
+        return (value, gradient)
+    }
+}

@@ -1,0 +1,18 @@
+import Foundation
+
+/// The squared-exponential (RBF) kernel: `κ(r²) = e^{−r²/2}`.
+///
+/// Infinitely smooth; often too smooth for real objectives, offered for comparison and for
+/// smooth simulators. `dκ/d(r²) = −κ/2`.
+public struct SquaredExponentialKernel: StationaryKernel {
+    public init() {}
+    public var name: String { "squaredExponential" }
+
+    public func applyCorrelation(to values: UnsafeMutableBufferPointer<Double>, derivatives: UnsafeMutableBufferPointer<Double>?) {
+        for i in values.indices {
+            let k = exp(-0.5 * values[i])
+            values[i] = k
+            derivatives?[i] = -0.5 * k
+        }
+    }
+}
