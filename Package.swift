@@ -5,6 +5,7 @@ let package = Package(
     name: "HyperPower",
     platforms: [.macOS(.v13)],
     products: [
+        .library(name: "CLapack", targets: ["CLapack"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "NumericalOptimization", targets: ["NumericalOptimization"]),
         .library(name: "GaussianProcess", targets: ["GaussianProcess"]),
@@ -22,11 +23,13 @@ let package = Package(
         ),
         .target(name: "LinearAlgebra", dependencies: ["CLapack"]),
         .target(name: "NumericalOptimization", dependencies: ["LinearAlgebra"]),
-        .target(name: "GaussianProcess", dependencies: ["LinearAlgebra", "NumericalOptimization"]),
+        // Vectorised kernel evaluation (AVX2 + FMA with a run-time check, scalar elsewhere).
+        .target(name: "CVectorMath"),
+        .target(name: "GaussianProcess", dependencies: ["LinearAlgebra", "NumericalOptimization", "CVectorMath"]),
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
-                "GaussianProcess",
+                "GaussianProcess", "NumericalOptimization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,7 +41,7 @@ let package = Package(
         ),
         .testTarget(
             name: "GaussianProcessTests",
-            dependencies: ["GaussianProcess"],
+            dependencies: ["GaussianProcess", "CVectorMath"],
             resources: [.copy("Fixtures")]
         ),
     ],

@@ -34,16 +34,8 @@ extension GaussianProcess {
         // V = L⁻¹k* for the variances, then U = L⁻ᵀV = K⁻¹k* for their gradients.
         var whitened = cross
         factor.solveTriangularInPlace(&whitened)
-        var variance = [Double](repeating: 0, count: m)
         let signal = hyperparameters.signalVariance
-        whitened.elements.withUnsafeBufferPointer { pv in
-            for j in 0..<m {
-                var explained = 0.0
-                let column = pv.baseAddress! + j * n
-                for a in 0..<n { explained += column[a] * column[a] }
-                variance[j] = max(signal - explained, 0)
-            }
-        }
+        let variance = whitened.columnSquaredNorms().map { max(signal - $0, 0) }
         factor.solveTriangularInPlace(&whitened, .transposed)
 
         // A = α ∘ σ²κ′ and B = (K⁻¹k*) ∘ σ²κ′, column by column, and their column sums.

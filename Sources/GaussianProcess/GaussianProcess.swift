@@ -66,12 +66,14 @@ public struct GaussianProcess: Sendable {
         let (shift, scale) = standardization ?? Self.standardization(of: targets)
         let standardized = targets.map { ($0 - shift) / scale }
         let scaledInputs = ScaledDistances.scaled(inputs, lengthscales: hyperparameters.lengthscales)
-        var correlations = ScaledDistances.packedLowerTriangle(scaledInputs)
-        correlations.withUnsafeMutableBufferPointer { kernel.applyCorrelation(to: $0, derivatives: nil) }
-        let covariance = Self.trainingCovariance(
-            packedCorrelations: correlations, order: inputs.rows, hyperparameters: hyperparameters)
         let factor: CholeskyFactor
-        do { factor = try CholeskyFactor(covariance) } catch { throw .factorization(error) }
+        do {
+            factor = try CholeskyFactor(order: inputs.rows) { matrix in
+                ScaledDistances.fillTrainingCovariance(
+                    &matrix, scaledInputs: scaledInputs, kernel: kernel, signalVariance: hyperparameters.signalVariance,
+                    noiseVariance: hyperparameters.noiseVariance, derivatives: nil)
+            }
+        } catch { throw .factorization(error) }
         self.kernel = kernel
         self.hyperparameters = hyperparameters
         self.inputs = inputs
@@ -125,24 +127,6 @@ public struct GaussianProcess: Sendable {
         return (mean, deviation)
     }
 
-    /// `σ²κ + σₙ²I` as a full matrix whose lower triangle holds the values (what `dpotrf` reads).
-    static func trainingCovariance(
-        packedCorrelations: [Double], order n: Int, hyperparameters: GaussianProcessHyperparameters
-    ) -> Matrix {
-        var covariance = Matrix(rows: n, columns: n)
-        let signal = hyperparameters.signalVariance
-        packedCorrelations.withUnsafeBufferPointer { pk in
-            covariance.elements.withUnsafeMutableBufferPointer { pc in
-                for b in 0..<n {
-                    let offset = ScaledDistances.packedOffset(column: b, order: n) - b
-                    for a in b..<n { pc[a + b * n] = signal * pk[offset + a] }
-                    pc[b + b * n] += hyperparameters.noiseVariance
-                }
-            }
-        }
-        return covariance
-    }
-
     /// `σ² κ` between the training points and `points` (n × m), scaled inputs given; the
     /// derivative `σ² dκ/d(r²)` too when asked.
     func crossCovariance(scaledPoints: Matrix, withDerivative: Bool) -> (Matrix, Matrix?) {
@@ -169,29 +153,33 @@ public struct GaussianProcess: Sendable {
         return ScaledDistances.scaled(points, lengthscales: hyperparameters.lengthscales)
     }
 
+    /// Points per block in batch predictions: an n × block cross-covariance of about 64K
+    /// doubles (512 KiB) stays in cache between the kernel, the `dgemv` and the `dtrsm`, and
+    /// is small enough to be recycled by the allocator instead of page-faulted afresh.
+    func predictionBlockSize(_ m: Int) -> Int { min(m, max(32, 65_536 / max(count, 1))) }
+
     /// Posterior mean and variance of the latent function at the rows of `points` (m × d).
     ///
     /// - Throws: ``GaussianProcessError`` for the wrong dimension or non-finite points.
-    /// - Complexity: O(n·m·d) for the cross-kernel, O(n·m) for the means (one `dgemv`) and
-    ///   O(n²·m) for the variances (one `dtrsm`).
+    /// - Complexity: O(n·m·d) for the cross-kernel, O(n·m) for the means (`dgemv`) and
+    ///   O(n²·m) for the variances (`dtrsm`), in blocks of points.
     public func posterior(at points: Matrix) throws(GaussianProcessError) -> Posterior {
         let scaledPoints = try checkedTestPoints(points)
-        var (cross, _) = crossCovariance(scaledPoints: scaledPoints, withDerivative: false)
         let m = points.rows
-        let n = count
-        let standardizedMean = cross.multiplied(by: alpha, .transposed)
-        factor.solveTriangularInPlace(&cross)
         var mean = [Double](repeating: 0, count: m)
         var variance = [Double](repeating: 0, count: m)
         let signal = hyperparameters.signalVariance
         let scale2 = outputScale * outputScale
-        cross.elements.withUnsafeBufferPointer { pv in
-            for j in 0..<m {
-                var explained = 0.0
-                let column = pv.baseAddress! + j * n
-                for a in 0..<n { explained += column[a] * column[a] }
-                variance[j] = max(signal - explained, 0) * scale2
-                mean[j] = (standardizedMean[j] + hyperparameters.mean) * outputScale + outputShift
+        let blockSize = predictionBlockSize(m)
+        for blockStart in stride(from: 0, to: m, by: max(blockSize, 1)) {
+            let block = blockStart..<min(blockStart + blockSize, m)
+            var (cross, _) = crossCovariance(scaledPoints: scaledPoints.rows(block), withDerivative: false)
+            let standardizedMean = cross.multiplied(by: alpha, .transposed)
+            factor.solveTriangularInPlace(&cross)
+            let explained = cross.columnSquaredNorms()
+            for (j, point) in block.enumerated() {
+                variance[point] = max(signal - explained[j], 0) * scale2
+                mean[point] = (standardizedMean[j] + hyperparameters.mean) * outputScale + outputShift
             }
         }
         return Posterior(mean: mean, variance: variance)

@@ -1,4 +1,4 @@
-import Foundation
+import CVectorMath
 
 /// The Matérn kernel with ν = 3/2: `κ(r) = (1 + √3 r) e^{−√3 r}`.
 ///
@@ -8,12 +8,7 @@ public struct Matern32Kernel: StationaryKernel {
     public var name: String { "matern32" }
 
     public func applyCorrelation(to values: UnsafeMutableBufferPointer<Double>, derivatives: UnsafeMutableBufferPointer<Double>?) {
-        let sqrt3 = 3.0.squareRoot()
-        for i in values.indices {
-            let sr = sqrt3 * values[i].squareRoot()
-            let e = exp(-sr)
-            values[i] = (1 + sr) * e
-            derivatives?[i] = -1.5 * e
-        }
+        precondition(derivatives == nil || derivatives!.count >= values.count)
+        hp_matern32(values.baseAddress, derivatives?.baseAddress, values.count)
     }
 }

@@ -1,4 +1,4 @@
-import Foundation
+import CVectorMath
 
 /// The Matérn kernel with ν = 5/2: `κ(r) = (1 + √5 r + 5r²/3) e^{−√5 r}`.
 ///
@@ -12,21 +12,7 @@ public struct Matern52Kernel: StationaryKernel {
     public var name: String { "matern52" }
 
     public func applyCorrelation(to values: UnsafeMutableBufferPointer<Double>, derivatives: UnsafeMutableBufferPointer<Double>?) {
-        let sqrt5 = 5.0.squareRoot()
-        if let derivatives {
-            for i in values.indices {
-                let r2 = values[i]
-                let sr = sqrt5 * r2.squareRoot()
-                let e = exp(-sr)
-                values[i] = (1 + sr + (5.0 / 3.0) * r2) * e
-                derivatives[i] = -(5.0 / 6.0) * (1 + sr) * e
-            }
-        } else {
-            for i in values.indices {
-                let r2 = values[i]
-                let sr = sqrt5 * r2.squareRoot()
-                values[i] = (1 + sr + (5.0 / 3.0) * r2) * exp(-sr)
-            }
-        }
+        precondition(derivatives == nil || derivatives!.count >= values.count)
+        hp_matern52(values.baseAddress, derivatives?.baseAddress, values.count)
     }
 }

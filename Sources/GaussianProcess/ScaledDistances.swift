@@ -23,28 +23,56 @@ enum ScaledDistances {
     @inline(__always)
     static func packedOffset(column b: Int, order n: Int) -> Int { b * n - b * (b - 1) / 2 }
 
-    /// The lower triangle (diagonal included) of the n × n squared-distance matrix among the
-    /// rows of `s`, packed column by column: n(n+1)/2 values.
-    static func packedLowerTriangle(_ s: Matrix) -> [Double] {
+    /// Writes `σ²κ(r²) + σₙ²I` into the lower triangle of `matrix` (n × n; whatever it held is
+    /// overwritten), column by column: the squared distances of column b's rows b..<n are summed over
+    /// the d dimensions, then turned into covariances by one kernel call on that contiguous
+    /// segment. When `derivatives` is given (n(n+1)/2 values), `σ² dκ/d(r²)` is stored there,
+    /// packed column by column in the same order.
+    ///
+    /// - Complexity: O(n²·d) and n(n+1)/2 kernel evaluations.
+    static func fillTrainingCovariance(
+        _ matrix: inout Matrix, scaledInputs s: Matrix, kernel: any StationaryKernel,
+        signalVariance: Double, noiseVariance: Double, derivatives: UnsafeMutableBufferPointer<Double>?
+    ) {
         let n = s.rows
         let d = s.columns
-        var packed = [Double](repeating: 0, count: n * (n + 1) / 2)
         s.elements.withUnsafeBufferPointer { ps in
-            packed.withUnsafeMutableBufferPointer { out in
+            matrix.elements.withUnsafeMutableBufferPointer { pm in
                 for b in 0..<n {
-                    let offset = packedOffset(column: b, order: n) - b
+                    let column = pm.baseAddress! + b * n
+                    if d == 0 {
+                        for a in b..<n { column[a] = 0 }
+                    }
                     for k in 0..<d {
-                        let column = ps.baseAddress! + k * n
-                        let xb = column[b]
-                        for a in b..<n {
-                            let difference = column[a] - xb
-                            out[offset + a] += difference * difference
+                        let inputColumn = ps.baseAddress! + k * n
+                        let xb = inputColumn[b]
+                        if k == 0 {
+                            for a in b..<n {
+                                let difference = inputColumn[a] - xb
+                                column[a] = difference * difference
+                            }
+                        } else {
+                            for a in b..<n {
+                                let difference = inputColumn[a] - xb
+                                column[a] += difference * difference
+                            }
                         }
                     }
+                    let segment = UnsafeMutableBufferPointer(start: column + b, count: n - b)
+                    if let derivatives {
+                        let offset = packedOffset(column: b, order: n)
+                        let derivativeSegment = UnsafeMutableBufferPointer(
+                            start: derivatives.baseAddress! + offset, count: n - b)
+                        kernel.applyCorrelation(to: segment, derivatives: derivativeSegment)
+                        for i in derivativeSegment.indices { derivativeSegment[i] *= signalVariance }
+                    } else {
+                        kernel.applyCorrelation(to: segment, derivatives: nil)
+                    }
+                    for i in segment.indices { segment[i] *= signalVariance }
+                    column[b] += noiseVariance
                 }
             }
         }
-        return packed
     }
 
     /// The n × m matrix of squared distances between the rows of `s` (n × d, training) and

@@ -1,4 +1,4 @@
-import Foundation
+import CVectorMath
 
 /// The squared-exponential (RBF) kernel: `κ(r²) = e^{−r²/2}`.
 ///
@@ -9,10 +9,7 @@ public struct SquaredExponentialKernel: StationaryKernel {
     public var name: String { "squaredExponential" }
 
     public func applyCorrelation(to values: UnsafeMutableBufferPointer<Double>, derivatives: UnsafeMutableBufferPointer<Double>?) {
-        for i in values.indices {
-            let k = exp(-0.5 * values[i])
-            values[i] = k
-            derivatives?[i] = -0.5 * k
-        }
+        precondition(derivatives == nil || derivatives!.count >= values.count)
+        hp_squared_exponential(values.baseAddress, derivatives?.baseAddress, values.count)
     }
 }

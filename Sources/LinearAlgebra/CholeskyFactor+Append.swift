@@ -38,11 +38,11 @@ extension CholeskyFactor {
             for i in 0..<k { schur.elements[i + i * k] += jitter }
         }
         Matrix.symmetricRankUpdate(whitened, .transposed, alpha: -1, beta: 1, into: &schur)
-        let (schurFactor, extraJitter) = try Self.factorise(schur, jitterPolicy: jitterPolicy)
+        let (schurFactor, extraJitter) = try Self.factorise(schur, jitterPolicy: jitterPolicy) { schur }
 
         let total = n + k
         var combined = Matrix(rows: total, columns: total)
-        lower.elements.withUnsafeBufferPointer { pl in
+        storage.elements.withUnsafeBufferPointer { pl in
             whitened.elements.withUnsafeBufferPointer { pw in
                 schurFactor.elements.withUnsafeBufferPointer { ps in
                     combined.elements.withUnsafeMutableBufferPointer { pc in
@@ -58,6 +58,6 @@ extension CholeskyFactor {
                 }
             }
         }
-        return CholeskyFactor(lower: combined, jitter: max(jitter, jitter + extraJitter), jitterPolicy: jitterPolicy)
+        return CholeskyFactor(storage: combined, jitter: max(jitter, jitter + extraJitter), jitterPolicy: jitterPolicy)
     }
 }

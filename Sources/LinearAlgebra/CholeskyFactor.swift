@@ -39,38 +39,86 @@ public struct JitterPolicy: Sendable, Equatable {
 /// The Cholesky factor `L` of a symmetric positive-definite matrix `A + jitter · I = L Lᵀ`,
 /// computed by LAPACK's `dpotrf`, with the solves, log-determinant and inverse that use it.
 ///
-/// Only the lower triangle of `A` is read. Non-finite input is rejected before LAPACK sees
-/// it. When `A` is not numerically positive definite, jitter is added to its diagonal
-/// following a ``JitterPolicy``; the amount used is ``jitter``.
+/// Only the lower triangle of `A` is read. When `A` is not numerically positive definite,
+/// jitter is added to its diagonal following a ``JitterPolicy``; the amount used is ``jitter``.
+///
+/// Non-finite input is rejected with ``LinearAlgebraError/nonFiniteInput(row:column:value:)``.
+/// LAPACK's `dpotrf` does not reliably flag NaN, and LAPACKE's own NaN scan of the whole
+/// matrix costs O(n²) on every call, so the `_work` routines (no scan) are called and the
+/// factor's diagonal is checked after `dpotrf` instead: a NaN
+/// or ∞ anywhere in row i of the lower triangle reaches Lᵢᵢ (Lᵢᵢ² = Aᵢᵢ − Σₖ Lᵢₖ²) or makes
+/// `dpotrf` fail, and either sends the input to a full scan that names the element. The common
+/// case thus costs one copy and one `dpotrf`, and the check O(n).
 public struct CholeskyFactor: Sendable {
-    /// The lower-triangular factor; its strict upper triangle is zero.
-    public private(set) var lower: Matrix
+    /// `dpotrf`'s output: the factor in the lower triangle; the strict upper triangle holds
+    /// whatever the input had there (LAPACK does not touch it).
+    var storage: Matrix
     /// The absolute amount added to the diagonal of `A` before it factorised (0 when none was needed).
     public private(set) var jitter: Double
     /// The policy used, kept for ``appending(crossCovariance:block:)``.
     public let jitterPolicy: JitterPolicy
 
     /// The order `n` of the factorised matrix.
-    public var order: Int { lower.rows }
+    public var order: Int { storage.rows }
+
+    /// The lower-triangular factor `L`, with a zero strict upper triangle.
+    ///
+    /// - Complexity: O(n²): a copy (the stored factor's upper triangle is left as LAPACK found it).
+    public var lower: Matrix {
+        var copy = storage
+        copy.zeroStrictTriangle(.upper)
+        return copy
+    }
 
     /// Factorises `matrix` (its lower triangle), adding diagonal jitter if needed.
     ///
     /// - Throws: ``LinearAlgebraError/nonFiniteInput(row:column:value:)`` for NaN or ∞ in the
     ///   lower triangle; ``LinearAlgebraError/notPositiveDefinite(order:maximumJitter:meanDiagonal:)``
     ///   when even the largest jitter fails.
-    /// - Complexity: O(n³), ≈ n³/3 flops (one `dpotrf`), plus one O(n²) copy per retry.
+    /// - Complexity: O(n³), ≈ n³/3 flops (one `dpotrf`) and one O(n²) copy; each jitter retry
+    ///   costs another copy and `dpotrf`.
     public init(_ matrix: Matrix, jitterPolicy: JitterPolicy = .default) throws(LinearAlgebraError) {
         precondition(matrix.isSquare, "Cholesky needs a square matrix, got \(matrix.rows)×\(matrix.columns)")
-        try Self.checkLowerTriangleFinite(matrix)
-        let (factor, jitter) = try Self.factorise(matrix, jitterPolicy: jitterPolicy)
-        self.lower = factor
-        self.jitter = jitter
+        (storage, jitter) = try Self.factorise(matrix, jitterPolicy: jitterPolicy) { matrix }
         self.jitterPolicy = jitterPolicy
     }
 
-    /// Wraps an existing lower-triangular factor (used by tests and by appends).
-    init(lower: Matrix, jitter: Double, jitterPolicy: JitterPolicy) {
-        self.lower = lower
+    /// Factorises, in place and without a copy, the matrix that `build` writes: for callers that
+    /// assemble a large matrix only to factorise it (a GP's kernel matrix).
+    ///
+    /// `build` must write the whole lower triangle, diagonal included: the matrix it gets may
+    /// hold stale values. It may use the strict upper triangle as scratch, which the factor
+    /// keeps. It runs again, on a fresh matrix, only when a jitter retry or an error report
+    /// needs the original.
+    ///
+    /// - Parameters:
+    ///   - order: n.
+    ///   - storage: an n × n matrix to reuse (for example from ``releasingStorage()`` or
+    ///     ``takeInverse(fillingUpperTriangle:)`` of an earlier factor), so that repeated
+    ///     factorisations do not allocate and page-fault n² fresh doubles each time.
+    /// - Throws: as ``init(_:jitterPolicy:)``.
+    /// - Complexity: O(n³), one `dpotrf` and one call of `build` in the common case.
+    public init(
+        order: Int, reusing storage: consuming Matrix? = nil, jitterPolicy: JitterPolicy = .default,
+        building build: (inout Matrix) -> Void
+    ) throws(LinearAlgebraError) {
+        var matrix = storage ?? Matrix(rows: order, columns: order)
+        if matrix.rows != order || matrix.columns != order { matrix = Matrix(rows: order, columns: order) }
+        build(&matrix)
+        (self.storage, jitter) = try Self.factorise(matrix, jitterPolicy: jitterPolicy) {
+            var fresh = Matrix(rows: order, columns: order)
+            build(&fresh)
+            return fresh
+        }
+        self.jitterPolicy = jitterPolicy
+    }
+
+    /// The factor's n × n storage, for reuse by the next factorisation of the same order.
+    public consuming func releasingStorage() -> Matrix { storage }
+
+    /// Wraps an existing factor (used by appends).
+    init(storage: Matrix, jitter: Double, jitterPolicy: JitterPolicy) {
+        self.storage = storage
         self.jitter = jitter
         self.jitterPolicy = jitterPolicy
     }
@@ -88,19 +136,20 @@ public struct CholeskyFactor: Sendable {
         }
     }
 
-    /// `dpotrf` with the jitter escalation; returns the factor with a zeroed upper triangle.
+    /// `dpotrf` on `initial` in place, then with escalating jitter on copies of `original()`.
     static func factorise(
-        _ matrix: Matrix, jitterPolicy: JitterPolicy
+        _ initial: consuming Matrix, jitterPolicy: JitterPolicy, original: () -> Matrix
     ) throws(LinearAlgebraError) -> (Matrix, Double) {
-        let n = matrix.rows
-        if n == 0 { return (matrix, 0) }
-        var factor = matrix
+        var factor = initial
+        let n = factor.rows
+        if n == 0 { return (factor, 0) }
         var info = potrf(&factor)
-        if info == 0 {
-            factor.zeroStrictTriangle(.upper)
-            return (factor, 0)
-        }
+        if info == 0 && hasFiniteDiagonal(factor) { return (factor, 0) }
         if info < 0 { throw .lapackFailure(routine: "dpotrf", info: Int(info)) }
+
+        // Rare path: name a non-finite element, or retry with jitter.
+        let matrix = original()
+        try checkLowerTriangleFinite(matrix)
         let meanDiagonal = matrix.diagonal.reduce(0, +) / Double(n)
         let jitters = meanDiagonal > 0 ? jitterPolicy.absoluteJitters(meanDiagonal: meanDiagonal) : []
         for jitter in jitters {
@@ -109,18 +158,26 @@ public struct CholeskyFactor: Sendable {
                 for i in 0..<n { p[i + i * n] += jitter }
             }
             info = potrf(&factor)
-            if info == 0 {
-                factor.zeroStrictTriangle(.upper)
-                return (factor, jitter)
-            }
+            if info == 0 && hasFiniteDiagonal(factor) { return (factor, jitter) }
         }
         throw .notPositiveDefinite(order: n, maximumJitter: jitters.last ?? 0, meanDiagonal: meanDiagonal)
+    }
+
+    static func hasFiniteDiagonal(_ matrix: Matrix) -> Bool {
+        let n = matrix.rows
+        return matrix.elements.withUnsafeBufferPointer { p in
+            var sum = 0.0
+            for i in 0..<n { sum += p[i + i * n] }
+            // Any NaN or ∞ makes the sum non-finite; a finite sum of positive pivots cannot overflow
+            // unless a pivot is ≥ 1e308, which is as useless as infinity.
+            return sum.isFinite
+        }
     }
 
     static func potrf(_ matrix: inout Matrix) -> Int32 {
         let n = Int32(matrix.rows)
         return matrix.elements.withUnsafeMutableBufferPointer { p in
-            LAPACKE_dpotrf(LAPACK_COL_MAJOR, Triangle.lower.lapack, n, p.baseAddress, n)
+            LAPACKE_dpotrf_work(LAPACK_COL_MAJOR, Triangle.lower.lapack, n, p.baseAddress, n)
         }
     }
 
@@ -129,7 +186,7 @@ public struct CholeskyFactor: Sendable {
     /// - Complexity: O(n).
     public var logDeterminant: Double {
         let n = order
-        return lower.elements.withUnsafeBufferPointer { p in
+        return storage.elements.withUnsafeBufferPointer { p in
             var sum = 0.0
             for i in 0..<n { sum += log(p[i + i * n]) }
             return 2 * sum
@@ -144,9 +201,9 @@ public struct CholeskyFactor: Sendable {
         var solution = rightHandSides
         guard order > 0, rightHandSides.columns > 0 else { return solution }
         let n = Int32(order)
-        let info = lower.elements.withUnsafeBufferPointer { pl in
+        let info = storage.elements.withUnsafeBufferPointer { pl in
             solution.elements.withUnsafeMutableBufferPointer { pb in
-                LAPACKE_dpotrs(
+                LAPACKE_dpotrs_work(
                     LAPACK_COL_MAJOR, Triangle.lower.lapack, n, Int32(rightHandSides.columns),
                     pl.baseAddress, n, pb.baseAddress, n)
             }
@@ -178,7 +235,7 @@ public struct CholeskyFactor: Sendable {
         precondition(rightHandSides.rows == order, "solveTriangular: right-hand side has \(rightHandSides.rows) rows, expected \(order)")
         guard order > 0, rightHandSides.columns > 0 else { return }
         let n = Int32(order)
-        lower.elements.withUnsafeBufferPointer { pl in
+        storage.elements.withUnsafeBufferPointer { pl in
             rightHandSides.elements.withUnsafeMutableBufferPointer { pb in
                 cblas_dtrsm(
                     CblasColMajor, CblasLeft, CblasLower, transpose.cblas, CblasNonUnit,
@@ -194,14 +251,24 @@ public struct CholeskyFactor: Sendable {
     ///
     /// - Parameter fillingUpperTriangle: copy the lower triangle onto the upper one (the
     ///   default); pass `false` when only the lower triangle will be read, to skip an O(n²)
-    ///   strided pass.
-    /// - Complexity: O(n³), ≈ 2n³/3 flops.
+    ///   strided pass (the upper triangle then holds whatever the factor's storage held).
+    /// - Complexity: O(n³), ≈ 2n³/3 flops, plus one O(n²) copy of the factor.
     public func inverse(fillingUpperTriangle: Bool = true) -> Matrix {
-        var inverse = lower
-        guard order > 0 else { return inverse }
-        let n = Int32(order)
+        Self.invert(storage, fillingUpperTriangle: fillingUpperTriangle)
+    }
+
+    /// ``inverse(fillingUpperTriangle:)`` computed in the factor's own storage, which it
+    /// consumes: no O(n²) copy when the factor is no longer needed.
+    public consuming func takeInverse(fillingUpperTriangle: Bool = true) -> Matrix {
+        Self.invert(storage, fillingUpperTriangle: fillingUpperTriangle)
+    }
+
+    private static func invert(_ factor: consuming Matrix, fillingUpperTriangle: Bool) -> Matrix {
+        var inverse = factor
+        guard inverse.rows > 0 else { return inverse }
+        let n = Int32(inverse.rows)
         let info = inverse.elements.withUnsafeMutableBufferPointer { p in
-            LAPACKE_dpotri(LAPACK_COL_MAJOR, Triangle.lower.lapack, n, p.baseAddress, n)
+            LAPACKE_dpotri_work(LAPACK_COL_MAJOR, Triangle.lower.lapack, n, p.baseAddress, n)
         }
         // A factor with a positive diagonal is never singular; only illegal arguments can fail.
         precondition(info == 0, "dpotri failed (info = \(info))")

@@ -117,6 +117,40 @@ extension Matrix {
         }
     }
 
+    /// Symmetric matrix product `op(a) · b` where only `triangle` of the square `a` is read
+    /// (BLAS `dsymm`, left side).
+    ///
+    /// - Complexity: O(n²·k), 2·n²·k flops for an n × n `a` and n × k `b`.
+    public static func symmetricProduct(_ a: Matrix, triangle: Triangle = .lower, _ b: Matrix) -> Matrix {
+        precondition(a.isSquare && a.rows == b.rows, "symm: a is \(a.rows)×\(a.columns), b has \(b.rows) rows")
+        var c = Matrix(rows: b.rows, columns: b.columns)
+        guard b.rows > 0, b.columns > 0 else { return c }
+        a.elements.withUnsafeBufferPointer { pa in
+            b.elements.withUnsafeBufferPointer { pb in
+                c.elements.withUnsafeMutableBufferPointer { pc in
+                    cblas_dsymm(
+                        CblasColMajor, CblasLeft, triangle.cblas, Int32(b.rows), Int32(b.columns), 1,
+                        pa.baseAddress, Int32(a.rows), pb.baseAddress, Int32(b.rows), 0, pc.baseAddress, Int32(b.rows))
+                }
+            }
+        }
+        return c
+    }
+
+    /// The squared Euclidean norm of each column (BLAS `ddot` per column, vectorised, unlike a
+    /// plain Swift reduction, which strict floating-point order keeps scalar).
+    ///
+    /// - Complexity: O(rows × columns).
+    public func columnSquaredNorms() -> [Double] {
+        guard rows > 0 else { return [Double](repeating: 0, count: columns) }
+        return elements.withUnsafeBufferPointer { p in
+            (0..<columns).map { j in
+                let column = p.baseAddress! + j * rows
+                return cblas_ddot(Int32(rows), column, 1, column, 1)
+            }
+        }
+    }
+
     /// Copies one triangle of a square matrix onto the other.
     ///
     /// - Complexity: O(n²).

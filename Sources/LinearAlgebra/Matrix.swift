@@ -89,6 +89,18 @@ public struct Matrix: Sendable, Equatable {
         return (0..<columns).map { elements[i + $0 * rows] }
     }
 
+    /// A copy of the rows in `range`.
+    ///
+    /// - Complexity: O(range.count × columns).
+    public func rows(_ range: Range<Int>) -> Matrix {
+        precondition(range.lowerBound >= 0 && range.upperBound <= rows, "Row range out of bounds")
+        var result = Matrix(rows: range.count, columns: columns)
+        for j in 0..<columns {
+            for (target, i) in range.enumerated() { result.elements[target + j * range.count] = elements[i + j * rows] }
+        }
+        return result
+    }
+
     /// The diagonal of a square matrix.
     public var diagonal: [Double] {
         let n = Swift.min(rows, columns)

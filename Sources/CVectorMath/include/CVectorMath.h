@@ -1,0 +1,20 @@
+#ifndef HYPERPOWER_CVECTORMATH_H
+#define HYPERPOWER_CVECTORMATH_H
+
+#include <stddef.h>
+
+/// Kernel correlations over a buffer of squared scaled distances r², in place.
+/// When `derivatives` is not NULL, dκ/d(r²) is written there.
+/// On x86-64 CPUs with AVX2 and FMA these use a vectorised exponential (4 lanes); elsewhere
+/// the C library's exp.
+void hp_matern52(double *values, double *derivatives, size_t count);
+void hp_matern32(double *values, double *derivatives, size_t count);
+void hp_squared_exponential(double *values, double *derivatives, size_t count);
+
+/// exp(x) elementwise from `input` to `output` (may alias), for tests of the vector path.
+void hp_exp(const double *input, double *output, size_t count);
+
+/// Whether the vectorised path is in use on this CPU.
+int hp_vector_math_available(void);
+
+#endif
