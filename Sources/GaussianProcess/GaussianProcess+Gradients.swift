@@ -24,9 +24,28 @@ extension GaussianProcess {
     /// - Complexity: O(n²·m) (two `dtrsm`) plus O(n·m·d).
     public func posteriorWithGradients(at points: Matrix) throws(GaussianProcessError) -> PosteriorWithGradients {
         let scaledPoints = try checkedTestPoints(points)
-        let (cross, maybeDerivative) = crossCovariance(scaledPoints: scaledPoints, withDerivative: true)
-        let derivative = maybeDerivative!
         let m = points.rows
+        let d = dimension
+        var result = PosteriorWithGradients(
+            mean: [Double](repeating: 0, count: m), variance: [Double](repeating: 0, count: m),
+            meanGradient: Matrix(rows: m, columns: d), varianceGradient: Matrix(rows: m, columns: d))
+        let blockSize = predictionBlockSize(m)
+        for blockStart in stride(from: 0, to: m, by: max(blockSize, 1)) {
+            let block = blockStart..<min(blockStart + blockSize, m)
+            addPosteriorWithGradients(scaledPoints: scaledPoints.rows(block), at: block, to: &result)
+        }
+        return result
+    }
+
+    /// One block of ``posteriorWithGradients(at:)``: writes rows `block` of `result`.
+    private func addPosteriorWithGradients(
+        scaledPoints: Matrix, at block: Range<Int>, to result: inout PosteriorWithGradients
+    ) {
+        let (cross, maybeDerivative) = crossCovariance(scaledPoints: scaledPoints, withDerivative: true)
+        // A = α ∘ σ²κ′ column by column; B = (K⁻¹k*) ∘ σ²κ′ is formed below in the same storage.
+        var weightedByAlpha = maybeDerivative!
+        var weightedBySolve = weightedByAlpha
+        let m = block.count
         let n = count
         let d = dimension
         let standardizedMean = cross.multiplied(by: alpha, .transposed)
@@ -38,48 +57,46 @@ extension GaussianProcess {
         let variance = whitened.columnSquaredNorms().map { max(signal - $0, 0) }
         factor.solveTriangularInPlace(&whitened, .transposed)
 
-        // A = α ∘ σ²κ′ and B = (K⁻¹k*) ∘ σ²κ′, column by column, and their column sums.
-        var weightedByAlpha = derivative
-        var weightedBySolve = derivative
         var alphaSums = [Double](repeating: 0, count: m)
         var solveSums = [Double](repeating: 0, count: m)
         weightedByAlpha.elements.withUnsafeMutableBufferPointer { pa in
             weightedBySolve.elements.withUnsafeMutableBufferPointer { pb in
                 whitened.elements.withUnsafeBufferPointer { pu in
-                    for j in 0..<m {
-                        var sumA = 0.0
-                        var sumB = 0.0
-                        for a in 0..<n {
-                            let index = a + j * n
-                            pa[index] *= alpha[a]
-                            pb[index] *= pu[index]
-                            sumA += pa[index]
-                            sumB += pb[index]
+                    alpha.withUnsafeBufferPointer { pα in
+                        for j in 0..<m {
+                            var sumA = 0.0
+                            var sumB = 0.0
+                            for a in 0..<n {
+                                let index = a + j * n
+                                pa[index] *= pα[a]
+                                pb[index] *= pu[index]
+                                sumA += pa[index]
+                                sumB += pb[index]
+                            }
+                            alphaSums[j] = sumA
+                            solveSums[j] = sumB
                         }
-                        alphaSums[j] = sumA
-                        solveSums[j] = sumB
                     }
                 }
             }
         }
-        let projectedAlpha = Matrix.product(scaledInputs, .transposed, weightedByAlpha)  // d × m
-        let projectedSolve = Matrix.product(scaledInputs, .transposed, weightedBySolve)  // d × m
+        let projectedAlpha = Matrix.product(scaledInputs, .transposed, weightedByAlpha, .none)  // d × m
+        let projectedSolve = Matrix.product(scaledInputs, .transposed, weightedBySolve, .none)  // d × m
 
-        var meanGradient = Matrix(rows: m, columns: d)
-        var varianceGradient = Matrix(rows: m, columns: d)
         let scale = outputScale
+        for (j, point) in block.enumerated() {
+            result.mean[point] = (standardizedMean[j] + hyperparameters.mean) * scale + outputShift
+            result.variance[point] = variance[j] * scale * scale
+        }
         for k in 0..<d {
             let inverseLengthscale = 1 / hyperparameters.lengthscales[k]
-            for j in 0..<m {
+            for (j, point) in block.enumerated() {
                 let t = scaledPoints[j, k]
-                meanGradient[j, k] = 2 * inverseLengthscale * (t * alphaSums[j] - projectedAlpha[k, j]) * scale
-                varianceGradient[j, k] =
+                result.meanGradient[point, k] =
+                    2 * inverseLengthscale * (t * alphaSums[j] - projectedAlpha[k, j]) * scale
+                result.varianceGradient[point, k] =
                     -4 * inverseLengthscale * (t * solveSums[j] - projectedSolve[k, j]) * scale * scale
             }
         }
-        let mean = standardizedMean.map { ($0 + hyperparameters.mean) * scale + outputShift }
-        return PosteriorWithGradients(
-            mean: mean, variance: variance.map { $0 * scale * scale },
-            meanGradient: meanGradient, varianceGradient: varianceGradient)
     }
 }
