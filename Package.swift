@@ -9,6 +9,7 @@ let package = Package(
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
         .library(name: "NumericalOptimization", targets: ["NumericalOptimization"]),
         .library(name: "GaussianProcess", targets: ["GaussianProcess"]),
+        .library(name: "Acquisition", targets: ["Acquisition"]),
         .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
     ],
     dependencies: [
@@ -26,6 +27,7 @@ let package = Package(
         // Vectorised kernel evaluation (AVX2 + FMA with a run-time check, scalar elsewhere).
         .target(name: "CVectorMath"),
         .target(name: "GaussianProcess", dependencies: ["LinearAlgebra", "NumericalOptimization", "CVectorMath"]),
+        .target(name: "Acquisition", dependencies: ["GaussianProcess", "NumericalOptimization", "LinearAlgebra"]),
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
@@ -37,6 +39,11 @@ let package = Package(
         .testTarget(
             name: "NumericalOptimizationTests",
             dependencies: ["NumericalOptimization"],
+            resources: [.copy("Fixtures")]
+        ),
+        .testTarget(
+            name: "AcquisitionTests",
+            dependencies: ["Acquisition", "GaussianProcess", "NumericalOptimization"],
             resources: [.copy("Fixtures")]
         ),
         .testTarget(

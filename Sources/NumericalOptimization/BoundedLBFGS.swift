@@ -176,6 +176,13 @@ public struct BoundedLBFGS: Sendable {
                     let minimiser = curvature > 0 ? -fullSlope * step * step / (2 * curvature) : step / 2
                     step = min(max(minimiser, 0.1 * step), 0.5 * step)
                 } else {
+                    if !metNonFiniteValue, n > 1,
+                        let sideStep = slideAlongWall(x: x, f: f, g: g, trial: trial, evaluations: &evaluations, objective)
+                    {
+                        accepted = sideStep
+                        metNonFiniteValue = true
+                        break
+                    }
                     metNonFiniteValue = true
                     step *= 0.5
                 }
@@ -218,6 +225,35 @@ public struct BoundedLBFGS: Sendable {
                 return finish(.functionChangeConverged)
             }
         }
+    }
+
+    /// When a trial point is NaN or +∞, the step crossed into a region where f is undefined —
+    /// often a wall such as a budget gate, with the optimum lying along it. Backtracking alone
+    /// crawls along such a wall; this tries the same trial with one coordinate at a time held at
+    /// its current value (largest moves first), which slides along walls aligned with the axes
+    /// and helps with oblique ones. At most n extra evaluations, once per line search.
+    private func slideAlongWall(
+        x: [Double], f: Double, g: [Double], trial: [Double], evaluations: inout Int,
+        _ objective: ([Double]) -> (value: Double, gradient: [Double])
+    ) -> (x: [Double], f: Double, g: [Double])? {
+        let n = x.count
+        let order = (0..<n).filter { trial[$0] != x[$0] }.sorted { abs(trial[$0] - x[$0]) > abs(trial[$1] - x[$1]) }
+        for held in order {
+            if evaluations >= maximumEvaluations { return nil }
+            var candidate = trial
+            candidate[held] = x[held]
+            var decrease = 0.0
+            for i in 0..<n { decrease += g[i] * (candidate[i] - x[i]) }
+            guard decrease < 0 else { continue }
+            let (value, gradient) = objective(candidate)
+            evaluations += 1
+            if value.isFinite, gradient.count == n, gradient.allSatisfy(\.isFinite),
+                value <= f + sufficientDecrease * decrease
+            {
+                return (candidate, value, gradient)
+            }
+        }
+        return nil
     }
 
     /// The L-BFGS direction `−H g` restricted to the free variables (two-loop recursion).

@@ -90,6 +90,8 @@ import Testing
         #expect(result.value.isFinite && result.point[0] <= 1)
         #expect(result.value < f(start).value)
         #expect(result.point[0] > 0.99)
+        // The wall is axis-aligned: sliding along it reaches the infimum's y.
+        #expect(abs(result.point[1] - 0.3) < 1e-4, "\(result.point)")
     }
 
     @Test func nanRegionIsTreatedLikeInfinity() {

@@ -1,0 +1,134 @@
+import LinearAlgebra
+import NumericalOptimization
+
+/// Why the maximiser could not propose a point.
+public enum AcquisitionError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// None of the sampled candidates passed the known-feasibility gate.
+    case noKnownFeasibleCandidate(sampled: Int)
+    /// Every known-feasible candidate duplicates an evaluated or pending point.
+    case allCandidatesDuplicate(candidates: Int)
+
+    public var description: String {
+        switch self {
+        case let .noKnownFeasibleCandidate(sampled):
+            return "none of \(sampled) space-filling candidates satisfies the known constraints"
+        case let .allCandidatesDuplicate(candidates):
+            return "all \(candidates) known-feasible candidates duplicate evaluated or pending points"
+        }
+    }
+}
+
+/// A proposed point and what the maximiser knows of it.
+public struct AcquisitionProposal: Sendable {
+    /// The point, canonical (rounded) and known-feasible.
+    public var point: [Double]
+    /// The acquisition value there.
+    public var value: Double
+    /// Candidates that passed the known-feasibility gate, of those sampled.
+    public var knownFeasibleCandidates: Int
+    public var sampledCandidates: Int
+}
+
+/// Maximises an acquisition function over the unit cube inside a known-feasible region.
+///
+/// 1. `candidates` scrambled Sobol points; those the gate rejects are dropped (HyperPower's
+///    rule: a configuration predicted to break a known constraint is never proposed).
+/// 2. The acquisition is evaluated on the survivors in one batch; the best `refinedStarts` are
+///    refined by ``BoundedLBFGS`` with the analytic gradient, where a step that leaves the
+///    known-feasible region sees +∞ and backtracks.
+/// 3. Refined points are canonicalised (discrete dimensions rounded), re-checked against the
+///    gate and re-scored; then the refined points and the remaining candidates are tried, best
+///    first, and the first that is not within `duplicateTolerance` (max-norm, canonical space)
+///    of an evaluated or pending point is proposed.
+///
+/// The gate is a predicate without a gradient, so an optimum on the boundary of the
+/// known-feasible region (common: the most accurate network that fits the budget) is approached
+/// from inside; ``BoundedLBFGS`` slides along such walls by holding one coordinate at a time
+/// when a step lands outside. Oblique walls are followed less precisely than axis-aligned ones.
+public struct AcquisitionMaximizer: Sendable {
+    /// Space-filling candidates per proposal.
+    public var candidates: Int
+    /// How many of the best candidates are refined by gradient ascent.
+    public var refinedStarts: Int
+    /// The local optimiser.
+    public var optimizer: BoundedLBFGS
+    /// Two canonical points closer than this (max-norm) are the same configuration.
+    public var duplicateTolerance: Double
+
+    public init(
+        candidates: Int = 1024, refinedStarts: Int = 4,
+        optimizer: BoundedLBFGS = BoundedLBFGS(
+            maximumIterations: 60, maximumEvaluations: 200, projectedGradientTolerance: 1e-6,
+            relativeFunctionTolerance: 1e-9),
+        duplicateTolerance: Double = 1e-9
+    ) {
+        precondition(candidates >= 1 && refinedStarts >= 0)
+        self.candidates = candidates
+        self.refinedStarts = refinedStarts
+        self.optimizer = optimizer
+        self.duplicateTolerance = duplicateTolerance
+    }
+
+    /// Proposes the point that maximises the acquisition.
+    ///
+    /// - Parameters:
+    ///   - dimension: of the unit cube.
+    ///   - values: the acquisition at each row of a matrix (batch).
+    ///   - valueAndGradient: the acquisition and its gradient at one point.
+    ///   - isKnownFeasible: the gate (receives unit-cube points; canonicalises them itself).
+    ///   - canonicalize: maps a point to its canonical representative (rounding).
+    ///   - excluded: canonical points already evaluated or pending.
+    ///   - seed: scrambles the candidates.
+    /// - Throws: ``AcquisitionError``.
+    public func maximize(
+        dimension: Int,
+        values: (Matrix) -> [Double],
+        valueAndGradient: ([Double]) -> (value: Double, gradient: [Double]),
+        isKnownFeasible: ([Double]) -> Bool,
+        canonicalize: ([Double]) -> [Double],
+        excluded: [[Double]],
+        seed: UInt64
+    ) throws -> AcquisitionProposal {
+        var sequence = try SobolSequence(dimension: dimension, scrambleSeed: seed)
+        let sampled = sequence.nextPoints(candidates)
+        let feasible = sampled.filter(isKnownFeasible)
+        guard !feasible.isEmpty else { throw AcquisitionError.noKnownFeasibleCandidate(sampled: candidates) }
+
+        let scores = values(Matrix(rowMajor: feasible))
+        let order = feasible.indices.sorted { lhs, rhs in
+            let a = scores[lhs].isNaN ? -Double.infinity : scores[lhs]
+            let b = scores[rhs].isNaN ? -Double.infinity : scores[rhs]
+            return a > b
+        }
+
+        var ranked: [(point: [Double], value: Double)] = []
+        let lower = [Double](repeating: 0, count: dimension)
+        let upper = [Double](repeating: 1, count: dimension)
+        for index in order.prefix(refinedStarts) where scores[index].isFinite {
+            let result = optimizer.minimize(start: feasible[index], lower: lower, upper: upper) { x in
+                guard isKnownFeasible(x) else { return (.infinity, [Double](repeating: 0, count: dimension)) }
+                let (value, gradient) = valueAndGradient(x)
+                guard value.isFinite else { return (.infinity, [Double](repeating: 0, count: dimension)) }
+                return (-value, gradient.map { -$0 })
+            }
+            let canonical = canonicalize(result.point)
+            guard isKnownFeasible(canonical) else { continue }
+            let value = values(Matrix(rows: 1, columns: dimension, elements: canonical))[0]
+            if value.isFinite { ranked.append((canonical, value)) }
+        }
+        ranked.sort { $0.value > $1.value }
+        for index in order { ranked.append((canonicalize(feasible[index]), scores[index])) }
+
+        for candidate in ranked {
+            let duplicate = excluded.contains { other in
+                zip(other, candidate.point).allSatisfy { abs($0 - $1) <= duplicateTolerance }
+            }
+            if !duplicate {
+                return AcquisitionProposal(
+                    point: candidate.point, value: candidate.value, knownFeasibleCandidates: feasible.count,
+                    sampledCandidates: candidates)
+            }
+        }
+        throw AcquisitionError.allCandidatesDuplicate(candidates: feasible.count)
+    }
+}
