@@ -10,10 +10,12 @@ let package = Package(
         .library(name: "NumericalOptimization", targets: ["NumericalOptimization"]),
         .library(name: "GaussianProcess", targets: ["GaussianProcess"]),
         .library(name: "Acquisition", targets: ["Acquisition"]),
+        .library(name: "HyperPower", targets: ["HyperPower"]),
         .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
     ],
     targets: [
         // LAPACKE + CBLAS from OpenBLAS (Debian: liblapacke-dev, libopenblas-dev).
@@ -28,6 +30,13 @@ let package = Package(
         .target(name: "CVectorMath"),
         .target(name: "GaussianProcess", dependencies: ["LinearAlgebra", "NumericalOptimization", "CVectorMath"]),
         .target(name: "Acquisition", dependencies: ["GaussianProcess", "NumericalOptimization", "LinearAlgebra"]),
+        .target(
+            name: "HyperPower",
+            dependencies: [
+                "Acquisition", "GaussianProcess", "NumericalOptimization", "LinearAlgebra",
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
@@ -41,6 +50,7 @@ let package = Package(
             dependencies: ["NumericalOptimization"],
             resources: [.copy("Fixtures")]
         ),
+        .testTarget(name: "HyperPowerTests", dependencies: ["HyperPower"]),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "GaussianProcess", "NumericalOptimization"],

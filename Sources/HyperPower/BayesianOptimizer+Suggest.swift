@@ -1,0 +1,241 @@
+import Dispatch
+import Foundation
+
+extension BayesianOptimizer {
+    /// The next configuration to evaluate; pass its number back to ``tell(_:_:evaluationSeconds:)``.
+    ///
+    /// Order: enqueued configurations, then the initial design, then the maximiser of the
+    /// constrained acquisition (or uniform random points for ``SearchStrategy/random``). Every
+    /// suggestion except an enqueued one satisfies the known constraints (unless
+    /// ``OptimizerSettings/knownConstraintsAsObserved``), and none repeats an evaluated or
+    /// pending configuration.
+    ///
+    /// - Throws: ``HyperPowerError/knownFeasibleRegionEmpty(details:)`` saying which known
+    ///   constraint rejects what; ``HyperPowerError/searchSpaceExhausted(configurations:)``;
+    ///   invalid constraints or settings.
+    public func ask() throws(HyperPowerError) -> Suggestion {
+        try validate()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let number = nextNumber
+        if let cardinality = space.cardinality, trials.count + pending.count >= cardinality, queue.isEmpty {
+            throw .searchSpaceExhausted(configurations: cardinality)
+        }
+        let configuration: Configuration
+        let point: [Double]
+        let source: SuggestionSource
+        if !queue.isEmpty {
+            configuration = queue.removeFirst()
+            point = try space.encode(configuration)
+            source = .enqueued
+        } else {
+            let chosen: [Double]
+            if settings.strategy == .random {
+                (chosen, source) = (try randomFeasiblePoint(), .random)
+            } else if let designPoint = try nextInitialDesignPoint() {
+                (chosen, source) = (designPoint, .initialDesign)
+            } else {
+                (chosen, source) = try modelSuggestion(number: number)
+            }
+            configuration = space.decode(chosen)
+            point = space.canonicalize(chosen)
+        }
+        var predictions: [String: Double] = [:]
+        if !settings.knownConstraintsAsObserved {
+            for constraint in constraints where constraint.isKnown {
+                predictions[constraint.name] = constraint.prediction(for: configuration)
+            }
+        }
+        let suggestion = Suggestion(number: number, configuration: configuration, predictions: predictions, source: source)
+        nextNumber += 1
+        pending[number] = suggestion
+        pendingPoints[number] = point
+        pendingSuggestionSeconds[number] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        return suggestion
+    }
+
+    // MARK: - The gate
+
+    /// Whether the configuration at `point` satisfies every known constraint (always true for
+    /// the constraint-unaware baseline).
+    func isKnownFeasible(_ point: [Double]) -> Bool {
+        if settings.knownConstraintsAsObserved { return true }
+        let known = constraints.filter(\.isKnown)
+        if known.isEmpty { return true }
+        let configuration = space.decode(point)
+        return known.allSatisfy { $0.isSatisfied(by: $0.prediction(for: configuration)!) }
+    }
+
+    /// Canonical points of evaluated and pending configurations.
+    func excludedPoints() -> [[Double]] {
+        trials.compactMap { try? space.encode($0.configuration) } + Array(pendingPoints.values)
+    }
+
+    func isDuplicate(_ point: [Double], of excluded: [[Double]]) -> Bool {
+        let tolerance = settings.maximizer.duplicateTolerance
+        return excluded.contains { other in zip(other, point).allSatisfy { abs($0 - $1) <= tolerance } }
+    }
+
+    /// Why the known-feasible region looks empty: each known constraint's range of predictions
+    /// over uniform samples, against its bound.
+    func emptyRegionDiagnosis(samples: Int = 10_000) -> HyperPowerError {
+        var generator = SeededGenerator(seed: seed ^ 0xD1A6_0515)
+        let configurations = (0..<samples).map { _ in
+            space.decode((0..<space.encodedDimension).map { _ in generator.nextUniform() })
+        }
+        var parts: [String] = []
+        for constraint in constraints where constraint.isKnown {
+            let values = configurations.map { constraint.prediction(for: $0)! }
+            let finite = values.filter(\.isFinite)
+            let rejected = values.filter { !constraint.isSatisfied(by: $0) }.count
+            let range = finite.isEmpty
+                ? "no finite prediction"
+                : "predicts \(Self.format(finite.min()!))–\(Self.format(finite.max()!))"
+            let side = constraint.direction == .atMost ? "at most" : "at least"
+            parts.append("'\(constraint.name)' \(range) over \(samples) samples and rejects \(rejected); "
+                + "the bound is \(side) \(Self.format(constraint.bound))")
+        }
+        return .knownFeasibleRegionEmpty(details: parts.joined(separator: "; "))
+    }
+
+    // MARK: - Random points and the initial design
+
+    /// A uniform random point that passes the gate and repeats nothing.
+    func randomFeasiblePoint(attempts: Int = 10_000) throws(HyperPowerError) -> [Double] {
+        let excluded = excludedPoints()
+        var anyFeasible = false
+        for _ in 0..<attempts {
+            let point = space.canonicalize((0..<space.encodedDimension).map { _ in randomGenerator.nextUniform() })
+            guard isKnownFeasible(point) else { continue }
+            anyFeasible = true
+            if !isDuplicate(point, of: excluded) { return point }
+        }
+        if !anyFeasible { throw emptyRegionDiagnosis() }
+        throw .searchSpaceExhausted(configurations: excluded.count)
+    }
+
+    /// The next point of the space-filling design, or `nil` once it is complete.
+    func nextInitialDesignPoint() throws(HyperPowerError) -> [Double]? {
+        let size = settings.resolvedInitialDesignSize(dimension: space.encodedDimension)
+        guard trials.count + pending.count < size else { return nil }
+        if initialDesign == nil {
+            // Scrambled Sobol points that pass the gate, drawing up to 64× the design size.
+            var sequence: SobolSequence
+            do {
+                sequence = try SobolSequence(dimension: space.encodedDimension, scrambleSeed: seed)
+            } catch {
+                throw .invalidSettings(reason: "\(error)")
+            }
+            var design: [[Double]] = []
+            var drawn = 0
+            while design.count < size && drawn < 64 * size {
+                let point = space.canonicalize(sequence.next())
+                drawn += 1
+                if isKnownFeasible(point) && !isDuplicate(point, of: design) { design.append(point) }
+            }
+            if design.isEmpty { throw emptyRegionDiagnosis() }
+            initialDesign = design
+        }
+        let excluded = excludedPoints()
+        while let design = initialDesign, initialDesignCursor < design.count {
+            let point = design[initialDesignCursor]
+            initialDesignCursor += 1
+            if !isDuplicate(point, of: excluded) { return point }
+        }
+        // The gate let fewer design points through than asked for: fill with random ones.
+        return try randomFeasiblePoint()
+    }
+
+    // MARK: - The models
+
+    /// Fits a GP, warm-started from the previous fit of the same model; on failure falls back
+    /// to the previous hyper-parameters; `nil` (logged) if that fails too.
+    func fitModel(_ name: String, inputs: Matrix, targets: [Double], number: Int) -> GaussianProcess? {
+        let count = fitCounts[name, default: 0]
+        fitCounts[name] = count + 1
+        let previous = warmStarts[name].flatMap { $0.dimension == inputs.columns ? $0 : nil }
+        let cold = previous == nil || count % settings.coldFitInterval == 0
+        var options = settings.fitOptions
+        options.seed = seed &+ UInt64(number) &* 0x9E37_79B9
+        do {
+            let fit = try GaussianProcess.fit(
+                inputs: inputs, targets: targets, kernel: settings.kernel, options: options,
+                warmStart: cold ? nil : previous)
+            warmStarts[name] = fit.model.hyperparameters
+            return fit.model
+        } catch {
+            logger.warning("fit of the \(name) model failed (\(error)); trying the previous hyper-parameters")
+            if let previous, let model = try? GaussianProcess(
+                inputs: inputs, targets: targets, kernel: settings.kernel, hyperparameters: previous) {
+                return model
+            }
+            logger.warning("the \(name) model is unavailable for this suggestion")
+            return nil
+        }
+    }
+
+    /// The maximiser of the constrained acquisition, with the fallbacks described in ``ask()``.
+    func modelSuggestion(number: Int) throws(HyperPowerError) -> ([Double], SuggestionSource) {
+        let points = trials.map { try! space.encode($0.configuration) }
+        var constraintModels: [ConstraintModel] = []
+
+        // Objective: every successful trial.
+        let successIndices = trials.indices.filter { trials[$0].outcome.objective != nil }
+        var objectiveModel: GaussianProcess?
+        if !successIndices.isEmpty {
+            objectiveModel = fitModel(
+                "objective", inputs: Matrix(rowMajor: successIndices.map { points[$0] }),
+                targets: successIndices.map { trials[$0].outcome.objective! }, number: number)
+        }
+        let incumbent = trials.filter(\.isFeasible).compactMap(\.outcome.objective).min()
+
+        // Observed constraints (and known ones in the constraint-unaware baseline).
+        for constraint in constraints where !constraint.isKnown || settings.knownConstraintsAsObserved {
+            let indices = trials.indices.filter { index in
+                let value = trials[index].measurements[constraint.name] ?? trials[index].predictions[constraint.name]
+                return value?.isFinite ?? false
+            }
+            guard !indices.isEmpty else { continue }
+            let values = indices.map { trials[$0].measurements[constraint.name] ?? trials[$0].predictions[constraint.name]! }
+            if let model = fitModel(constraint.name, inputs: Matrix(rowMajor: indices.map { points[$0] }),
+                                    targets: values, number: number) {
+                constraintModels.append(ConstraintModel(model: model, bound: constraint.bound, direction: constraint.direction))
+            }
+        }
+
+        // Crashes and infeasible runs: a success (1) / failure (0) model, feasible at ≥ 0.5.
+        if successIndices.count < trials.count {
+            let labels = trials.map { $0.outcome.objective != nil ? 1.0 : 0.0 }
+            if let model = fitModel("evaluation succeeds", inputs: Matrix(rowMajor: points), targets: labels, number: number) {
+                constraintModels.append(ConstraintModel(model: model, bound: 0.5, direction: .atLeast))
+            }
+        }
+
+        let acquisition = ConstrainedLogExpectedImprovement(
+            objective: objectiveModel, incumbent: incumbent, constraints: constraintModels)
+        guard acquisition.usesExpectedImprovement || !constraintModels.isEmpty else {
+            logger.warning("no model available for trial \(number); suggesting a random known-feasible point")
+            return (try randomFeasiblePoint(), .random)
+        }
+        do {
+            let proposal = try settings.maximizer.maximize(
+                dimension: space.encodedDimension,
+                values: { acquisition.values(at: $0) },
+                valueAndGradient: { acquisition.valueAndGradient(at: $0) },
+                isKnownFeasible: { self.isKnownFeasible($0) },
+                canonicalize: { self.space.canonicalize($0) },
+                excluded: excludedPoints(),
+                seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
+            return (proposal.point, .model)
+        } catch AcquisitionError.noKnownFeasibleCandidate {
+            // The candidates missed a small feasible region: try harder before giving up.
+            return (try randomFeasiblePoint(), .random)
+        } catch AcquisitionError.allCandidatesDuplicate {
+            logger.info("every candidate for trial \(number) repeats an evaluated configuration; sampling")
+            return (try randomFeasiblePoint(), .random)
+        } catch let error as HyperPowerError {
+            throw error
+        } catch {
+            throw .invalidSettings(reason: "\(error)")
+        }
+    }
+}

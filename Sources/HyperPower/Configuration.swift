@@ -1,0 +1,104 @@
+/// The value of one parameter in a configuration.
+public enum ParameterValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    case real(Double)
+    case integer(Int)
+    case categorical(String)
+
+    /// The value as a number (integers converted; `nil` for a category).
+    public var number: Double? {
+        switch self {
+        case let .real(value): return value
+        case let .integer(value): return Double(value)
+        case .categorical: return nil
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case let .real(value): return "\(value)"
+        case let .integer(value): return "\(value)"
+        case let .categorical(value): return value
+        }
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if let integer = try? container.decode(Int.self) {
+            self = .integer(integer)
+        } else if let real = try? container.decode(Double.self) {
+            self = .real(real)
+        } else {
+            self = .categorical(try container.decode(String.self))
+        }
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        switch self {
+        case let .real(value): try container.encode(value)
+        case let .integer(value): try container.encode(value)
+        case let .categorical(value): try container.encode(value)
+        }
+    }
+}
+
+/// A point of a search space: a value for each parameter, by name.
+///
+/// Encoded as a JSON object `{"learningRate": 0.003, "layers": 2, "activation": "relu"}`.
+/// A real value that happens to be integral decodes as ``ParameterValue/integer(_:)``;
+/// ``SearchSpace/validated(_:)`` converts it back for a real parameter.
+public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The values by parameter name.
+    public var values: [String: ParameterValue]
+
+    public init(_ values: [String: ParameterValue]) { self.values = values }
+
+    /// The value of `name`, if present.
+    public subscript(name: String) -> ParameterValue? {
+        get { values[name] }
+        set { values[name] = newValue }
+    }
+
+    /// A numeric parameter's value (reals, integers, powers of two, ordinals).
+    ///
+    /// - Precondition: `name` is a numeric parameter of this configuration.
+    public func double(_ name: String) -> Double {
+        guard let number = values[name]?.number else {
+            preconditionFailure("configuration has no numeric parameter '\(name)' (has \(values.keys.sorted()))")
+        }
+        return number
+    }
+
+    /// An integer parameter's value (integers, powers of two).
+    ///
+    /// - Precondition: `name` is an integer parameter of this configuration.
+    public func integer(_ name: String) -> Int {
+        guard case let .integer(value)? = values[name] else {
+            preconditionFailure("configuration has no integer parameter '\(name)' (has \(values.keys.sorted()))")
+        }
+        return value
+    }
+
+    /// A categorical parameter's value.
+    ///
+    /// - Precondition: `name` is a categorical parameter of this configuration.
+    public func string(_ name: String) -> String {
+        guard case let .categorical(value)? = values[name] else {
+            preconditionFailure("configuration has no categorical parameter '\(name)' (has \(values.keys.sorted()))")
+        }
+        return value
+    }
+
+    public var description: String {
+        values.keys.sorted().map { "\($0)=\(values[$0]!)" }.joined(separator: ", ")
+    }
+
+    public init(from decoder: any Decoder) throws {
+        values = try decoder.singleValueContainer().decode([String: ParameterValue].self)
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode(values)
+    }
+}

@@ -1,0 +1,81 @@
+/// A constraint on a configuration, declared by name, bound and direction — never by a sign
+/// convention.
+///
+/// - **Known** constraints have a cheap predictor (a power, memory or latency model, or any
+///   closure), evaluated *before* a configuration is run: a configuration predicted to break
+///   the bound is never proposed (HyperPower's gate). Predictions are recorded on every trial.
+/// - **Observed** constraints are metrics the objective reports in its measurements; each is
+///   learned by its own GP, and the acquisition is weighted by its probability of feasibility.
+public struct Constraint: Sendable {
+    /// How the constraint's value becomes known.
+    public enum Kind: Sendable {
+        /// Predicted from the configuration before evaluation.
+        case known(predictor: @Sendable (Configuration) throws -> Double)
+        /// Reported by the objective, under the constraint's name, after evaluation.
+        case observed
+    }
+
+    /// The metric's name (also the key of its measurement).
+    public let name: String
+    /// The bound.
+    public let bound: Double
+    /// Whether values must stay at or below (`atMost`) or at or above (`atLeast`) the bound.
+    public let direction: ConstraintDirection
+    /// Known or observed.
+    public let kind: Kind
+
+    public init(name: String, bound: Double, direction: ConstraintDirection, kind: Kind) {
+        self.name = name
+        self.bound = bound
+        self.direction = direction
+        self.kind = kind
+    }
+
+    /// A known constraint `predictor(config) ≤ bound`.
+    public static func known(
+        _ name: String, atMost bound: Double, predictedBy predictor: @escaping @Sendable (Configuration) throws -> Double
+    ) -> Constraint {
+        Constraint(name: name, bound: bound, direction: .atMost, kind: .known(predictor: predictor))
+    }
+
+    /// A known constraint `predictor(config) ≥ bound`.
+    public static func known(
+        _ name: String, atLeast bound: Double, predictedBy predictor: @escaping @Sendable (Configuration) throws -> Double
+    ) -> Constraint {
+        Constraint(name: name, bound: bound, direction: .atLeast, kind: .known(predictor: predictor))
+    }
+
+    /// An observed constraint: the objective reports `name` ≤ bound among its measurements.
+    public static func observed(_ name: String, atMost bound: Double) -> Constraint {
+        Constraint(name: name, bound: bound, direction: .atMost, kind: .observed)
+    }
+
+    /// An observed constraint: the objective reports `name` ≥ bound among its measurements.
+    public static func observed(_ name: String, atLeast bound: Double) -> Constraint {
+        Constraint(name: name, bound: bound, direction: .atLeast, kind: .observed)
+    }
+
+    /// Whether the constraint is known (has a predictor).
+    public var isKnown: Bool {
+        if case .known = kind { return true }
+        return false
+    }
+
+    /// The prediction for a configuration, or `nil` for an observed constraint. A predictor
+    /// that throws or returns NaN gives NaN, which no bound accepts.
+    public func prediction(for configuration: Configuration) -> Double? {
+        guard case let .known(predictor) = kind else { return nil }
+        guard let value = try? predictor(configuration), !value.isNaN else { return .nan }
+        return value
+    }
+
+    /// Whether `value` satisfies the constraint (NaN never does).
+    public func isSatisfied(by value: Double) -> Bool {
+        !value.isNaN && direction.isSatisfied(value, bound: bound)
+    }
+
+    func validate() throws(HyperPowerError) {
+        if name.isEmpty { throw .invalidConstraint(name: name, reason: "the name is empty") }
+        if !bound.isFinite { throw .invalidConstraint(name: name, reason: "the bound \(bound) is not finite") }
+    }
+}

@@ -1,0 +1,6 @@
+// `import HyperPower` brings the whole stack: the optimiser's types and the numerical layers
+// they are built on (GP models, acquisition functions, linear algebra).
+@_exported import Acquisition
+@_exported import GaussianProcess
+@_exported import LinearAlgebra
+@_exported import NumericalOptimization

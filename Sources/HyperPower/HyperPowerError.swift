@@ -1,0 +1,36 @@
+/// Failures the optimiser reports to its user.
+public enum HyperPowerError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The search space is invalid; names the parameter.
+    case invalidParameter(name: String, reason: String)
+    /// A parameter name appears twice.
+    case duplicateParameter(name: String)
+    /// The search space has no parameters.
+    case emptySearchSpace
+    /// A constraint is invalid; names it.
+    case invalidConstraint(name: String, reason: String)
+    /// A configuration does not belong to the space; names the parameter.
+    case invalidConfiguration(parameter: String, reason: String)
+    /// No sampled configuration satisfies the known constraints; says which rejects what.
+    case knownFeasibleRegionEmpty(details: String)
+    /// Every configuration of a finite space has been evaluated or is pending.
+    case searchSpaceExhausted(configurations: Int)
+    /// `tell` named a trial that was not asked for or was already told.
+    case unknownTrial(number: Int)
+    /// The settings are invalid.
+    case invalidSettings(reason: String)
+
+    public var description: String {
+        switch self {
+        case let .invalidParameter(name, reason): return "parameter '\(name)': \(reason)"
+        case let .duplicateParameter(name): return "parameter '\(name)' is declared twice"
+        case .emptySearchSpace: return "the search space has no parameters"
+        case let .invalidConstraint(name, reason): return "constraint '\(name)': \(reason)"
+        case let .invalidConfiguration(parameter, reason): return "configuration, parameter '\(parameter)': \(reason)"
+        case let .knownFeasibleRegionEmpty(details): return "no configuration satisfies the known constraints: \(details)"
+        case let .searchSpaceExhausted(configurations):
+            return "all \(configurations) configurations of the search space have been evaluated or are pending"
+        case let .unknownTrial(number): return "trial \(number) was not asked for, or has already been told"
+        case let .invalidSettings(reason): return "invalid settings: \(reason)"
+        }
+    }
+}

@@ -1,0 +1,139 @@
+import Foundation
+
+/// How a numeric parameter is mapped to the unit cube.
+public enum Scale: String, Sendable, Codable, Equatable {
+    /// Uniform in the value.
+    case linear
+    /// Uniform in the logarithm of the value (learning rates, weight decays, widths).
+    case log
+}
+
+/// One hyper-parameter of a search space.
+public enum Parameter: Sendable, Equatable, Codable {
+    /// A real number in a closed range.
+    case real(name: String, range: ClosedRange<Double>, scale: Scale)
+    /// An integer in a closed range.
+    case integer(name: String, range: ClosedRange<Int>, scale: Scale)
+    /// A power of two in a closed range of powers of two (batch sizes, layer widths).
+    case powerOfTwo(name: String, range: ClosedRange<Int>)
+    /// One of an ordered list of numbers (e.g. dropout 0, 0.25, 0.5).
+    case ordinal(name: String, values: [Double])
+    /// One of unordered choices, one-hot encoded in the model.
+    case categorical(name: String, choices: [String])
+
+    /// The parameter's name.
+    public var name: String {
+        switch self {
+        case let .real(name, _, _), let .integer(name, _, _), let .powerOfTwo(name, _),
+            let .ordinal(name, _), let .categorical(name, _):
+            return name
+        }
+    }
+
+    /// Columns this parameter takes in the unit cube (one per category for categoricals).
+    public var encodedWidth: Int {
+        if case let .categorical(_, choices) = self { return choices.count }
+        return 1
+    }
+
+    /// Number of distinct values, or `nil` for a real parameter.
+    public var cardinality: Int? {
+        switch self {
+        case .real: return nil
+        case let .integer(_, range, _): return range.upperBound - range.lowerBound + 1
+        case let .powerOfTwo(_, range): return Self.exponent(range.upperBound) - Self.exponent(range.lowerBound) + 1
+        case let .ordinal(_, values): return values.count
+        case let .categorical(_, choices): return choices.count
+        }
+    }
+
+    static func exponent(_ value: Int) -> Int { Int.bitWidth - 1 - value.leadingZeroBitCount }
+
+    /// Checks the definition; the error names the parameter.
+    func validate() throws(HyperPowerError) {
+        func fail(_ reason: String) -> HyperPowerError { .invalidParameter(name: name, reason: reason) }
+        if name.isEmpty { throw .invalidParameter(name: name, reason: "the name is empty") }
+        switch self {
+        case let .real(_, range, scale):
+            guard range.lowerBound.isFinite, range.upperBound.isFinite else { throw fail("the range \(range) is not finite") }
+            guard range.lowerBound < range.upperBound else { throw fail("the range \(range) is empty") }
+            if scale == .log, range.lowerBound <= 0 { throw fail("log scale needs a positive range, got \(range)") }
+        case let .integer(_, range, scale):
+            guard range.lowerBound < range.upperBound else { throw fail("the range \(range) holds a single value") }
+            if scale == .log, range.lowerBound <= 0 { throw fail("log scale needs a positive range, got \(range)") }
+        case let .powerOfTwo(_, range):
+            for bound in [range.lowerBound, range.upperBound] where bound <= 0 || bound & (bound - 1) != 0 {
+                throw fail("\(bound) is not a power of two")
+            }
+            guard range.lowerBound < range.upperBound else { throw fail("the range \(range) holds a single value") }
+        case let .ordinal(_, values):
+            guard values.count >= 2 else { throw fail("an ordinal needs at least 2 values, got \(values.count)") }
+            guard values.allSatisfy(\.isFinite) else { throw fail("values must be finite") }
+            guard Set(values).count == values.count else { throw fail("values repeat") }
+        case let .categorical(_, choices):
+            guard !choices.isEmpty else { throw fail("no categories") }
+            guard Set(choices).count == choices.count else { throw fail("categories repeat") }
+        }
+    }
+}
+
+/// Anything that describes a parameter: the building blocks of ``SearchSpace/init(_:)``.
+public protocol ParameterDescription {
+    var parameter: Parameter { get }
+}
+
+extension Parameter: ParameterDescription {
+    public var parameter: Parameter { self }
+}
+
+/// A real parameter: `Real("learningRate", 1e-4...1e-1, scale: .log)`.
+public struct Real: ParameterDescription {
+    public let parameter: Parameter
+    public init(_ name: String, _ range: ClosedRange<Double>, scale: Scale = .linear) {
+        parameter = .real(name: name, range: range, scale: scale)
+    }
+}
+
+/// An integer parameter: `Integer("layers", 1...3)`.
+public struct Integer: ParameterDescription {
+    public let parameter: Parameter
+    public init(_ name: String, _ range: ClosedRange<Int>, scale: Scale = .linear) {
+        parameter = .integer(name: name, range: range, scale: scale)
+    }
+}
+
+/// A power-of-two parameter: `PowerOfTwo("batchSize", 16...512)`.
+public struct PowerOfTwo: ParameterDescription {
+    public let parameter: Parameter
+    public init(_ name: String, _ range: ClosedRange<Int>) {
+        parameter = .powerOfTwo(name: name, range: range)
+    }
+}
+
+/// An ordinal parameter: `Ordinal("dropout", [0, 0.25, 0.5])`.
+public struct Ordinal: ParameterDescription {
+    public let parameter: Parameter
+    public init(_ name: String, _ values: [Double]) {
+        parameter = .ordinal(name: name, values: values)
+    }
+}
+
+/// A categorical parameter: `Categorical("activation", ["relu", "tanh"])`.
+public struct Categorical: ParameterDescription {
+    public let parameter: Parameter
+    public init(_ name: String, _ choices: [String]) {
+        parameter = .categorical(name: name, choices: choices)
+    }
+}
+
+/// Collects parameter descriptions in a `SearchSpace { … }` block.
+@resultBuilder
+public enum SearchSpaceBuilder {
+    public static func buildExpression(_ expression: some ParameterDescription) -> [Parameter] { [expression.parameter] }
+    public static func buildExpression(_ expression: [Parameter]) -> [Parameter] { expression }
+    public static func buildBlock(_ components: [Parameter]...) -> [Parameter] { components.flatMap { $0 } }
+    public static func buildOptional(_ component: [Parameter]?) -> [Parameter] { component ?? [] }
+    public static func buildEither(first component: [Parameter]) -> [Parameter] { component }
+    public static func buildEither(second component: [Parameter]) -> [Parameter] { component }
+    public static func buildArray(_ components: [[Parameter]]) -> [Parameter] { components.flatMap { $0 } }
+}

@@ -1,0 +1,178 @@
+import Foundation
+
+/// Typed hyper-parameters and their map to the unit cube, where the models live.
+///
+/// Encoding, per parameter (each takes one column, a categorical one per category):
+/// - real: `(v − lo)/(hi − lo)`, or the same on logarithms for `.log`;
+/// - integer (linear), power of two, ordinal: k values → k equal bins of [0, 1]; a value maps
+///   to its bin's centre, any point of the bin decodes to it (powers of two are bins over the
+///   exponents, so they are log-scaled);
+/// - integer (log): the real log map, rounded to the nearest integer on decoding;
+/// - categorical: one-hot; decoding takes the largest coordinate.
+///
+/// ``canonicalize(_:)`` = encode ∘ decode: the representative of a point's configuration,
+/// used to round the acquisition's optimum and to recognise duplicates.
+public struct SearchSpace: Sendable, Equatable, Codable {
+    /// The parameters, in declaration order.
+    public let parameters: [Parameter]
+    /// The dimension of the unit cube the models see.
+    public let encodedDimension: Int
+
+    /// A space from parameter descriptions.
+    ///
+    /// - Throws: ``HyperPowerError`` naming the parameter for an empty range, a log scale over
+    ///   a non-positive range, a duplicate name, empty or repeated categories.
+    public init(parameters: [Parameter]) throws(HyperPowerError) {
+        guard !parameters.isEmpty else { throw .emptySearchSpace }
+        var names = Set<String>()
+        for parameter in parameters {
+            try parameter.validate()
+            guard names.insert(parameter.name).inserted else { throw .duplicateParameter(name: parameter.name) }
+        }
+        self.parameters = parameters
+        self.encodedDimension = parameters.reduce(0) { $0 + $1.encodedWidth }
+    }
+
+    /// A space written with the builder: `try SearchSpace { Real("lr", 1e-4...1e-1, scale: .log) … }`.
+    public init(@SearchSpaceBuilder _ build: () -> [Parameter]) throws(HyperPowerError) {
+        try self.init(parameters: build())
+    }
+
+    /// The number of distinct configurations, or `nil` if a parameter is real (or it overflows).
+    public var cardinality: Int? {
+        var total = 1
+        for parameter in parameters {
+            guard let count = parameter.cardinality else { return nil }
+            let (product, overflow) = total.multipliedReportingOverflow(by: count)
+            if overflow { return nil }
+            total = product
+        }
+        return total
+    }
+
+    /// The configuration at a point of the unit cube (coordinates are clamped to [0, 1]).
+    ///
+    /// - Precondition: `point.count == encodedDimension`.
+    public func decode(_ point: [Double]) -> Configuration {
+        precondition(point.count == encodedDimension, "point has \(point.count) coordinates, the space \(encodedDimension)")
+        var values: [String: ParameterValue] = [:]
+        var column = 0
+        for parameter in parameters {
+            let u = min(max(point[column], 0), 1)
+            switch parameter {
+            case let .real(name, range, scale):
+                values[name] = .real(Self.realValue(u, range: range, scale: scale))
+            case let .integer(name, range, scale):
+                if scale == .log {
+                    let raw = Self.realValue(u, range: Double(range.lowerBound)...Double(range.upperBound), scale: .log)
+                    values[name] = .integer(min(max(Int(raw.rounded()), range.lowerBound), range.upperBound))
+                } else {
+                    values[name] = .integer(range.lowerBound + Self.bin(u, count: range.count))
+                }
+            case let .powerOfTwo(name, range):
+                let low = Parameter.exponent(range.lowerBound)
+                values[name] = .integer(1 << (low + Self.bin(u, count: parameter.cardinality!)))
+            case let .ordinal(name, choices):
+                values[name] = .real(choices[Self.bin(u, count: choices.count)])
+            case let .categorical(name, choices):
+                let block = point[column..<(column + choices.count)]
+                let best = block.indices.max { block[$0] < block[$1] }! - column
+                values[name] = .categorical(choices[best])
+            }
+            column += parameter.encodedWidth
+        }
+        return Configuration(values)
+    }
+
+    /// The canonical point of a configuration in the unit cube.
+    ///
+    /// - Throws: ``HyperPowerError/invalidConfiguration(parameter:reason:)`` for a missing,
+    ///   mistyped or out-of-range value.
+    public func encode(_ configuration: Configuration) throws(HyperPowerError) -> [Double] {
+        var point: [Double] = []
+        point.reserveCapacity(encodedDimension)
+        for parameter in parameters {
+            let name = parameter.name
+            guard let value = configuration[name] else {
+                throw .invalidConfiguration(parameter: name, reason: "missing")
+            }
+            func fail(_ reason: String) -> HyperPowerError { .invalidConfiguration(parameter: name, reason: reason) }
+            switch parameter {
+            case let .real(_, range, scale):
+                guard let v = value.number, v.isFinite else { throw fail("expected a number, got \(value)") }
+                guard range.contains(v) else { throw fail("\(v) is outside \(range)") }
+                point.append(Self.unitCoordinate(v, range: range, scale: scale))
+            case let .integer(_, range, scale):
+                guard case let .integer(v) = value else { throw fail("expected an integer, got \(value)") }
+                guard range.contains(v) else { throw fail("\(v) is outside \(range)") }
+                if scale == .log {
+                    point.append(Self.unitCoordinate(
+                        Double(v), range: Double(range.lowerBound)...Double(range.upperBound), scale: .log))
+                } else {
+                    point.append(Self.binCentre(v - range.lowerBound, count: range.count))
+                }
+            case let .powerOfTwo(_, range):
+                guard case let .integer(v) = value, v > 0, v & (v - 1) == 0 else {
+                    throw fail("expected a power of two, got \(value)")
+                }
+                guard range.contains(v) else { throw fail("\(v) is outside \(range)") }
+                point.append(Self.binCentre(
+                    Parameter.exponent(v) - Parameter.exponent(range.lowerBound), count: parameter.cardinality!))
+            case let .ordinal(_, choices):
+                guard let v = value.number, let index = choices.firstIndex(of: v) else {
+                    throw fail("\(value) is not one of \(choices)")
+                }
+                point.append(Self.binCentre(index, count: choices.count))
+            case let .categorical(_, choices):
+                guard case let .categorical(v) = value, let index = choices.firstIndex(of: v) else {
+                    throw fail("\(value) is not one of \(choices)")
+                }
+                point.append(contentsOf: (0..<choices.count).map { $0 == index ? 1 : 0 })
+            }
+        }
+        return point
+    }
+
+    /// `configuration` with each value converted to its parameter's type (an integral real
+    /// decoded from JSON as an integer, for example), after checking it belongs to the space.
+    public func validated(_ configuration: Configuration) throws(HyperPowerError) -> Configuration {
+        var converted = configuration
+        for parameter in parameters {
+            if case let .real(name, _, _) = parameter, case let .integer(v)? = configuration[name] {
+                converted[name] = .real(Double(v))
+            }
+            if case let .ordinal(name, _) = parameter, case let .integer(v)? = configuration[name] {
+                converted[name] = .real(Double(v))
+            }
+        }
+        let extra = Set(converted.values.keys).subtracting(parameters.map(\.name))
+        if let name = extra.sorted().first { throw .invalidConfiguration(parameter: name, reason: "not in the search space") }
+        _ = try encode(converted)
+        return converted
+    }
+
+    /// The canonical representative of a point: `encode(decode(point))`.
+    public func canonicalize(_ point: [Double]) -> [Double] {
+        // decode always yields a configuration of this space, so encode cannot fail.
+        try! encode(decode(point))
+    }
+
+    static func realValue(_ u: Double, range: ClosedRange<Double>, scale: Scale) -> Double {
+        let value: Double
+        switch scale {
+        case .linear: value = range.lowerBound + u * (range.upperBound - range.lowerBound)
+        case .log: value = exp(log(range.lowerBound) + u * (log(range.upperBound) - log(range.lowerBound)))
+        }
+        return min(max(value, range.lowerBound), range.upperBound)
+    }
+
+    static func unitCoordinate(_ v: Double, range: ClosedRange<Double>, scale: Scale) -> Double {
+        switch scale {
+        case .linear: return (v - range.lowerBound) / (range.upperBound - range.lowerBound)
+        case .log: return (log(v) - log(range.lowerBound)) / (log(range.upperBound) - log(range.lowerBound))
+        }
+    }
+
+    static func bin(_ u: Double, count: Int) -> Int { min(Int(u * Double(count)), count - 1) }
+    static func binCentre(_ index: Int, count: Int) -> Double { (Double(index) + 0.5) / Double(count) }
+}

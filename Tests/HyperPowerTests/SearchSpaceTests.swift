@@ -1,0 +1,106 @@
+import Foundation
+import HyperPower
+import Testing
+
+@Suite struct SearchSpaceTests {
+    static func space() throws -> SearchSpace {
+        try SearchSpace {
+            Real("learningRate", 1e-4...1e-1, scale: .log)
+            Real("momentum", 0...0.99)
+            Integer("layers", 1...3)
+            Integer("filters", 16...128, scale: .log)
+            PowerOfTwo("batchSize", 16...512)
+            Ordinal("dropout", [0, 0.25, 0.5])
+            Categorical("activation", ["relu", "tanh", "gelu"])
+        }
+    }
+
+    @Test func encodedDimensionCountsOneHotColumns() throws {
+        let space = try Self.space()
+        #expect(space.encodedDimension == 6 + 3)
+        #expect(space.cardinality == nil)
+        let discrete = try SearchSpace { Integer("a", 1...3); Categorical("b", ["x", "y"]); PowerOfTwo("c", 2...8) }
+        #expect(discrete.cardinality == 3 * 2 * 3)
+    }
+
+    @Test func encodeDecodeRoundTripsAndCanonicalIsStable() throws {
+        let space = try Self.space()
+        let configuration = Configuration([
+            "learningRate": .real(0.003), "momentum": .real(0.9), "layers": .integer(2), "filters": .integer(64),
+            "batchSize": .integer(128), "dropout": .real(0.25), "activation": .categorical("tanh"),
+        ])
+        let point = try space.encode(configuration)
+        let decoded = space.decode(point)
+        #expect(abs(decoded.double("learningRate") - 0.003) < 1e-15)
+        #expect(abs(decoded.double("momentum") - 0.9) < 1e-15)
+        #expect(decoded.integer("layers") == 2 && decoded.integer("filters") == 64 && decoded.integer("batchSize") == 128)
+        #expect(decoded.double("dropout") == 0.25 && decoded.string("activation") == "tanh")
+        // Any point decodes to a valid configuration; canonicalising twice changes nothing.
+        var state: UInt64 = 1
+        for _ in 0..<500 {
+            let random = (0..<space.encodedDimension).map { _ -> Double in
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                return Double(state >> 11) * 0x1.0p-53
+            }
+            let canonical = space.canonicalize(random)
+            let again = space.canonicalize(canonical)
+            #expect(zip(canonical, again).allSatisfy { abs($0 - $1) < 1e-12 })
+            let c = space.decode(random)
+            #expect([16, 32, 64, 128, 256, 512].contains(c.integer("batchSize")))
+            #expect((16...128).contains(c.integer("filters")) && (1...3).contains(c.integer("layers")))
+            #expect((1e-4...1e-1).contains(c.double("learningRate")))
+        }
+    }
+
+    @Test func integerBinsAreEqualWidth() throws {
+        let space = try SearchSpace { Integer("k", 1...4) }
+        let counts = (0..<400).reduce(into: [Int: Int]()) { counts, i in
+            counts[space.decode([(Double(i) + 0.5) / 400]).integer("k"), default: 0] += 1
+        }
+        #expect(counts == [1: 100, 2: 100, 3: 100, 4: 100])
+    }
+
+    @Test func configurationIsCodable() throws {
+        let configuration = Configuration(["lr": .real(0.5), "layers": .integer(3), "act": .categorical("relu")])
+        let data = try JSONEncoder().encode(configuration)
+        let decoded = try JSONDecoder().decode(Configuration.self, from: data)
+        #expect(decoded == configuration)
+        // An integral real comes back as an integer; validation restores the type.
+        let space = try SearchSpace { Real("lr", 0...1); Integer("layers", 1...3); Categorical("act", ["relu"]) }
+        let integral = try JSONDecoder().decode(Configuration.self, from: Data(#"{"lr": 1, "layers": 2, "act": "relu"}"#.utf8))
+        #expect(try space.validated(integral)["lr"] == .real(1))
+    }
+
+    @Test func invalidSpacesNameTheParameter() {
+        #expect(throws: HyperPowerError.invalidParameter(name: "lr", reason: "the range 0.5...0.5 is empty")) {
+            try SearchSpace { Real("lr", 0.5...0.5) }
+        }
+        #expect(throws: HyperPowerError.invalidParameter(name: "lr", reason: "log scale needs a positive range, got 0.0...1.0")) {
+            try SearchSpace { Real("lr", 0...1, scale: .log) }
+        }
+        #expect(throws: HyperPowerError.duplicateParameter(name: "x")) {
+            try SearchSpace { Real("x", 0...1); Integer("x", 1...2) }
+        }
+        #expect(throws: HyperPowerError.invalidParameter(name: "act", reason: "no categories")) {
+            try SearchSpace { Categorical("act", []) }
+        }
+        #expect(throws: HyperPowerError.invalidParameter(name: "batch", reason: "24 is not a power of two")) {
+            try SearchSpace { PowerOfTwo("batch", 24...64) }
+        }
+        #expect(throws: HyperPowerError.emptySearchSpace) { try SearchSpace(parameters: []) }
+        #expect(throws: HyperPowerError.self) { try SearchSpace { Integer("n", 3...3) } }
+    }
+
+    @Test func configurationsOutsideTheSpaceAreRejected() throws {
+        let space = try SearchSpace { Real("lr", 0...1); Categorical("act", ["relu", "tanh"]) }
+        #expect(throws: HyperPowerError.invalidConfiguration(parameter: "lr", reason: "2.0 is outside 0.0...1.0")) {
+            try space.encode(Configuration(["lr": .real(2), "act": .categorical("relu")]))
+        }
+        #expect(throws: HyperPowerError.invalidConfiguration(parameter: "act", reason: "missing")) {
+            try space.encode(Configuration(["lr": .real(0.2)]))
+        }
+        #expect(throws: HyperPowerError.invalidConfiguration(parameter: "extra", reason: "not in the search space")) {
+            try space.validated(Configuration(["lr": .real(0.2), "act": .categorical("relu"), "extra": .integer(1)]))
+        }
+    }
+}
