@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "GaussianProcess", targets: ["GaussianProcess"]),
         .library(name: "Acquisition", targets: ["Acquisition"]),
         .library(name: "HyperPower", targets: ["HyperPower"]),
+        .library(name: "BenchmarkProblems", targets: ["BenchmarkProblems"]),
         .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
     ],
     dependencies: [
@@ -37,10 +38,11 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        .target(name: "BenchmarkProblems", dependencies: ["HyperPower"]),
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
-                "GaussianProcess", "NumericalOptimization",
+                "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +53,7 @@ let package = Package(
             resources: [.copy("Fixtures")]
         ),
         .testTarget(name: "HyperPowerTests", dependencies: ["HyperPower"]),
+        .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower"]),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "GaussianProcess", "NumericalOptimization"],

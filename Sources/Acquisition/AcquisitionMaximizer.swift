@@ -56,7 +56,7 @@ public struct AcquisitionMaximizer: Sendable {
     public var duplicateTolerance: Double
 
     public init(
-        candidates: Int = 1024, refinedStarts: Int = 4,
+        candidates: Int = 2048, refinedStarts: Int = 8,
         optimizer: BoundedLBFGS = BoundedLBFGS(
             maximumIterations: 60, maximumEvaluations: 200, projectedGradientTolerance: 1e-6,
             relativeFunctionTolerance: 1e-9),

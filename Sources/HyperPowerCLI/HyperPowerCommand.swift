@@ -1,15 +1,11 @@
 import ArgumentParser
 
 @main
-struct HyperPowerCommand: ParsableCommand {
+struct HyperPowerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hyperpower",
         abstract: "Hardware-aware, constrained Bayesian hyper-parameter optimisation.",
-        discussion: """
-            The optimiser and its demo are being built in stages. Today `demo` fits the \
-            Gaussian-process model the optimiser relies on and reports how well it predicts.
-            """,
-        subcommands: [GaussianProcessDemo.self],
+        subcommands: [GaussianProcessDemo.self, BenchmarkCommand.self],
         defaultSubcommand: GaussianProcessDemo.self
     )
 }

@@ -1,0 +1,88 @@
+import Foundation
+import HyperPower
+
+/// A constraint of a benchmark problem, in the form `value(x) ≤ bound` or `≥ bound`.
+public struct BenchmarkConstraint: Sendable {
+    public let name: String
+    public let bound: Double
+    public let direction: ConstraintDirection
+    /// Whether the benchmark treats it as known (a cheap predictor, used as HyperPower's gate)
+    /// or observed (reported by the evaluation, learned).
+    public let isKnown: Bool
+}
+
+/// A constrained test problem with a known optimum, for benchmarks and tests.
+///
+/// Parameters are named `x1 … xd`. The objective is minimised; observed constraints are
+/// reported as measurements of each evaluation, known ones are predictors. Regret is
+/// `best feasible value − optimum`.
+public struct BenchmarkProblem: Sendable {
+    /// The name used on the command line (`branin-disk`).
+    public let name: String
+    /// The search space.
+    public let space: SearchSpace
+    /// The best feasible objective value (literature value, checked in the tests).
+    public let optimum: Double
+    /// A point attaining it (parameters in order), for tests.
+    public let optimizer: [Double]
+    /// The constraints and which of them count as known.
+    public let constraintSpecifications: [BenchmarkConstraint]
+    /// Evaluations per run in the quality table.
+    public let defaultBudget: Int
+    /// Maps a configuration to the raw coordinates x1 … xd.
+    let coordinates: @Sendable (Configuration) -> [Double]
+    /// The objective and every constraint's value at raw coordinates.
+    let function: @Sendable ([Double]) -> (objective: Double, constraints: [String: Double])
+
+    /// The constraints to give the optimiser: known ones with their predictor, observed ones by name.
+    public var constraints: [Constraint] {
+        constraintSpecifications.map { spec in
+            if spec.isKnown {
+                let function = self.function
+                let coordinates = self.coordinates
+                let name = spec.name
+                return Constraint(
+                    name: spec.name, bound: spec.bound, direction: spec.direction,
+                    kind: .known(predictor: { function(coordinates($0)).constraints[name]! }))
+            }
+            return Constraint(name: spec.name, bound: spec.bound, direction: spec.direction, kind: .observed)
+        }
+    }
+
+    /// The objective as the optimiser sees it: the value and the observed constraints' values.
+    public func evaluate(_ configuration: Configuration) -> Evaluation {
+        let (objective, values) = function(coordinates(configuration))
+        var measurements: [String: Double] = [:]
+        for spec in constraintSpecifications where !spec.isKnown { measurements[spec.name] = values[spec.name] }
+        return .success(objective: objective, measurements: measurements)
+    }
+
+    /// The objective and constraint values at raw coordinates.
+    public func values(at x: [Double]) -> (objective: Double, constraints: [String: Double]) { function(x) }
+
+    /// Names of the constraints a configuration truly violates, and whether any is known.
+    public func violations(_ configuration: Configuration) -> (all: [String], known: [String]) {
+        let values = function(coordinates(configuration)).constraints
+        let broken = constraintSpecifications.filter { !$0.direction.isSatisfied(values[$0.name]!, bound: $0.bound) }
+        return (broken.map(\.name), broken.filter(\.isKnown).map(\.name))
+    }
+
+    /// The raw coordinates of a configuration.
+    public func rawCoordinates(_ configuration: Configuration) -> [Double] { coordinates(configuration) }
+
+    /// Every problem, in the order of the quality table.
+    public static let all: [BenchmarkProblem] = [
+        gramacy, gardner1, gardner2, braninDisk, hartmann6Ball, pressureVessel, spring, weldedBeam,
+    ]
+
+    /// The problem with this command-line name.
+    public static func named(_ name: String) -> BenchmarkProblem? { all.first { $0.name == name } }
+
+    static func realCoordinates(_ count: Int) -> @Sendable (Configuration) -> [Double] {
+        { configuration in (1...count).map { configuration.double("x\($0)") } }
+    }
+
+    static func box(_ ranges: [ClosedRange<Double>]) -> SearchSpace {
+        try! SearchSpace(parameters: ranges.enumerated().map { .real(name: "x\($0.offset + 1)", range: $0.element, scale: .linear) })
+    }
+}

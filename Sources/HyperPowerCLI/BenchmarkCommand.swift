@@ -1,0 +1,201 @@
+import ArgumentParser
+import BenchmarkProblems
+import Dispatch
+import Foundation
+import HyperPower
+import Logging
+
+/// `hyperpower benchmark`: runs a method on a constrained test problem over several seeds.
+struct BenchmarkCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "benchmark",
+        abstract: "Run an optimiser on a constrained test problem with a known optimum, over several seeds.",
+        discussion: """
+            Problems: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), or 'all'.
+            Methods: hyperpower (known constraints gate the search), unknown-constraints (the \
+            constraint-unaware baseline: known constraints are learned like observed ones), \
+            random (random search with known-constraint rejection).
+            """)
+
+    enum Method: String, ExpressibleByArgument, CaseIterable {
+        case hyperpower
+        case unknownConstraints = "unknown-constraints"
+        case random
+    }
+
+    @Option(help: "The problem's name, or 'all'.")
+    var problem: String
+
+    @Option(help: "hyperpower, unknown-constraints or random.")
+    var method: Method = .hyperpower
+
+    @Option(help: "Number of seeds (runs).")
+    var seeds: Int = 10
+
+    @Option(help: "First seed; runs use first-seed, first-seed + 1, …")
+    var firstSeed: UInt64 = 0
+
+    @Option(help: "Evaluations per run (default: the problem's own, 40 or 60).")
+    var budget: Int?
+
+    @Option(help: "Acquisition candidates per suggestion (default: the library's).")
+    var candidates: Int?
+
+    @Option(help: "Candidates refined by gradient ascent per suggestion (default: the library's).")
+    var refinedStarts: Int?
+
+    @Option(help: "Initial design size (default: the library's, 2(D+1) clamped to 5…20).")
+    var initialDesign: Int?
+
+    @Flag(help: "Write one JSON document instead of the table.")
+    var json = false
+
+    @Flag(help: "Log every trial.")
+    var verbose = false
+
+    func validate() throws {
+        guard problem == "all" || BenchmarkProblem.named(problem) != nil else {
+            throw ValidationError("unknown --problem '\(problem)'; choose one of \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), or all")
+        }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1 (got \(seeds))") }
+        if let budget, budget < 1 { throw ValidationError("--budget must be at least 1 (got \(budget))") }
+        if let candidates, candidates < 1 { throw ValidationError("--candidates must be at least 1") }
+        if let refinedStarts, refinedStarts < 0 { throw ValidationError("--refined-starts must be at least 0") }
+        if let initialDesign, initialDesign < 1 { throw ValidationError("--initial-design must be at least 1") }
+    }
+
+    struct SeedReport: Codable {
+        var seed: UInt64
+        var bestFeasible: Double?
+        var regret: Double?
+        var log10Regret: Double?
+        var knownConstraintViolations: Int
+        var constraintViolations: Int
+        var firstFeasibleIteration: Int?
+        var medianSuggestionSeconds: Double
+        var evaluations: Int
+    }
+
+    struct Summary: Codable {
+        var medianRegret: Double?
+        var regretInterquartileRange: [Double]?
+        var medianLog10Regret: Double?
+        var runsWithoutFeasiblePoint: Int
+        var medianKnownConstraintViolations: Double
+        var medianConstraintViolations: Double
+        var medianFirstFeasibleIteration: Double?
+        var medianSuggestionSeconds: Double
+    }
+
+    struct ProblemReport: Codable {
+        var problem: String
+        var method: String
+        var budget: Int
+        var optimum: Double
+        var seeds: [SeedReport]
+        var summary: Summary
+    }
+
+    func run() async throws {
+        let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
+        var reports: [ProblemReport] = []
+        for problem in problems {
+            let report = try await benchmark(problem)
+            reports.append(report)
+            if !json { printTable(report) }
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let data = reports.count == 1 ? try encoder.encode(reports[0]) : try encoder.encode(reports)
+            print(String(decoding: data, as: UTF8.self))
+        }
+    }
+
+    func benchmark(_ problem: BenchmarkProblem) async throws -> ProblemReport {
+        var logger = Logger(label: "hyperpower")
+        logger.logLevel = verbose ? .info : .warning
+        let evaluations = budget ?? problem.defaultBudget
+        var seedReports: [SeedReport] = []
+        for offset in 0..<UInt64(seeds) {
+            let seed = firstSeed + offset
+            var settings: OptimizerSettings
+            switch method {
+            case .hyperpower: settings = OptimizerSettings()
+            case .unknownConstraints: settings = OptimizerSettings(knownConstraintsAsObserved: true)
+            case .random: settings = OptimizerSettings(strategy: .random)
+            }
+            if let candidates { settings.maximizer.candidates = candidates }
+            if let refinedStarts { settings.maximizer.refinedStarts = refinedStarts }
+            if let initialDesign { settings.initialDesignSize = initialDesign }
+            let optimizer = BayesianOptimizer(
+                space: problem.space, constraints: problem.constraints, seed: seed, settings: settings, logger: logger
+            ) { problem.evaluate($0) }
+            let result = try await optimizer.run(budget: .evaluations(evaluations))
+            var known = 0
+            var any = 0
+            var firstFeasible: Int?
+            var best: Double?
+            for (index, trial) in result.trials.enumerated() {
+                let violations = problem.violations(trial.configuration)
+                if !violations.known.isEmpty { known += 1 }
+                if !violations.all.isEmpty { any += 1 }
+                if violations.all.isEmpty, let value = trial.outcome.objective {
+                    if firstFeasible == nil { firstFeasible = index + 1 }
+                    best = min(best ?? value, value)
+                }
+            }
+            let regret = best.map { max($0 - problem.optimum, 0) }
+            seedReports.append(SeedReport(
+                seed: seed, bestFeasible: best, regret: regret, log10Regret: regret.map { log10(max($0, 1e-12)) },
+                knownConstraintViolations: known, constraintViolations: any, firstFeasibleIteration: firstFeasible,
+                medianSuggestionSeconds: Self.median(result.trials.map(\.suggestionSeconds)) ?? 0,
+                evaluations: result.trials.count))
+        }
+        let regrets = seedReports.compactMap(\.regret)
+        let summary = Summary(
+            medianRegret: Self.median(regrets),
+            regretInterquartileRange: regrets.isEmpty ? nil : [Self.quantile(regrets, 0.25), Self.quantile(regrets, 0.75)],
+            medianLog10Regret: Self.median(seedReports.compactMap(\.log10Regret)),
+            runsWithoutFeasiblePoint: seedReports.filter { $0.regret == nil }.count,
+            medianKnownConstraintViolations: Self.median(seedReports.map { Double($0.knownConstraintViolations) })!,
+            medianConstraintViolations: Self.median(seedReports.map { Double($0.constraintViolations) })!,
+            medianFirstFeasibleIteration: Self.median(seedReports.compactMap { $0.firstFeasibleIteration.map(Double.init) }),
+            medianSuggestionSeconds: Self.median(seedReports.map(\.medianSuggestionSeconds))!)
+        return ProblemReport(
+            problem: problem.name, method: method.rawValue, budget: evaluations, optimum: problem.optimum,
+            seeds: seedReports, summary: summary)
+    }
+
+    func printTable(_ report: ProblemReport) {
+        print("\(report.problem) — method \(report.method), \(report.budget) evaluations, optimum \(report.optimum)")
+        print("  seed  best feasible        regret  log10  known viol.  any viol.  first feasible  median suggest (ms)")
+        for s in report.seeds {
+            let best = s.bestFeasible.map { String(format: "%13.6g", $0) } ?? "            —"
+            let regret = s.regret.map { String(format: "%13.3e", $0) } ?? "            —"
+            let log10Regret = s.log10Regret.map { String(format: "%6.2f", $0) } ?? "     —"
+            let first = s.firstFeasibleIteration.map { String(format: "%15d", $0) } ?? "              —"
+            print(String(format: "  %4llu  %@  %@  %@  %11d  %9d  %@  %19.1f", s.seed, best, regret, log10Regret,
+                         s.knownConstraintViolations, s.constraintViolations, first, s.medianSuggestionSeconds * 1000))
+        }
+        let summary = report.summary
+        let regret = summary.medianRegret.map { String(format: "%.3e", $0) } ?? "—"
+        let iqr = summary.regretInterquartileRange.map { String(format: "[%.3e, %.3e]", $0[0], $0[1]) } ?? "—"
+        print("  median regret \(regret), IQR \(iqr), runs without a feasible point \(summary.runsWithoutFeasiblePoint)")
+        print(String(format: "  median known-constraint violations %.1f, any-constraint violations %.1f, first feasible %@, suggestion %.1f ms\n",
+                     summary.medianKnownConstraintViolations, summary.medianConstraintViolations,
+                     summary.medianFirstFeasibleIteration.map { String(format: "%.1f", $0) } ?? "—",
+                     summary.medianSuggestionSeconds * 1000))
+    }
+
+    static func median(_ values: [Double]) -> Double? { values.isEmpty ? nil : quantile(values, 0.5) }
+
+    /// Linear-interpolation quantile (numpy's default).
+    static func quantile(_ values: [Double], _ q: Double) -> Double {
+        let sorted = values.sorted()
+        let position = q * Double(sorted.count - 1)
+        let lower = Int(position.rounded(.down))
+        let upper = min(lower + 1, sorted.count - 1)
+        return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
+    }
+}
