@@ -54,6 +54,8 @@ public struct AcquisitionMaximizer: Sendable {
     public var optimizer: BoundedLBFGS
     /// Two canonical points closer than this (max-norm) are the same configuration.
     public var duplicateTolerance: Double
+    /// Weight of the exterior penalty on known-constraint violation during refinement.
+    public var penaltyWeight: Double = 1e3
 
     public init(
         candidates: Int = 2048, refinedStarts: Int = 8,
@@ -79,6 +81,11 @@ public struct AcquisitionMaximizer: Sendable {
     ///   - canonicalize: maps a point to its canonical representative (rounding).
     ///   - excluded: canonical points already evaluated or pending.
     ///   - seed: scrambles the candidates.
+    ///   - knownViolation: optional; how far a point is outside the known-feasible region (0
+    ///     inside, growing smoothly outside, e.g. a sum of squared normalised violations). With
+    ///     it, refinement minimises `−α + w·violation` (an exterior penalty, its gradient by
+    ///     central differences) instead of treating the outside as +∞, so it can follow oblique
+    ///     boundaries; a result that ends outside is pulled back by bisection towards its start.
     /// - Throws: ``AcquisitionError``.
     public func maximize(
         dimension: Int,
@@ -87,7 +94,8 @@ public struct AcquisitionMaximizer: Sendable {
         isKnownFeasible: ([Double]) -> Bool,
         canonicalize: ([Double]) -> [Double],
         excluded: [[Double]],
-        seed: UInt64
+        seed: UInt64,
+        knownViolation: (([Double]) -> Double)? = nil
     ) throws -> AcquisitionProposal {
         var sequence = try SobolSequence(dimension: dimension, scrambleSeed: seed)
         let sampled = sequence.nextPoints(candidates)
@@ -105,14 +113,22 @@ public struct AcquisitionMaximizer: Sendable {
         let lower = [Double](repeating: 0, count: dimension)
         let upper = [Double](repeating: 1, count: dimension)
         for index in order.prefix(refinedStarts) where scores[index].isFinite {
-            let result = optimizer.minimize(start: feasible[index], lower: lower, upper: upper) { x in
-                guard isKnownFeasible(x) else { return (.infinity, [Double](repeating: 0, count: dimension)) }
+            let start = feasible[index]
+            let result = optimizer.minimize(start: start, lower: lower, upper: upper) { x in
+                let penalty = knownViolation.map { Self.penalty(x, violation: $0, weight: penaltyWeight) }
+                if penalty == nil && !isKnownFeasible(x) { return (.infinity, [Double](repeating: 0, count: dimension)) }
                 let (value, gradient) = valueAndGradient(x)
                 guard value.isFinite else { return (.infinity, [Double](repeating: 0, count: dimension)) }
-                return (-value, gradient.map { -$0 })
+                guard let penalty else { return (-value, gradient.map { -$0 }) }
+                return (-value + penalty.value, (0..<dimension).map { -gradient[$0] + penalty.gradient[$0] })
             }
-            let canonical = canonicalize(result.point)
-            guard isKnownFeasible(canonical) else { continue }
+            var canonical = canonicalize(result.point)
+            if !isKnownFeasible(canonical) {
+                // The penalised search may end just outside: step back towards the start.
+                guard let inside = Self.lastFeasible(from: start, towards: result.point, isKnownFeasible: isKnownFeasible,
+                                                     canonicalize: canonicalize) else { continue }
+                canonical = inside
+            }
             let value = values(Matrix(rows: 1, columns: dimension, elements: canonical))[0]
             if value.isFinite { ranked.append((canonical, value)) }
         }
@@ -130,5 +146,41 @@ public struct AcquisitionMaximizer: Sendable {
             }
         }
         throw AcquisitionError.allCandidatesDuplicate(candidates: feasible.count)
+    }
+
+    /// `w·violation(x)` and its gradient by central differences (forward at the box edges).
+    static func penalty(_ x: [Double], violation: ([Double]) -> Double, weight: Double) -> (value: Double, gradient: [Double]) {
+        let value = violation(x)
+        var gradient = [Double](repeating: 0, count: x.count)
+        guard value > 0 else {
+            // Inside, the penalty is flat; only a neighbour outside would change it.
+            return (0, gradient)
+        }
+        let h = 1e-6
+        for k in x.indices {
+            var plus = x
+            var minus = x
+            plus[k] = min(x[k] + h, 1)
+            minus[k] = max(x[k] - h, 0)
+            gradient[k] = weight * (violation(plus) - violation(minus)) / (plus[k] - minus[k])
+        }
+        return (weight * value, gradient)
+    }
+
+    /// The canonical point furthest along the segment from `start` (feasible) towards `end`
+    /// that is still known-feasible, by bisection (40 halvings).
+    static func lastFeasible(
+        from start: [Double], towards end: [Double], isKnownFeasible: ([Double]) -> Bool,
+        canonicalize: ([Double]) -> [Double]
+    ) -> [Double]? {
+        func point(_ t: Double) -> [Double] { canonicalize(zip(start, end).map { $0 + t * ($1 - $0) }) }
+        guard isKnownFeasible(point(0)) else { return nil }
+        var inside = 0.0
+        var outside = 1.0
+        for _ in 0..<40 {
+            let middle = 0.5 * (inside + outside)
+            if isKnownFeasible(point(middle)) { inside = middle } else { outside = middle }
+        }
+        return point(inside)
     }
 }

@@ -65,6 +65,38 @@ extension BayesianOptimizer {
         return known.allSatisfy { $0.isSatisfied(by: $0.prediction(for: configuration)!) }
     }
 
+    /// How far the configuration at `point` is outside the known-feasible region: the sum of
+    /// squared violations, each divided by its constraint's typical spread (0 inside).
+    func knownViolation(_ point: [Double]) -> Double {
+        let configuration = space.decode(point)
+        var total = 0.0
+        for constraint in constraints where constraint.isKnown {
+            let value = constraint.prediction(for: configuration)!
+            guard value.isFinite else { return .infinity }
+            let excess = constraint.direction == .atMost ? value - constraint.bound : constraint.bound - value
+            if excess > 0 {
+                let scaled = excess / knownConstraintScale(constraint)
+                total += scaled * scaled
+            }
+        }
+        return total
+    }
+
+    /// The spread of a known constraint's predictions over 256 uniform samples (1 if flat).
+    func knownConstraintScale(_ constraint: Constraint) -> Double {
+        if let scale = knownScales[constraint.name] { return scale }
+        var generator = SeededGenerator(seed: seed ^ 0x5CA1E)
+        let values = (0..<256).compactMap { _ -> Double? in
+            let value = constraint.prediction(for: space.decode((0..<space.encodedDimension).map { _ in generator.nextUniform() }))!
+            return value.isFinite ? value : nil
+        }
+        let mean = values.reduce(0, +) / Double(max(values.count, 1))
+        let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count - 1, 1))).squareRoot()
+        let scale = deviation > 0 && deviation.isFinite ? deviation : 1
+        knownScales[constraint.name] = scale
+        return scale
+    }
+
     /// Canonical points of evaluated and pending configurations.
     func excludedPoints() -> [[Double]] {
         trials.compactMap { try? space.encode($0.configuration) } + Array(pendingPoints.values)
@@ -147,6 +179,9 @@ extension BayesianOptimizer {
 
     // MARK: - The models
 
+    /// `sign(y)·log(1 + |y|)`: monotone, keeps the sign, compresses large magnitudes.
+    static func bilog(_ y: Double) -> Double { y < 0 ? -log1p(-y) : log1p(y) }
+
     /// Fits a GP, warm-started from the previous fit of the same model; on failure falls back
     /// to the previous hyper-parameters; `nil` (logged) if that fails too.
     func fitModel(_ name: String, inputs: Matrix, targets: [Double], number: Int) -> GaussianProcess? {
@@ -178,15 +213,18 @@ extension BayesianOptimizer {
         let points = trials.map { try! space.encode($0.configuration) }
         var constraintModels: [ConstraintModel] = []
 
-        // Objective: every successful trial.
+        // Objective: every successful trial, through a fitted power transform (monotone, so the
+        // incumbent maps to the transformed incumbent).
         let successIndices = trials.indices.filter { trials[$0].outcome.objective != nil }
+        let objectives = successIndices.map { trials[$0].outcome.objective! }
+        let transform = PowerTransform(fitting: objectives)
         var objectiveModel: GaussianProcess?
         if !successIndices.isEmpty {
             objectiveModel = fitModel(
                 "objective", inputs: Matrix(rowMajor: successIndices.map { points[$0] }),
-                targets: successIndices.map { trials[$0].outcome.objective! }, number: number)
+                targets: objectives.map { transform($0) }, number: number)
         }
-        let incumbent = trials.filter(\.isFeasible).compactMap(\.outcome.objective).min()
+        let incumbent = trials.filter(\.isFeasible).compactMap(\.outcome.objective).min().map { transform($0) }
 
         // Observed constraints (and known ones in the constraint-unaware baseline).
         for constraint in constraints where !constraint.isKnown || settings.knownConstraintsAsObserved {
@@ -195,10 +233,23 @@ extension BayesianOptimizer {
                 return value?.isFinite ?? false
             }
             guard !indices.isEmpty else { continue }
-            let values = indices.map { trials[$0].measurements[constraint.name] ?? trials[$0].predictions[constraint.name]! }
+            // Model bilog(±(value − bound)/s), feasible at ≤ 0 (bilog as in SCBO, Eriksson &
+            // Poloczek 2021): the sign, and so feasibility, is kept exactly, while values spanning
+            // orders of magnitude (stresses, latencies) are compressed. s, the median distance to
+            // the bound, makes the compression scale-free: without it a constraint in the millions
+            // became a near-step at its bound, which a GP cannot fit.
+            let sign = constraint.direction == .atMost ? 1.0 : -1.0
+            let margins = indices.map { index -> Double in
+                let value = trials[index].measurements[constraint.name] ?? trials[index].predictions[constraint.name]!
+                return sign * (value - constraint.bound)
+            }
+            let sortedDistances = margins.map(abs).sorted()
+            let median = sortedDistances[sortedDistances.count / 2]
+            let scale = median > 0 && median.isFinite ? median : 1
+            let values = margins.map { Self.bilog($0 / scale) }
             if let model = fitModel(constraint.name, inputs: Matrix(rowMajor: indices.map { points[$0] }),
                                     targets: values, number: number) {
-                constraintModels.append(ConstraintModel(model: model, bound: constraint.bound, direction: constraint.direction))
+                constraintModels.append(ConstraintModel(model: model, bound: 0, direction: .atMost))
             }
         }
 
@@ -210,6 +261,8 @@ extension BayesianOptimizer {
             }
         }
 
+        let hasGate = !settings.knownConstraintsAsObserved && constraints.contains(where: \.isKnown)
+        if hasGate { for constraint in constraints where constraint.isKnown { _ = knownConstraintScale(constraint) } }
         let acquisition = ConstrainedLogExpectedImprovement(
             objective: objectiveModel, incumbent: incumbent, constraints: constraintModels)
         guard acquisition.usesExpectedImprovement || !constraintModels.isEmpty else {
@@ -224,7 +277,8 @@ extension BayesianOptimizer {
                 isKnownFeasible: { self.isKnownFeasible($0) },
                 canonicalize: { self.space.canonicalize($0) },
                 excluded: excludedPoints(),
-                seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
+                seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D,
+                knownViolation: hasGate ? { self.knownViolation($0) } : nil)
             return (proposal.point, .model)
         } catch AcquisitionError.noKnownFeasibleCandidate {
             // The candidates missed a small feasible region: try harder before giving up.
