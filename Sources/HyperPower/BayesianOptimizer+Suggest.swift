@@ -65,38 +65,6 @@ extension BayesianOptimizer {
         return known.allSatisfy { $0.isSatisfied(by: $0.prediction(for: configuration)!) }
     }
 
-    /// How far the configuration at `point` is outside the known-feasible region: the sum of
-    /// squared violations, each divided by its constraint's typical spread (0 inside).
-    func knownViolation(_ point: [Double]) -> Double {
-        let configuration = space.decode(point)
-        var total = 0.0
-        for constraint in constraints where constraint.isKnown {
-            let value = constraint.prediction(for: configuration)!
-            guard value.isFinite else { return .infinity }
-            let excess = constraint.direction == .atMost ? value - constraint.bound : constraint.bound - value
-            if excess > 0 {
-                let scaled = excess / knownConstraintScale(constraint)
-                total += scaled * scaled
-            }
-        }
-        return total
-    }
-
-    /// The spread of a known constraint's predictions over 256 uniform samples (1 if flat).
-    func knownConstraintScale(_ constraint: Constraint) -> Double {
-        if let scale = knownScales[constraint.name] { return scale }
-        var generator = SeededGenerator(seed: seed ^ 0x5CA1E)
-        let values = (0..<256).compactMap { _ -> Double? in
-            let value = constraint.prediction(for: space.decode((0..<space.encodedDimension).map { _ in generator.nextUniform() }))!
-            return value.isFinite ? value : nil
-        }
-        let mean = values.reduce(0, +) / Double(max(values.count, 1))
-        let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count - 1, 1))).squareRoot()
-        let scale = deviation > 0 && deviation.isFinite ? deviation : 1
-        knownScales[constraint.name] = scale
-        return scale
-    }
-
     /// Canonical points of evaluated and pending configurations.
     func excludedPoints() -> [[Double]] {
         trials.compactMap { try? space.encode($0.configuration) } + Array(pendingPoints.values)
@@ -261,8 +229,6 @@ extension BayesianOptimizer {
             }
         }
 
-        let hasGate = !settings.knownConstraintsAsObserved && constraints.contains(where: \.isKnown)
-        if hasGate { for constraint in constraints where constraint.isKnown { _ = knownConstraintScale(constraint) } }
         let acquisition = ConstrainedLogExpectedImprovement(
             objective: objectiveModel, incumbent: incumbent, constraints: constraintModels)
         guard acquisition.usesExpectedImprovement || !constraintModels.isEmpty else {
@@ -277,8 +243,7 @@ extension BayesianOptimizer {
                 isKnownFeasible: { self.isKnownFeasible($0) },
                 canonicalize: { self.space.canonicalize($0) },
                 excluded: excludedPoints(),
-                seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D,
-                knownViolation: hasGate ? { self.knownViolation($0) } : nil)
+                seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
             return (proposal.point, .model)
         } catch AcquisitionError.noKnownFeasibleCandidate {
             // The candidates missed a small feasible region: try harder before giving up.

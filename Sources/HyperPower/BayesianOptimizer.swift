@@ -48,7 +48,6 @@ public actor BayesianOptimizer {
     var randomGenerator: SeededGenerator
     var warmStarts: [String: GaussianProcessHyperparameters] = [:]
     var fitCounts: [String: Int] = [:]
-    var knownScales: [String: Double] = [:]
     var validated = false
 
     /// An optimiser of `objective` (minimised) over `space` under `constraints`.
