@@ -58,13 +58,8 @@ public actor BayesianOptimizer {
         settings: OptimizerSettings = OptimizerSettings(), logger: Logger = Logger(label: "hyperpower"),
         objective: @escaping @Sendable (Configuration) async throws -> Evaluation
     ) {
-        self.space = space
-        self.constraints = constraints
-        self.seed = seed
-        self.settings = settings
-        self.objective = objective
-        self.logger = logger
-        self.randomGenerator = SeededGenerator(seed: seed ^ 0x5EED_0F_4A9D_0B5E)
+        self.init(space: space, constraints: constraints, seed: seed, settings: settings, logger: logger,
+                  optionalObjective: objective)
     }
 
     /// An optimiser driven by ``ask()`` and ``tell(_:_:evaluationSeconds:)`` only.
@@ -72,11 +67,19 @@ public actor BayesianOptimizer {
         space: SearchSpace, constraints: [Constraint] = [], seed: UInt64 = 0,
         settings: OptimizerSettings = OptimizerSettings(), logger: Logger = Logger(label: "hyperpower")
     ) {
+        self.init(space: space, constraints: constraints, seed: seed, settings: settings, logger: logger,
+                  optionalObjective: nil)
+    }
+
+    private init(
+        space: SearchSpace, constraints: [Constraint], seed: UInt64, settings: OptimizerSettings, logger: Logger,
+        optionalObjective: (@Sendable (Configuration) async throws -> Evaluation)?
+    ) {
         self.space = space
         self.constraints = constraints
         self.seed = seed
         self.settings = settings
-        self.objective = nil
+        self.objective = optionalObjective
         self.logger = logger
         self.randomGenerator = SeededGenerator(seed: seed ^ 0x5EED_0F_4A9D_0B5E)
     }

@@ -211,3 +211,41 @@ final class Counter: @unchecked Sendable {
         #expect(result.trials.allSatisfy { $0.predictions["cost"]! <= 1 })
     }
 }
+
+/// The README's example, with a stand-in trainer.
+@Suite struct ReadmeExampleTests {
+    struct Run { var validationError: Double; var latency: Double }
+
+    static func train(_ config: Configuration) async throws -> Run {
+        let width = Double(config.integer("width"))
+        let error = 0.05 + 0.1 * abs(log10(config.double("learningRate")) + 2.5) + 1 / width
+            + (config.string("activation") == "relu" ? 0 : 0.02) - 0.01 * Double(config.integer("layers"))
+        return Run(validationError: error, latency: Double(config.integer("layers")) * width / 128)
+    }
+
+    @Test func readmeExampleRunsAndKeepsItsConstraints() async throws {
+        let space = try SearchSpace {
+            Integer("layers", 1...3)
+            PowerOfTwo("width", 16...512)
+            Real("learningRate", 1e-4...1e-1, scale: .log)
+            Categorical("activation", ["relu", "tanh"])
+        }
+        let optimizer = BayesianOptimizer(
+            space: space,
+            constraints: [
+                .known("memory", atMost: 2e6) { config in
+                    Double(config.integer("layers") * config.integer("width") * 64 * 4)
+                },
+                .observed("latency", atMost: 5),
+            ],
+            seed: 42, logger: quietLogger
+        ) { config in
+            let run = try await Self.train(config)
+            return .success(objective: run.validationError, measurements: ["latency": run.latency])
+        }
+        let result = try await optimizer.run(budget: .evaluations(25))
+        #expect(result.trials.allSatisfy { $0.predictions["memory"]! <= 2e6 })
+        let best = try #require(result.best)
+        #expect(best.measurements["latency"]! <= 5)
+    }
+}
