@@ -93,6 +93,17 @@ final class Counter: @unchecked Sendable {
         #expect(result.best!.configuration.double("x") >= 0.5)
     }
 
+    @Test func objectiveValuesThatBreakTheModelFitDoNotEndTheRun() async throws {
+        // ±1e300 overflows every variance: the fits fail, the optimiser falls back and goes on.
+        let optimizer = BayesianOptimizer(space: Self.square, seed: 15, logger: quietLogger) { config in
+            .success(objective: config.double("x") < 0.5 ? -1e300 : 1e300)
+        }
+        let result = try await optimizer.run(budget: .evaluations(14))
+        #expect(result.trials.count == 14)
+        #expect(Set(result.trials.map(\.configuration)).count == 14)
+        #expect(result.best!.outcome.objective == -1e300)
+    }
+
     @Test func finiteSpaceIsExhaustedWithoutRepeats() async throws {
         let space = try SearchSpace { Integer("a", 1...3); Categorical("b", ["x", "y", "z"]) }
         let optimizer = BayesianOptimizer(space: space, seed: 6, logger: quietLogger) { config in
