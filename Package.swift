@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Acquisition", targets: ["Acquisition"]),
         .library(name: "HyperPower", targets: ["HyperPower"]),
         .library(name: "BenchmarkProblems", targets: ["BenchmarkProblems"]),
+        .library(name: "HardwareModels", targets: ["HardwareModels"]),
         .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
     ],
     dependencies: [
@@ -39,6 +40,11 @@ let package = Package(
             ]
         ),
         .target(name: "BenchmarkProblems", dependencies: ["HyperPower"]),
+        .target(
+            name: "HardwareModels",
+            dependencies: ["LinearAlgebra"],
+            resources: [.copy("Resources/nb201.csv"), .copy("Resources/NB201-NOTICE.md")]
+        ),
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
@@ -54,6 +60,7 @@ let package = Package(
         ),
         .testTarget(name: "HyperPowerTests", dependencies: ["HyperPower"]),
         .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower"]),
+        .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "GaussianProcess", "NumericalOptimization"],
