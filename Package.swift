@@ -35,7 +35,7 @@ let package = Package(
         .target(
             name: "HyperPower",
             dependencies: [
-                "Acquisition", "GaussianProcess", "NumericalOptimization", "LinearAlgebra",
+                "Acquisition", "GaussianProcess", "NumericalOptimization", "LinearAlgebra", "HardwareModels",
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -48,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
-                "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems",
+                "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems", "HardwareModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -58,7 +58,7 @@ let package = Package(
             dependencies: ["NumericalOptimization"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "HyperPowerTests", dependencies: ["HyperPower"]),
+        .testTarget(name: "HyperPowerTests", dependencies: ["HyperPower", "HardwareModels"]),
         .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower"]),
         .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),
         .testTarget(

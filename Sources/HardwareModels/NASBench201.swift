@@ -32,6 +32,8 @@ public struct NASBench201: Sendable {
 
     /// Every architecture, by index.
     public let architectures: [Architecture]
+    /// Architecture index by operations vector.
+    let indexByOperations: [[Int]: Int]
     /// Device names (the table's `lat_…_ms` columns without the prefix and suffix), e.g.
     /// `pixel3`, `raspi4`, `fpga`, `eyeriss_asic`, `cpu_xeon_gold6226`, `gpu_titanx_b1`.
     public let devices: [String]
@@ -67,6 +69,15 @@ public struct NASBench201: Sendable {
                 parameters: parameters[row], flops: flops[row],
                 latencies: Dictionary(uniqueKeysWithValues: zip(devices, latencies.map { $0[row] })))
         }
+        var lookup: [[Int]: Int] = [:]
+        for architecture in architectures { lookup[architecture.operations] = architecture.index }
+        indexByOperations = lookup
+    }
+
+    /// The architecture with these 6 edge operations (codes 0…4); NAS-Bench-201's indices
+    /// follow its own creation order, not a positional encoding.
+    public func architecture(operations: [Int]) -> Architecture? {
+        indexByOperations[operations].map { architectures[$0] }
     }
 
     // MARK: - Features

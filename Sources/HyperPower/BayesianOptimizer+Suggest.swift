@@ -62,7 +62,7 @@ extension BayesianOptimizer {
         let known = constraints.filter(\.isKnown)
         if known.isEmpty { return true }
         let configuration = space.decode(point)
-        return known.allSatisfy { $0.isSatisfied(by: $0.prediction(for: configuration)!) }
+        return known.allSatisfy { $0.passesGate($0.prediction(for: configuration)!) }
     }
 
     /// Canonical points of evaluated and pending configurations.
@@ -86,13 +86,14 @@ extension BayesianOptimizer {
         for constraint in constraints where constraint.isKnown {
             let values = configurations.map { constraint.prediction(for: $0)! }
             let finite = values.filter(\.isFinite)
-            let rejected = values.filter { !constraint.isSatisfied(by: $0) }.count
+            let rejected = values.filter { !constraint.passesGate($0) }.count
             let range = finite.isEmpty
                 ? "no finite prediction"
                 : "predicts \(Self.format(finite.min()!))–\(Self.format(finite.max()!))"
             let side = constraint.direction == .atMost ? "at most" : "at least"
+            let margin = constraint.safetyMargin > 0 ? " with a safety margin of \(Self.format(100 * constraint.safetyMargin))%" : ""
             parts.append("'\(constraint.name)' \(range) over \(samples) samples and rejects \(rejected); "
-                + "the bound is \(side) \(Self.format(constraint.bound))")
+                + "the bound is \(side) \(Self.format(constraint.bound))\(margin)")
         }
         return .knownFeasibleRegionEmpty(details: parts.joined(separator: "; "))
     }

@@ -23,12 +23,17 @@ public struct Constraint: Sendable {
     public let direction: ConstraintDirection
     /// Known or observed.
     public let kind: Kind
+    /// For a known constraint: the gate tightens the bound by this fraction of |bound|
+    /// (`atMost`: proposes only predictions ≤ bound − margin·|bound|), to absorb model error.
+    /// Trials are still judged against the bound itself.
+    public let safetyMargin: Double
 
-    public init(name: String, bound: Double, direction: ConstraintDirection, kind: Kind) {
+    public init(name: String, bound: Double, direction: ConstraintDirection, kind: Kind, safetyMargin: Double = 0) {
         self.name = name
         self.bound = bound
         self.direction = direction
         self.kind = kind
+        self.safetyMargin = safetyMargin
     }
 
     /// A known constraint `predictor(config) ≤ bound`.
@@ -43,6 +48,25 @@ public struct Constraint: Sendable {
         _ name: String, atLeast bound: Double, predictedBy predictor: @escaping @Sendable (Configuration) throws -> Double
     ) -> Constraint {
         Constraint(name: name, bound: bound, direction: .atLeast, kind: .known(predictor: predictor))
+    }
+
+    /// A known constraint `model(features(config)) ≤ bound`, from a fitted hardware cost model
+    /// (`LinearCostModel`, `SparsePolynomialCostModel`, …), optionally with a safety margin.
+    public static func known(
+        _ name: String, atMost bound: Double, predictedBy model: some CostModel, safetyMargin: Double = 0,
+        features: @escaping @Sendable (Configuration) throws -> [Double]
+    ) -> Constraint {
+        Constraint(name: name, bound: bound, direction: .atMost,
+                   kind: .known(predictor: { try model.predict(features($0)) }), safetyMargin: safetyMargin)
+    }
+
+    /// A known constraint `model(features(config)) ≥ bound`.
+    public static func known(
+        _ name: String, atLeast bound: Double, predictedBy model: some CostModel, safetyMargin: Double = 0,
+        features: @escaping @Sendable (Configuration) throws -> [Double]
+    ) -> Constraint {
+        Constraint(name: name, bound: bound, direction: .atLeast,
+                   kind: .known(predictor: { try model.predict(features($0)) }), safetyMargin: safetyMargin)
     }
 
     /// An observed constraint: the objective reports `name` ≤ bound among its measurements.
@@ -74,8 +98,17 @@ public struct Constraint: Sendable {
         !value.isNaN && direction.isSatisfied(value, bound: bound)
     }
 
+    /// Whether a prediction passes the gate: the bound tightened by the safety margin.
+    public func passesGate(_ prediction: Double) -> Bool {
+        let tightened = direction == .atMost ? bound - safetyMargin * abs(bound) : bound + safetyMargin * abs(bound)
+        return !prediction.isNaN && direction.isSatisfied(prediction, bound: tightened)
+    }
+
     func validate() throws(HyperPowerError) {
         if name.isEmpty { throw .invalidConstraint(name: name, reason: "the name is empty") }
         if !bound.isFinite { throw .invalidConstraint(name: name, reason: "the bound \(bound) is not finite") }
+        if !(safetyMargin >= 0 && safetyMargin < 1) {
+            throw .invalidConstraint(name: name, reason: "the safety margin \(safetyMargin) is not in [0, 1)")
+        }
     }
 }

@@ -2,5 +2,6 @@
 // they are built on (GP models, acquisition functions, linear algebra).
 @_exported import Acquisition
 @_exported import GaussianProcess
+@_exported import HardwareModels
 @_exported import LinearAlgebra
 @_exported import NumericalOptimization
