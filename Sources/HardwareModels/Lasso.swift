@@ -13,7 +13,7 @@ enum Lasso {
     ///   - tolerance: stop a λ when the largest coefficient change × its column scale is below
     ///     `tolerance` × max |y| (as glmnet's criterion on the objective's scale).
     static func path(
-        columns: [[Double]], targets y: [Double], lambdas: [Double], tolerance: Double = 1e-7, maximumSweeps: Int = 10_000
+        columns: [[Double]], targets y: [Double], lambdas: [Double], tolerance: Double = 1e-5, maximumSweeps: Int = 10_000
     ) -> [[Double]] {
         let n = Double(y.count)
         let p = columns.count
@@ -22,31 +22,48 @@ enum Lasso {
         var residual = y
         let yScale = max(y.map(abs).max() ?? 1, 1e-300)
         var results: [[Double]] = []
-        for lambda in lambdas {
-            for _ in 0..<maximumSweeps {
-                var largestChange = 0.0
-                for j in 0..<p where scales[j] > 0 {
-                    let column = columns[j]
-                    var correlation = 0.0
-                    column.withUnsafeBufferPointer { c in
-                        residual.withUnsafeBufferPointer { r in
-                            for i in 0..<c.count { correlation += c[i] * r[i] }
-                        }
-                    }
-                    let rho = correlation / n + scales[j] * beta[j]
-                    let updated = softThreshold(rho, lambda) / scales[j]
-                    let change = updated - beta[j]
-                    if change != 0 {
-                        column.withUnsafeBufferPointer { c in
-                            residual.withUnsafeMutableBufferPointer { r in
-                                for i in 0..<c.count { r[i] -= change * c[i] }
-                            }
-                        }
-                        beta[j] = updated
-                        largestChange = max(largestChange, abs(change) * scales[j].squareRoot())
+
+        /// One pass of coordinate updates over `indices`; returns the largest scaled change.
+        func sweep(_ indices: [Int], _ lambda: Double) -> Double {
+            var largestChange = 0.0
+            for j in indices where scales[j] > 0 {
+                let column = columns[j]
+                var correlation = 0.0
+                column.withUnsafeBufferPointer { c in
+                    residual.withUnsafeBufferPointer { r in
+                        for i in 0..<c.count { correlation += c[i] * r[i] }
                     }
                 }
-                if largestChange <= tolerance * yScale { break }
+                let rho = correlation / n + scales[j] * beta[j]
+                let updated = softThreshold(rho, lambda) / scales[j]
+                let change = updated - beta[j]
+                if change != 0 {
+                    column.withUnsafeBufferPointer { c in
+                        residual.withUnsafeMutableBufferPointer { r in
+                            for i in 0..<c.count { r[i] -= change * c[i] }
+                        }
+                    }
+                    beta[j] = updated
+                    largestChange = max(largestChange, abs(change) * scales[j].squareRoot())
+                }
+            }
+            return largestChange
+        }
+
+        let all = Array(0..<p)
+        for lambda in lambdas {
+            // Active-set cycling (Friedman et al. 2010): a full sweep, then sweeps over the non-zero
+            // coefficients only until they settle, until a full sweep changes nothing.
+            var sweeps = 0
+            while sweeps < maximumSweeps {
+                let change = sweep(all, lambda)
+                sweeps += 1
+                if change <= tolerance * yScale { break }
+                let active = all.filter { beta[$0] != 0 }
+                while sweeps < maximumSweeps {
+                    sweeps += 1
+                    if sweep(active, lambda) <= tolerance * yScale { break }
+                }
             }
             results.append(beta)
         }

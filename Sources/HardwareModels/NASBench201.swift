@@ -38,9 +38,12 @@ public struct NASBench201: Sendable {
     /// `pixel3`, `raspi4`, `fpga`, `eyeriss_asic`, `cpu_xeon_gold6226`, `gpu_titanx_b1`.
     public let devices: [String]
 
+    /// The shipped CSV table (`Resources/nb201.csv`).
+    public static var shippedTableURL: URL? { Bundle.module.url(forResource: "nb201", withExtension: "csv") }
+
     /// Loads the shipped table.
     public static func load() throws(HardwareModelError) -> NASBench201 {
-        guard let url = Bundle.module.url(forResource: "nb201", withExtension: "csv") else {
+        guard let url = shippedTableURL else {
             throw .malformedTable(reason: "the NAS-Bench-201 resource is missing from the bundle")
         }
         return try NASBench201(table: NumericTable(contentsOf: url))

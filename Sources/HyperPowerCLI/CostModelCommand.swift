@@ -1,0 +1,178 @@
+import ArgumentParser
+import Foundation
+import HardwareModels
+
+/// `hyperpower cost-model`: fit a hardware cost model on N random rows of a table and judge it
+/// on the rest.
+struct CostModelCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cost-model",
+        abstract: "Fit a cost model on N random rows of a CSV table; report held-out RMSPE, MAPE and R², and the CV report.",
+        discussion: """
+            With --nb201 the features are the NAS-Bench-201 cell's one-hot edge operations (30), \
+            read from the columns e1_0 … e3_2 (add --effective for the 5 effective-cell operation \
+            counts), and --csv defaults to the table that ships with HyperPower. Its 341 cells whose \
+            output does not depend on the input are left out unless --keep-disconnected: some \
+            devices time them at ~0 ms, which makes percentage errors meaningless.
+            Example: hyperpower cost-model --nb201 --target lat_pixel3_ms --model polynomial --train 200
+            """)
+
+    enum Model: String, ExpressibleByArgument, CaseIterable { case linear, polynomial }
+
+    @Option(help: "CSV file with a header row (default with --nb201: the shipped NAS-Bench-201 table).")
+    var csv: String?
+
+    @Option(help: "Column to predict, e.g. lat_pixel3_ms.")
+    var target: String
+
+    @Option(help: "Comma-separated feature columns.")
+    var features: String?
+
+    @Flag(help: "Use NAS-Bench-201 one-hot cell features from the columns e1_0 … e3_2.")
+    var nb201 = false
+
+    @Flag(help: "With --nb201: add the effective-cell operation counts.")
+    var effective = false
+
+    @Flag(help: "With --nb201: keep the 341 disconnected cells.")
+    var keepDisconnected = false
+
+    @Option(help: "linear (least squares) or polynomial (sparse, Lasso, degree and λ by 10-fold CV).")
+    var model: Model = .linear
+
+    @Flag(help: "Fit the logarithm of the target.")
+    var logTarget = false
+
+    @Option(help: "Training rows (random); the rest are held out.")
+    var train: Int
+
+    @Option(help: "Seed of the random split (and of the CV folds).")
+    var seed: UInt64 = 0
+
+    @Option(help: "Repeat with seeds seed … seed + K − 1 and report the median held-out errors.")
+    var seeds: Int = 1
+
+    @Flag(help: "Write JSON.")
+    var json = false
+
+    func validate() throws {
+        guard nb201 || features != nil else { throw ValidationError("give --features A,B,… or --nb201") }
+        guard !(nb201 && features != nil) else { throw ValidationError("give either --features or --nb201, not both") }
+        guard csv != nil || nb201 else { throw ValidationError("--csv FILE is required without --nb201") }
+        guard train >= 2 else { throw ValidationError("--train must be at least 2 (got \(train))") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+        if effective && !nb201 { throw ValidationError("--effective needs --nb201") }
+    }
+
+    struct SeedResult: Codable {
+        var seed: UInt64
+        var heldOut: ErrorReport
+        var crossValidation: ErrorReport?
+        var training: ErrorReport
+        var summary: String
+    }
+
+    struct Output: Codable {
+        var target: String
+        var model: String
+        var features: [String]
+        var trainingRows: Int
+        var heldOutRows: Int
+        var runs: [SeedResult]
+        var medianHeldOutRMSPE: Double
+        var medianHeldOutMAPE: Double
+        var medianHeldOutR2: Double
+    }
+
+    func run() throws {
+        let table: NumericTable
+        if let csv {
+            table = try NumericTable(contentsOf: URL(fileURLWithPath: csv))
+        } else {
+            guard let url = NASBench201.shippedTableURL else {
+                throw ValidationError("the shipped NAS-Bench-201 table was not found; pass --csv")
+            }
+            table = try NumericTable(contentsOf: url)
+        }
+        let samples = try makeSamples(table)
+        guard train < samples.count else {
+            throw ValidationError("--train \(train) leaves no held-out rows (the table has \(samples.count) usable rows)")
+        }
+        var runs: [SeedResult] = []
+        for offset in 0..<UInt64(seeds) {
+            let seed = self.seed + offset
+            var generator = SplitShuffle(seed: seed)
+            let order = generator.shuffled(Array(0..<samples.count))
+            let trainingSet = samples.subset(Array(order.prefix(train)))
+            let heldOutSet = samples.subset(Array(order.dropFirst(train)))
+            let fitted: any CostModel
+            switch model {
+            case .linear: fitted = try LinearCostModel.fit(trainingSet, logTarget: logTarget, seed: seed)
+            case .polynomial: fitted = try SparsePolynomialCostModel.fit(trainingSet, logTarget: logTarget, seed: seed)
+            }
+            runs.append(SeedResult(
+                seed: seed, heldOut: fitted.evaluate(on: heldOutSet), crossValidation: fitted.fitReport.crossValidation,
+                training: fitted.fitReport.training, summary: fitted.fitReport.summary))
+        }
+        let output = Output(
+            target: target, model: model.rawValue, features: samples.featureNames, trainingRows: train,
+            heldOutRows: samples.count - train, runs: runs,
+            medianHeldOutRMSPE: Self.median(runs.map(\.heldOut.rootMeanSquaredPercentageError)),
+            medianHeldOutMAPE: Self.median(runs.map(\.heldOut.meanAbsolutePercentageError)),
+            medianHeldOutR2: Self.median(runs.map(\.heldOut.coefficientOfDetermination)))
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            return
+        }
+        print("\(target): \(model.rawValue) model on \(samples.featureNames.count) features, \(train) training rows, \(samples.count - train) held out")
+        for run in runs {
+            print("  seed \(run.seed): held-out \(run.heldOut)")
+            if let cv = run.crossValidation { print("          10-fold CV on the training rows: \(cv)") }
+            print("          \(run.summary)")
+        }
+        print(String(format: "median held-out RMSPE %.2f%%, MAPE %.2f%%, R² %.4f", 100 * output.medianHeldOutRMSPE,
+                     100 * output.medianHeldOutMAPE, output.medianHeldOutR2))
+    }
+
+    func makeSamples(_ table: NumericTable) throws -> ProfiledSamples {
+        if let features {
+            let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+            return try table.samples(features: names, target: target)
+        }
+        var edgeColumns: [[Double]] = []
+        for edge in NASBench201.edgeNames { edgeColumns.append(try table.column(edge)) }
+        let targets = try table.column(target)
+        let set: NASBench201.FeatureSet = effective ? .oneHotAndEffective : .oneHot
+        var rows: [[Double]] = []
+        var kept: [Double] = []
+        for i in 0..<table.rowCount {
+            let operations = edgeColumns.map { Int($0[i]) }
+            if !keepDisconnected && !NASBench201.isConnected(operations) { continue }
+            rows.append(NASBench201.features(operations, set))
+            kept.append(targets[i])
+        }
+        return try ProfiledSamples(featureNames: NASBench201.featureNames(set), features: rows, targets: kept)
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : 0.5 * (sorted[middle - 1] + sorted[middle])
+    }
+}
+
+/// A seeded Fisher–Yates shuffle (the split must be reproducible from --seed).
+struct SplitShuffle {
+    var state: UInt64
+    init(seed: UInt64) { state = seed ^ 0xA5A5_5A5A_C3C3_3C3C }
+    mutating func shuffled(_ values: [Int]) -> [Int] {
+        var result = values
+        for i in stride(from: result.count - 1, to: 0, by: -1) {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            result.swapAt(i, Int((state >> 33) % UInt64(i + 1)))
+        }
+        return result
+    }
+}
