@@ -13,6 +13,7 @@ let package = Package(
         .library(name: "HyperPower", targets: ["HyperPower"]),
         .library(name: "BenchmarkProblems", targets: ["BenchmarkProblems"]),
         .library(name: "HardwareModels", targets: ["HardwareModels"]),
+        .library(name: "HardwareProfiling", targets: ["HardwareProfiling"]),
         .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
     ],
     dependencies: [
@@ -40,9 +41,11 @@ let package = Package(
             ]
         ),
         .target(name: "BenchmarkProblems", dependencies: ["HyperPower"]),
+        // Meters and timers (Foundation only, so a meter tool needs no BLAS).
+        .target(name: "HardwareProfiling"),
         .target(
             name: "HardwareModels",
-            dependencies: ["LinearAlgebra"],
+            dependencies: ["LinearAlgebra", "HardwareProfiling"],
             resources: [.copy("Resources/nb201.csv"), .copy("Resources/NB201-NOTICE.md")]
         ),
         .executableTarget(
@@ -61,6 +64,7 @@ let package = Package(
         .testTarget(name: "HyperPowerTests", dependencies: ["HyperPower", "HardwareModels"]),
         .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower"]),
         .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "HardwareProfilingTests", dependencies: ["HardwareProfiling"]),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "GaussianProcess", "NumericalOptimization"],

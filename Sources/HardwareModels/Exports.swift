@@ -1,0 +1,2 @@
+// The profilers that produce the samples these models are fitted on.
+@_exported import HardwareProfiling
