@@ -106,10 +106,8 @@ public actor BayesianOptimizer {
         queue.append(try space.validated(configuration))
     }
 
-    /// The trials so far as a result.
-    public var result: SearchResult {
-        SearchResult(trials: trials, stopReason: .evaluationBudget, wallClockSeconds: 0)
-    }
+    /// The best feasible trial so far (for ask/tell users; `run` returns it in its result).
+    public var best: Trial? { SearchResult.best(of: trials) }
 
     /// Evaluates suggestions until the budget is spent, the space is exhausted or the task is
     /// cancelled; one log line per trial.

@@ -97,7 +97,9 @@ public struct SearchResult: Sendable, Codable {
     public var wallClockSeconds: Double
 
     /// The feasible trial with the smallest objective, if any.
-    public var best: Trial? {
+    public var best: Trial? { Self.best(of: trials) }
+
+    static func best(of trials: [Trial]) -> Trial? {
         trials.filter(\.isFeasible).min { $0.outcome.objective! < $1.outcome.objective! }
     }
 }
