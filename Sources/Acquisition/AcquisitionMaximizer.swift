@@ -82,6 +82,10 @@ public struct AcquisitionMaximizer: Sendable {
     ///   - canonicalize: maps a point to its canonical representative (rounding).
     ///   - excluded: canonical points already evaluated or pending.
     ///   - seed: scrambles the candidates.
+    ///   - neighbours: optional; the canonical points one discrete step away from a canonical
+    ///     point (another category, the next integer). With it, the best points are also
+    ///     improved by greedy local search over neighbours — the continuous relaxation of a
+    ///     one-hot block says little about which category is best.
     /// - Throws: ``AcquisitionError``.
     public func maximize(
         dimension: Int,
@@ -90,7 +94,8 @@ public struct AcquisitionMaximizer: Sendable {
         isKnownFeasible: ([Double]) -> Bool,
         canonicalize: ([Double]) -> [Double],
         excluded: [[Double]],
-        seed: UInt64
+        seed: UInt64,
+        neighbours: (([Double]) -> [[Double]])? = nil
     ) throws -> AcquisitionProposal {
         var sequence = try SobolSequence(dimension: dimension, scrambleSeed: seed)
         let sampled = sequence.nextPoints(candidates)
@@ -124,6 +129,26 @@ public struct AcquisitionMaximizer: Sendable {
             }
             let value = values(Matrix(rows: 1, columns: dimension, elements: canonical))[0]
             if value.isFinite { ranked.append((canonical, value)) }
+        }
+        if let neighbours {
+            // Greedy local search from the best refined points and candidates, one batch of
+            // acquisition values per step.
+            let excludedSet = excluded
+            let starts = (ranked + order.prefix(refinedStarts).map { (canonicalize(feasible[$0]), scores[$0]) })
+                .filter { $0.value.isFinite }
+            for start in starts {
+                var current = start
+                for _ in 0..<32 {
+                    let moves = neighbours(current.point).filter { isKnownFeasible($0) }
+                    guard !moves.isEmpty else { break }
+                    let values = values(Matrix(rowMajor: moves))
+                    guard let best = moves.indices.max(by: { values[$0] < values[$1] }), values[best] > current.value else { break }
+                    current = (moves[best], values[best])
+                }
+                if !excludedSet.contains(where: { zip($0, current.point).allSatisfy { abs($0 - $1) <= duplicateTolerance } }) {
+                    ranked.append(current)
+                }
+            }
         }
         ranked.sort { $0.value > $1.value }
         for index in order { ranked.append((canonicalize(feasible[index]), scores[index])) }

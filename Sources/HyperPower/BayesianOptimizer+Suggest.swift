@@ -230,6 +230,10 @@ extension BayesianOptimizer {
             }
         }
 
+        let hasDiscreteParameters = space.parameters.contains { parameter in
+            if case .real = parameter { return false }
+            return true
+        }
         let acquisition = ConstrainedLogExpectedImprovement(
             objective: objectiveModel, incumbent: incumbent, constraints: constraintModels)
         guard acquisition.usesExpectedImprovement || !constraintModels.isEmpty else {
@@ -244,7 +248,8 @@ extension BayesianOptimizer {
                 isKnownFeasible: { self.isKnownFeasible($0) },
                 canonicalize: { self.space.canonicalize($0) },
                 excluded: excludedPoints(),
-                seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
+                seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D,
+                neighbours: hasDiscreteParameters ? { self.space.discreteNeighbours(of: $0) } : nil)
             return (proposal.point, .model)
         } catch AcquisitionError.noKnownFeasibleCandidate {
             // The candidates missed a small feasible region: try harder before giving up.

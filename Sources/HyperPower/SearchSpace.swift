@@ -157,6 +157,38 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         try! encode(decode(point))
     }
 
+    /// The canonical points one discrete step from `point`'s configuration: each categorical
+    /// parameter set to each other category, each integer, power-of-two or ordinal parameter
+    /// moved to the next value up or down. Real parameters are left to gradient refinement.
+    public func discreteNeighbours(of point: [Double]) -> [[Double]] {
+        let configuration = decode(point)
+        var result: [[Double]] = []
+        for parameter in parameters {
+            var alternatives: [ParameterValue] = []
+            switch parameter {
+            case .real: continue
+            case let .integer(name, range, _):
+                let v = configuration.integer(name)
+                alternatives = [v - 1, v + 1].filter { range.contains($0) }.map { .integer($0) }
+            case let .powerOfTwo(name, range):
+                let v = configuration.integer(name)
+                alternatives = [v / 2, v * 2].filter { range.contains($0) }.map { .integer($0) }
+            case let .ordinal(name, values):
+                let index = values.firstIndex(of: configuration.double(name))!
+                alternatives = [index - 1, index + 1].filter { values.indices.contains($0) }.map { .real(values[$0]) }
+            case let .categorical(name, choices):
+                alternatives = choices.filter { $0 != configuration.string(name) }.map { .categorical($0) }
+            }
+            for alternative in alternatives {
+                var neighbour = configuration
+                neighbour[parameter.name] = alternative
+                // Neighbours of a valid configuration are valid.
+                result.append(try! encode(neighbour))
+            }
+        }
+        return result
+    }
+
     static func realValue(_ u: Double, range: ClosedRange<Double>, scale: Scale) -> Double {
         let value: Double
         switch scale {

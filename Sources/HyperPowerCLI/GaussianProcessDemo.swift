@@ -8,7 +8,7 @@ import NumericalOptimization
 /// Fits the GP surrogate to an expensive-objective stand-in and reports how well it predicts.
 struct GaussianProcessDemo: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "demo",
+        commandName: "gp",
         abstract: "Fit a Gaussian process to the 6-D Hartmann function (plus 2 irrelevant inputs) and report its accuracy.",
         discussion: """
             Trains on a scrambled Sobol design, fits Matérn-5/2 ARD hyper-parameters by MAP, \

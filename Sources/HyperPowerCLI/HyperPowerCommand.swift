@@ -5,7 +5,17 @@ struct HyperPowerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hyperpower",
         abstract: "Hardware-aware, constrained Bayesian hyper-parameter optimisation.",
-        subcommands: [GaussianProcessDemo.self, BenchmarkCommand.self, CostModelCommand.self],
+        subcommands: [DemoCommand.self, BenchmarkCommand.self, CostModelCommand.self],
+        defaultSubcommand: DemoCommand.self
+    )
+}
+
+/// `hyperpower demo …`: the demonstrations.
+struct DemoCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "demo",
+        abstract: "Demonstrations: the GP surrogate (default) and hardware-aware NAS on NAS-Bench-201.",
+        subcommands: [GaussianProcessDemo.self, NASDemo.self],
         defaultSubcommand: GaussianProcessDemo.self
     )
 }

@@ -1,0 +1,210 @@
+import ArgumentParser
+import Foundation
+import HyperPower
+import Logging
+
+/// `hyperpower demo nas`: hardware-aware architecture search over the 15,625 NAS-Bench-201
+/// cells with their real CIFAR-10 accuracies and device latencies.
+struct NASDemo: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nas",
+        abstract: "Hardware-aware NAS on NAS-Bench-201: a latency model fitted on profiled cells gates the search.",
+        discussion: """
+            Each run profiles --profiled random cells on --device (their measured latency only), \
+            fits HyperPower's linear latency model on one-hot cell features, and searches for the \
+            most accurate cell whose predicted latency is within --latency-budget. An evaluation \
+            looks up the cell's trained accuracy (200 epochs) and reports its measured latency. \
+            Methods: hyperpower (the model gates), random (random search, same gate), \
+            exact-random (random search gated by the true latencies: an oracle). With \
+            --observed-latency, HyperPower also learns the measured latency as an observed \
+            constraint, which corrects a wrong model.
+            """)
+
+    @Option(help: "Device: \(Self.deviceList).")
+    var device: String = "pixel3"
+
+    @Option(help: "Latency budget in ms.")
+    var latencyBudget: Double = 10
+
+    @Option(help: "Evaluations per run.")
+    var budget: Int = 100
+
+    @Option(help: "Profiled cells the latency model is fitted on.")
+    var profiled: Int = 50
+
+    @Option(help: "First seed.")
+    var seed: UInt64 = 0
+
+    @Option(help: "Runs (seeds seed … seed + K − 1).")
+    var seeds: Int = 1
+
+    @Option(help: "HyperPower's initial design size (default: the library's).")
+    var initialDesign: Int?
+
+    @Option(help: "Report the evaluations each method needs to reach this CIFAR-10 accuracy (%).")
+    var targetAccuracy: Double?
+
+    @Flag(help: "Also learn the measured latency as an observed constraint.")
+    var observedLatency = false
+
+    @Flag(help: "Write JSON instead of the table.")
+    var json = false
+
+    static let deviceList = "fpga, eyeriss_asic, raspi4, pixel3, pixel2, samsung_a50, samsung_s7, essential_ph1, cpu_xeon_gold6226, gpu_titanx_b1, …"
+
+    func validate() throws {
+        guard latencyBudget > 0, latencyBudget.isFinite else { throw ValidationError("--latency-budget must be a positive number of ms") }
+        guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
+        guard profiled >= 2 else { throw ValidationError("--profiled must be at least 2 (got \(profiled))") }
+        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
+    }
+
+    struct MethodRun: Codable {
+        var method: String
+        var bestFeasibleAccuracy: Double?
+        var evaluations: Int
+        var trueBudgetViolations: Int
+        /// First evaluation (1-based) whose best truly feasible accuracy reaches HyperPower's final one.
+        var evaluationsToReachHyperPower: Int?
+        /// First evaluation (1-based) whose best truly feasible accuracy reaches --target-accuracy.
+        var evaluationsToReachTarget: Int?
+        /// Best truly feasible accuracy after each evaluation (nil before the first).
+        var trajectory: [Double?]
+    }
+
+    struct SeedReport: Codable {
+        var seed: UInt64
+        var trueBestFeasibleAccuracy: Double
+        var feasibleCells: Int
+        var latencyModelHeldOutRMSPE: Double
+        var runs: [MethodRun]
+    }
+
+    func run() async throws {
+        let bench = try NASBench201.load()
+        guard bench.devices.contains(device) else {
+            throw ValidationError("unknown --device '\(device)'; choose one of \(bench.devices.joined(separator: ", "))")
+        }
+        var reports: [SeedReport] = []
+        for offset in 0..<UInt64(seeds) {
+            reports.append(try await runSeed(seed + offset, bench))
+        }
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+        } else {
+            printSummary(reports)
+        }
+    }
+
+    func runSeed(_ seed: UInt64, _ bench: NASBench201) async throws -> SeedReport {
+        let device = self.device
+        let budgetMs = latencyBudget
+        let connected = bench.architectures.filter { NASBench201.isConnected($0.operations) }.map(\.index)
+        var shuffle = SplitShuffle(seed: seed)
+        let profiledCells = Array(shuffle.shuffled(connected).prefix(profiled))
+        let samples = try bench.latencySamples(device: device, features: .oneHot, indices: profiledCells)
+        let model = try LinearCostModel.fit(samples, crossValidationFolds: nil)
+        let heldOut = try bench.latencySamples(
+            device: device, features: .oneHot, indices: connected.filter { !Set(profiledCells).contains($0) })
+        let feasible = bench.architectures.filter { $0.latencies[device]! <= budgetMs }
+        let trueBest = feasible.map(\.accuracy).max() ?? 0
+
+        let operations = NASBench201.operationNames
+        let space = try SearchSpace(parameters: NASBench201.edgeNames.map { .categorical(name: $0, choices: operations) })
+        let cellOf: @Sendable (Configuration) -> NASBench201.Architecture = { config in
+            bench.architecture(operations: NASBench201.edgeNames.map { operations.firstIndex(of: config.string($0))! })!
+        }
+        let objective: @Sendable (Configuration) async throws -> Evaluation = { config in
+            let cell = cellOf(config)
+            return .success(objective: 100 - cell.accuracy, measurements: ["measured latency": cell.latencies[device]!])
+        }
+        let predicted = Constraint.known("latency", atMost: budgetMs, predictedBy: model) { config in
+            NASBench201.oneHotFeatures(cellOf(config).operations)
+        }
+        let exact = Constraint.known("latency", atMost: budgetMs) { cellOf($0).latencies[device]! }
+        var logger = Logger(label: "hyperpower")
+        logger.logLevel = .warning
+
+        var hyperPowerConstraints = [predicted]
+        if observedLatency { hyperPowerConstraints.append(.observed("measured latency", atMost: budgetMs)) }
+        let methods: [(String, BayesianOptimizer)] = [
+            ("hyperpower", BayesianOptimizer(
+                space: space, constraints: hyperPowerConstraints, seed: seed,
+                settings: OptimizerSettings(initialDesignSize: initialDesign), logger: logger, objective: objective)),
+            ("random", RandomSearch(space: space, constraints: [predicted], seed: seed, logger: logger, objective: objective).optimizer),
+            ("exact-random", RandomSearch(space: space, constraints: [exact], seed: seed, logger: logger, objective: objective).optimizer),
+        ]
+        var runs: [MethodRun] = []
+        for (name, optimizer) in methods {
+            let result = try await optimizer.run(budget: .evaluations(budget))
+            var best: Double?
+            var trajectory: [Double?] = []
+            var violations = 0
+            for trial in result.trials {
+                let cell = cellOf(trial.configuration)
+                if cell.latencies[device]! <= budgetMs { best = max(best ?? -.infinity, cell.accuracy) } else { violations += 1 }
+                trajectory.append(best)
+            }
+            runs.append(MethodRun(
+                method: name, bestFeasibleAccuracy: best, evaluations: result.trials.count, trueBudgetViolations: violations,
+                evaluationsToReachHyperPower: nil,
+                evaluationsToReachTarget: targetAccuracy.flatMap { target in
+                    trajectory.firstIndex { ($0 ?? -.infinity) >= target }.map { $0 + 1 }
+                },
+                trajectory: trajectory))
+        }
+        if let target = runs[0].bestFeasibleAccuracy {
+            for k in runs.indices {
+                runs[k].evaluationsToReachHyperPower = runs[k].trajectory.firstIndex { ($0 ?? -.infinity) >= target }.map { $0 + 1 }
+            }
+        }
+        return SeedReport(
+            seed: seed, trueBestFeasibleAccuracy: trueBest, feasibleCells: feasible.count,
+            latencyModelHeldOutRMSPE: model.evaluate(on: heldOut).rootMeanSquaredPercentageError, runs: runs)
+    }
+
+    func printSummary(_ reports: [SeedReport]) {
+        let first = reports[0]
+        print("NAS-Bench-201 on \(device), latency ≤ \(latencyBudget) ms: \(first.feasibleCells) feasible cells, "
+            + "true best feasible accuracy \(String(format: "%.2f", first.trueBestFeasibleAccuracy))%")
+        print("Latency model: linear on one-hot cell features, \(profiled) profiled cells; budget \(budget) evaluations\(observedLatency ? "; measured latency learned as an observed constraint" : "")\n")
+        print("  seed  model RMSPE  method         best feasible acc.  broke the true budget  evals to reach HyperPower's best")
+        for report in reports {
+            for run in report.runs {
+                let best = run.bestFeasibleAccuracy.map { String(format: "%17.2f%%", $0) } ?? "                 —"
+                let reach = run.evaluationsToReachHyperPower.map { String($0) } ?? "never"
+                print(String(format: "  %4llu  %10.1f%%  ", report.seed, 100 * report.latencyModelHeldOutRMSPE)
+                    + run.method.padding(toLength: 13, withPad: " ", startingAt: 0)
+                    + "  \(best)  " + String(format: "%21d", run.trueBudgetViolations) + "  \(reach)")
+            }
+        }
+        print("\nMedians over \(reports.count) seed(s):")
+        for (index, method) in reports[0].runs.map(\.method).enumerated() {
+            let bests = reports.compactMap { $0.runs[index].bestFeasibleAccuracy }
+            let violations = reports.map { Double($0.runs[index].trueBudgetViolations) }
+            let reach = reports.compactMap { $0.runs[index].evaluationsToReachHyperPower.map(Double.init) }
+            let never = reports.filter { $0.runs[index].evaluationsToReachHyperPower == nil }.count
+            var line = "  \(method.padding(toLength: 13, withPad: " ", startingAt: 0)) best feasible "
+                + String(format: "%.2f%%, broke the true budget %.0f times, reached HyperPower's best after ", Self.median(bests), Self.median(violations))
+                + (reach.isEmpty ? "—" : String(format: "%.0f", Self.median(reach))) + " evaluations"
+                + (never > 0 ? " (never in \(never) run(s))" : "")
+            if let target = targetAccuracy {
+                // Runs that never reach the target count as budget + 1 (so the median is honest).
+                let toTarget = reports.map { Double($0.runs[index].evaluationsToReachTarget ?? (budget + 1)) }
+                let missed = reports.filter { $0.runs[index].evaluationsToReachTarget == nil }.count
+                line += String(format: "; reached %.2f%% after %.0f evaluations", target, Self.median(toTarget))
+                    + (missed > 0 ? " (missed in \(missed) run(s), counted as \(budget + 1))" : "")
+            }
+            print(line)
+        }
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        guard !values.isEmpty else { return .nan }
+        let sorted = values.sorted()
+        let middle = sorted.count / 2
+        return sorted.count % 2 == 1 ? sorted[middle] : 0.5 * (sorted[middle - 1] + sorted[middle])
+    }
+}
