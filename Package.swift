@@ -41,6 +41,11 @@ let package = Package(
             ]
         ),
         .target(name: "BenchmarkProblems", dependencies: ["HyperPower"]),
+        .target(
+            name: "Demos",
+            dependencies: ["HyperPower", .product(name: "Logging", package: "swift-log")],
+            resources: [.copy("Resources/digits.csv"), .copy("Resources/DIGITS-NOTICE.md")]
+        ),
         // Meters and timers (Foundation only, so a meter tool needs no BLAS).
         .target(name: "HardwareProfiling"),
         .target(
@@ -51,7 +56,7 @@ let package = Package(
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
-                "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems", "HardwareModels",
+                "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems", "HardwareModels", "Demos",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -65,6 +70,7 @@ let package = Package(
         .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower"]),
         .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HardwareProfilingTests", dependencies: ["HardwareProfiling"]),
+        .testTarget(name: "DemosTests", dependencies: ["Demos", "HyperPower"]),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "GaussianProcess", "NumericalOptimization"],

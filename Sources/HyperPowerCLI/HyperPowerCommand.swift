@@ -14,8 +14,8 @@ struct HyperPowerCommand: AsyncParsableCommand {
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Demonstrations: the GP surrogate (default) and hardware-aware NAS on NAS-Bench-201.",
-        subcommands: [GaussianProcessDemo.self, NASDemo.self],
-        defaultSubcommand: GaussianProcessDemo.self
+        abstract: "Demonstrations: the MLP on the digits (default), hardware-aware NAS on NAS-Bench-201, the GP surrogate.",
+        subcommands: [DigitsDemoCommand.self, NASDemo.self, GaussianProcessDemo.self],
+        defaultSubcommand: DigitsDemoCommand.self
     )
 }

@@ -101,6 +101,20 @@ public struct Matrix: Sendable, Equatable {
         return result
     }
 
+    /// A copy of the rows at `indices`, in that order.
+    ///
+    /// - Complexity: O(indices.count × columns).
+    public func rows(_ indices: [Int]) -> Matrix {
+        var result = Matrix(rows: indices.count, columns: columns)
+        for j in 0..<columns {
+            for (target, i) in indices.enumerated() {
+                precondition(i >= 0 && i < rows, "Row index \(i) out of range")
+                result.elements[target + j * indices.count] = elements[i + j * rows]
+            }
+        }
+        return result
+    }
+
     /// The diagonal of a square matrix.
     public var diagonal: [Double] {
         let n = Swift.min(rows, columns)
