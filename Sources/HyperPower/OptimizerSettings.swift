@@ -27,6 +27,13 @@ public struct OptimizerSettings: Sendable {
     /// predictor is evaluated after each run and learned like an observed constraint, so
     /// violating configurations are evaluated and learned from.
     public var knownConstraintsAsObserved: Bool
+    /// An evaluation running longer is recorded as `.infeasible(reason: "timeout …")` and the
+    /// run goes on (the objective's task is cancelled; an objective that never checks for
+    /// cancellation keeps running in the background until it returns).
+    public var evaluationTimeout: Duration?
+    /// Times a thrown error is retried before the trial is recorded as failed (transient
+    /// failures: a busy device, a lost connection). Infeasible outcomes are never retried.
+    public var retries: Int
 
     public init(
         strategy: SearchStrategy = .bayesian, initialDesignSize: Int? = nil,
@@ -34,7 +41,9 @@ public struct OptimizerSettings: Sendable {
         fitOptions: GaussianProcessFitOptions = GaussianProcessFitOptions(),
         coldFitInterval: Int = 8,
         maximizer: AcquisitionMaximizer = AcquisitionMaximizer(),
-        knownConstraintsAsObserved: Bool = false
+        knownConstraintsAsObserved: Bool = false,
+        evaluationTimeout: Duration? = nil,
+        retries: Int = 0
     ) {
         self.strategy = strategy
         self.initialDesignSize = initialDesignSize
@@ -43,6 +52,8 @@ public struct OptimizerSettings: Sendable {
         self.coldFitInterval = coldFitInterval
         self.maximizer = maximizer
         self.knownConstraintsAsObserved = knownConstraintsAsObserved
+        self.evaluationTimeout = evaluationTimeout
+        self.retries = retries
     }
 
     func resolvedInitialDesignSize(dimension: Int) -> Int {
@@ -52,6 +63,8 @@ public struct OptimizerSettings: Sendable {
     func validate() throws(HyperPowerError) {
         if let size = initialDesignSize, size < 1 { throw .invalidSettings(reason: "initialDesignSize must be ≥ 1, got \(size)") }
         if coldFitInterval < 1 { throw .invalidSettings(reason: "coldFitInterval must be ≥ 1, got \(coldFitInterval)") }
+        if retries < 0 { throw .invalidSettings(reason: "retries must be ≥ 0, got \(retries)") }
+        if let timeout = evaluationTimeout, timeout <= .zero { throw .invalidSettings(reason: "evaluationTimeout must be positive") }
     }
 }
 

@@ -47,6 +47,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Initial design size (default: the library's, 2(D+1) clamped to 5…20).")
     var initialDesign: Int?
 
+    @Option(help: "Evaluations kept in flight (pending points enter the models as fantasies).")
+    var concurrency: Int = 1
+
     @Flag(help: "Write one JSON document instead of the table.")
     var json = false
 
@@ -58,6 +61,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             throw ValidationError("unknown --problem '\(problem)'; choose one of \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), or all")
         }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1 (got \(seeds))") }
+        guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
         if let budget, budget < 1 { throw ValidationError("--budget must be at least 1 (got \(budget))") }
         if let candidates, candidates < 1 { throw ValidationError("--candidates must be at least 1") }
         if let refinedStarts, refinedStarts < 0 { throw ValidationError("--refined-starts must be at least 0") }
@@ -131,7 +135,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             let optimizer = BayesianOptimizer(
                 space: problem.space, constraints: problem.constraints, seed: seed, settings: settings, logger: logger
             ) { problem.evaluate($0) }
-            let result = try await optimizer.run(budget: .evaluations(evaluations))
+            let result = try await optimizer.run(budget: .evaluations(evaluations), concurrency: concurrency)
             var known = 0
             var any = 0
             var firstFeasible: Int?

@@ -23,7 +23,7 @@ final class Counter: @unchecked Sendable {
 }
 
 @Suite struct OptimizerTests {
-    static let square = try! SearchSpace { Real("x", 0...1); Real("y", 0...1) }
+    static let square = try! SearchSpace { Real("x", 0...1); Real("y", 0...1) }  // shared with other suites
     /// Known constraint x + y ≤ 1; the objective's minimum (0.8, 0.8) lies outside it.
     static let budgetConstraint = Constraint.known("cost", atMost: 1) { $0.double("x") + $0.double("y") }
 
