@@ -15,6 +15,25 @@ extension BayesianOptimizer {
     ///   invalid constraints or settings.
     public func ask() throws(HyperPowerError) -> Suggestion {
         try validate()
+        guard let journal else { return try askLocally() }
+        journal.lock()
+        defer { journal.unlock() }
+        try synchroniseWithJournal()
+        // A trial asked by a process that died is offered again, under its number.
+        while let number = orphans.first {
+            orphans.removeFirst()
+            guard let suggestion = pending[number] else { continue }
+            try appendToJournal(JournalRecord(event: .asked, trial: number, suggestion: suggestion, process: getpid()))
+            return suggestion
+        }
+        let suggestion = try askLocally()
+        try appendToJournal(JournalRecord(
+            event: .asked, trial: suggestion.number, suggestion: suggestion, process: getpid(),
+            state: OptimizerState(warmStarts: warmStarts, fitCounts: fitCounts, random: randomGenerator)))
+        return suggestion
+    }
+
+    func askLocally() throws(HyperPowerError) -> Suggestion {
         let start = DispatchTime.now().uptimeNanoseconds
         let number = nextNumber
         if let cardinality = space.cardinality, trials.count + pending.count >= cardinality, queue.isEmpty {

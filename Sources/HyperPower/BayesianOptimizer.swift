@@ -37,7 +37,7 @@ public actor BayesianOptimizer {
     let logger: Logger
 
     /// Completed trials, in order.
-    public private(set) var trials: [Trial] = []
+    public internal(set) var trials: [Trial] = []
     var pending: [Int: Suggestion] = [:]
     var pendingPoints: [Int: [Double]] = [:]
     var pendingSuggestionSeconds: [Int: Double] = [:]
@@ -49,32 +49,40 @@ public actor BayesianOptimizer {
     var warmStarts: [String: GaussianProcessHyperparameters] = [:]
     var fitCounts: [String: Int] = [:]
     var validated = false
+    /// Where trials are kept.
+    public let storage: StudyStorage
+    var journal: JournalFile?
+    /// Pending trials of a process that died, to be offered again.
+    var orphans: [Int] = []
 
     /// An optimiser of `objective` (minimised) over `space` under `constraints`.
     ///
     /// Invalid constraints or settings are reported by the first ``ask()`` or ``run(budget:)``.
     public init(
         space: SearchSpace, constraints: [Constraint] = [], seed: UInt64 = 0,
-        settings: OptimizerSettings = OptimizerSettings(), logger: Logger = Logger(label: "hyperpower"),
+        settings: OptimizerSettings = OptimizerSettings(), storage: StudyStorage = .memory,
+        logger: Logger = Logger(label: "hyperpower"),
         objective: @escaping @Sendable (Configuration) async throws -> Evaluation
     ) {
-        self.init(space: space, constraints: constraints, seed: seed, settings: settings, logger: logger,
+        self.init(space: space, constraints: constraints, seed: seed, settings: settings, storage: storage, logger: logger,
                   optionalObjective: objective)
     }
 
     /// An optimiser driven by ``ask()`` and ``tell(_:_:evaluationSeconds:)`` only.
     public init(
         space: SearchSpace, constraints: [Constraint] = [], seed: UInt64 = 0,
-        settings: OptimizerSettings = OptimizerSettings(), logger: Logger = Logger(label: "hyperpower")
+        settings: OptimizerSettings = OptimizerSettings(), storage: StudyStorage = .memory,
+        logger: Logger = Logger(label: "hyperpower")
     ) {
-        self.init(space: space, constraints: constraints, seed: seed, settings: settings, logger: logger,
+        self.init(space: space, constraints: constraints, seed: seed, settings: settings, storage: storage, logger: logger,
                   optionalObjective: nil)
     }
 
     private init(
-        space: SearchSpace, constraints: [Constraint], seed: UInt64, settings: OptimizerSettings, logger: Logger,
-        optionalObjective: (@Sendable (Configuration) async throws -> Evaluation)?
+        space: SearchSpace, constraints: [Constraint], seed: UInt64, settings: OptimizerSettings, storage: StudyStorage,
+        logger: Logger, optionalObjective: (@Sendable (Configuration) async throws -> Evaluation)?
     ) {
+        self.storage = storage
         self.space = space
         self.constraints = constraints
         self.seed = seed
@@ -94,6 +102,7 @@ public actor BayesianOptimizer {
                 throw .invalidConstraint(name: constraint.name, reason: "declared twice")
             }
         }
+        try openStorage()
         validated = true
     }
 
@@ -235,7 +244,7 @@ public actor BayesianOptimizer {
             outcome = .infeasible(reason: reason)
             measurements = reported
         }
-        return record(suggestion, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
+        return try record(suggestion, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
     }
 
     /// Records that evaluating a suggestion threw `error` (kept as the trial's message).
@@ -246,10 +255,30 @@ public actor BayesianOptimizer {
 
     func tell(_ number: Int, failure message: String, evaluationSeconds: Double) throws(HyperPowerError) -> Trial {
         guard let suggestion = pending[number] else { throw .unknownTrial(number: number) }
-        return record(suggestion, outcome: .failed(message: message), measurements: [:], evaluationSeconds: evaluationSeconds)
+        return try record(suggestion, outcome: .failed(message: message), measurements: [:], evaluationSeconds: evaluationSeconds)
     }
 
     private func record(
+        _ suggestion: Suggestion, outcome: TrialOutcome, measurements: [String: Double], evaluationSeconds: Double
+    ) throws(HyperPowerError) -> Trial {
+        if let journal {
+            journal.lock()
+            defer { journal.unlock() }
+            try synchroniseWithJournal()
+            let trial = recordLocally(suggestion, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
+            let event: JournalRecord.Event
+            switch outcome {
+            case .success: event = .completed
+            case .infeasible: event = .infeasible
+            case .failed: event = .failed
+            }
+            try appendToJournal(JournalRecord(event: event, trial: trial.number, result: trial))
+            return trial
+        }
+        return recordLocally(suggestion, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
+    }
+
+    private func recordLocally(
         _ suggestion: Suggestion, outcome: TrialOutcome, measurements: [String: Double], evaluationSeconds: Double
     ) -> Trial {
         let number = suggestion.number

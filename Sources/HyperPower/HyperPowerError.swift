@@ -18,6 +18,10 @@ public enum HyperPowerError: Error, Equatable, Sendable, CustomStringConvertible
     case unknownTrial(number: Int)
     /// The settings are invalid.
     case invalidSettings(reason: String)
+    /// The journal cannot be read or written.
+    case storage(reason: String)
+    /// The journal belongs to another study.
+    case journalMismatch(path: String, reason: String)
 
     public var description: String {
         switch self {
@@ -31,6 +35,9 @@ public enum HyperPowerError: Error, Equatable, Sendable, CustomStringConvertible
             return "all \(configurations) configurations of the search space have been evaluated or are pending"
         case let .unknownTrial(number): return "trial \(number) was not asked for, or has already been told"
         case let .invalidSettings(reason): return "invalid settings: \(reason)"
+        case let .storage(reason): return "storage: \(reason)"
+        case let .journalMismatch(path, reason):
+            return "the journal \(path) belongs to another study (\(reason)); use another path or this study's settings"
         }
     }
 }

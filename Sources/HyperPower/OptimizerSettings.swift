@@ -89,7 +89,7 @@ public enum SuggestionSource: String, Sendable, Codable {
 }
 
 /// A configuration to evaluate, from ``BayesianOptimizer/ask()``.
-public struct Suggestion: Sendable, Equatable {
+public struct Suggestion: Sendable, Equatable, Codable {
     /// The trial number to pass back to ``BayesianOptimizer/tell(_:_:evaluationSeconds:)``.
     public var number: Int
     /// The configuration.

@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Swift's `SystemRandomNumberGenerator` cannot be seeded; reproducible designs, multi-start
 /// fits and optimisation runs need this one.
-public struct SeededGenerator: RandomNumberGenerator, Sendable {
+public struct SeededGenerator: RandomNumberGenerator, Sendable, Codable, Equatable {
     private var state: (UInt64, UInt64, UInt64, UInt64)
 
     /// A generator whose sequence is determined by `seed`.
@@ -18,6 +18,23 @@ public struct SeededGenerator: RandomNumberGenerator, Sendable {
             return z ^ (z >> 31)
         }
         state = (nextSplitMix(), nextSplitMix(), nextSplitMix(), nextSplitMix())
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let words = try decoder.singleValueContainer().decode([UInt64].self)
+        guard words.count == 4 else {
+            throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath, debugDescription: "a generator state has 4 words"))
+        }
+        state = (words[0], words[1], words[2], words[3])
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.singleValueContainer()
+        try container.encode([state.0, state.1, state.2, state.3])
+    }
+
+    public static func == (lhs: SeededGenerator, rhs: SeededGenerator) -> Bool {
+        lhs.state == rhs.state
     }
 
     public mutating func next() -> UInt64 {
