@@ -16,6 +16,17 @@ extension BayesianOptimizer {
             seed: seed, strategy: settings.strategy, knownConstraintsAsObserved: settings.knownConstraintsAsObserved)
     }
 
+    /// Completed trials, after opening the storage (a journal's trials count).
+    public func completedTrialCount() throws(HyperPowerError) -> Int {
+        try validate()
+        if let journal {
+            journal.lock()
+            defer { journal.unlock() }
+            try synchroniseWithJournal()
+        }
+        return trials.count
+    }
+
     /// Opens the journal: writes its header if new, else checks the header and replays it.
     func openStorage() throws(HyperPowerError) {
         guard case let .journal(url) = storage, journal == nil else { return }

@@ -109,6 +109,12 @@ public struct SearchResult: Sendable, Codable {
     /// Wall-clock seconds of the run.
     public var wallClockSeconds: Double
 
+    public init(trials: [Trial], stopReason: StopReason, wallClockSeconds: Double) {
+        self.trials = trials
+        self.stopReason = stopReason
+        self.wallClockSeconds = wallClockSeconds
+    }
+
     /// The feasible trial with the smallest objective, if any.
     public var best: Trial? { Self.best(of: trials) }
 

@@ -50,6 +50,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Evaluations kept in flight (pending points enter the models as fantasies).")
     var concurrency: Int = 1
 
+    @Option(help: "Keep the study in this journal (JSON Lines); resume it if it exists. Needs --seeds 1 and one problem.")
+    var journal: String?
+
     @Flag(help: "Write one JSON document instead of the table.")
     var json = false
 
@@ -62,6 +65,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1 (got \(seeds))") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
+        if journal != nil && (seeds != 1 || problem == "all") {
+            throw ValidationError("--journal keeps one study: use it with --seeds 1 and a single --problem")
+        }
         if let budget, budget < 1 { throw ValidationError("--budget must be at least 1 (got \(budget))") }
         if let candidates, candidates < 1 { throw ValidationError("--candidates must be at least 1") }
         if let refinedStarts, refinedStarts < 0 { throw ValidationError("--refined-starts must be at least 0") }
@@ -101,6 +107,21 @@ struct BenchmarkCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
+        // Ctrl-C stops cleanly: the running study finishes its evaluations in flight, records
+        // them, and the journal stays consistent.
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .global())
+        let work = Task { try await self.runBenchmarks() }
+        interrupt.setEventHandler {
+            FileHandle.standardError.write(Data("\ninterrupted: finishing the evaluations in flight\n".utf8))
+            work.cancel()
+        }
+        interrupt.resume()
+        defer { interrupt.cancel() }
+        try await work.value
+    }
+
+    func runBenchmarks() async throws {
         let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
         var reports: [ProblemReport] = []
         for problem in problems {
@@ -133,9 +154,15 @@ struct BenchmarkCommand: AsyncParsableCommand {
             if let refinedStarts { settings.maximizer.refinedStarts = refinedStarts }
             if let initialDesign { settings.initialDesignSize = initialDesign }
             let optimizer = BayesianOptimizer(
-                space: problem.space, constraints: problem.constraints, seed: seed, settings: settings, logger: logger
+                space: problem.space, constraints: problem.constraints, seed: seed, settings: settings,
+                storage: journal.map { .journal(URL(fileURLWithPath: $0)) } ?? .memory, logger: logger
             ) { problem.evaluate($0) }
-            let result = try await optimizer.run(budget: .evaluations(evaluations), concurrency: concurrency)
+            // With a journal the budget is the study's total: a resumed run does what is left.
+            let done = journal != nil ? try await optimizer.completedTrialCount() : 0
+            let remaining = max(evaluations - done, 0)
+            let result = remaining > 0
+                ? try await optimizer.run(budget: .evaluations(remaining), concurrency: concurrency)
+                : SearchResult(trials: await optimizer.trials, stopReason: .evaluationBudget, wallClockSeconds: 0)
             var known = 0
             var any = 0
             var firstFeasible: Int?

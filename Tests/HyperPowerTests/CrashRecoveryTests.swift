@@ -1,0 +1,62 @@
+import Foundation
+import HyperPower
+import Testing
+
+/// The study survives SIGKILL: a subprocess test with the `hyperpower` executable.
+@Suite struct CrashRecoveryTests {
+    /// The `hyperpower` executable built beside the test bundle.
+    static func executable() throws -> URL {
+        var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = directory.appendingPathComponent("hyperpower")
+            if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+            directory = directory.deletingLastPathComponent()
+        }
+        throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "hyperpower executable near \(CommandLine.arguments[0])"])
+    }
+
+    static func completedTrials(_ journal: URL) -> [Trial] {
+        guard let text = try? String(contentsOf: journal, encoding: .utf8) else { return [] }
+        struct Line: Decodable { var result: Trial? }
+        return text.split(separator: "\n").compactMap { try? JSONDecoder().decode(Line.self, from: Data($0.utf8)).result }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func killedMidRunAndRestartedTheStudyLosesNothing() async throws {
+        let binary = try Self.executable()
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-kill-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: journal) }
+        let arguments = ["benchmark", "--problem", "branin-disk", "--seeds", "1", "--budget", "30", "--journal", journal.path]
+
+        let first = Process()
+        first.executableURL = binary
+        first.arguments = arguments
+        first.standardOutput = FileHandle.nullDevice
+        first.standardError = FileHandle.nullDevice
+        try first.run()
+        // Wait until some trials are recorded, then kill it without warning.
+        let deadline = Date().addingTimeInterval(60)
+        while Self.completedTrials(journal).count < 8 && first.isRunning && Date() < deadline {
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        kill(first.processIdentifier, SIGKILL)
+        first.waitUntilExit()
+        let survived = Self.completedTrials(journal)
+        #expect(survived.count >= 8 && survived.count < 30, "the first run should have been killed mid-run (\(survived.count))")
+
+        let second = Process()
+        second.executableURL = binary
+        second.arguments = arguments
+        second.standardOutput = FileHandle.nullDevice
+        second.standardError = FileHandle.nullDevice
+        try second.run()
+        second.waitUntilExit()
+        #expect(second.terminationStatus == 0)
+
+        let trials = Self.completedTrials(journal)
+        #expect(trials.count == 30)
+        #expect(Set(trials.map(\.number)).count == 30)
+        #expect(Set(trials.map(\.configuration)).count == 30, "a configuration was evaluated twice")
+        for trial in survived { #expect(trials.contains(trial), "trial \(trial.number) was lost") }
+    }
+}
