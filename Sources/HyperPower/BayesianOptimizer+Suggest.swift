@@ -14,11 +14,23 @@ extension BayesianOptimizer {
     ///   constraint rejects what; ``HyperPowerError/searchSpaceExhausted(configurations:)``;
     ///   invalid constraints or settings.
     public func ask() throws(HyperPowerError) -> Suggestion {
+        // Without a study limit a suggestion always comes back.
+        try ask(studyLimit: nil)!
+    }
+
+    /// ``ask()``, or `nil` when the study (every run and process sharing its journal) already
+    /// has `studyLimit` trials completed or in flight — checked under the journal's lock, so
+    /// processes sharing it never overshoot together.
+    func ask(studyLimit: Int?) throws(HyperPowerError) -> Suggestion? {
         try validate()
-        guard let journal else { return try askLocally() }
+        guard let journal else {
+            if let studyLimit, trials.count + pending.count >= studyLimit { return nil }
+            return try askLocally()
+        }
         journal.lock()
         defer { journal.unlock() }
         try synchroniseWithJournal()
+        if let studyLimit, orphans.isEmpty, trials.count + pending.count >= studyLimit { return nil }
         // A trial asked by a process that died is offered again, under its number.
         while let number = orphans.first {
             orphans.removeFirst()

@@ -152,7 +152,12 @@ public actor BayesianOptimizer {
                     if Task.isCancelled { reason = .cancelled; break }
                     let suggestion: Suggestion
                     do {
-                        suggestion = try ask()
+                        guard let next = try ask(studyLimit: budget.studyEvaluations) else {
+                            reason = .evaluationBudget
+                            exhausted = true
+                            break
+                        }
+                        suggestion = next
                     } catch let error as HyperPowerError {
                         guard case let .searchSpaceExhausted(count) = error else { throw error }
                         logger.info("search space exhausted after \(count) configurations")

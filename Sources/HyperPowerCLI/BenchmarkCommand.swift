@@ -157,12 +157,10 @@ struct BenchmarkCommand: AsyncParsableCommand {
                 space: problem.space, constraints: problem.constraints, seed: seed, settings: settings,
                 storage: journal.map { .journal(URL(fileURLWithPath: $0)) } ?? .memory, logger: logger
             ) { problem.evaluate($0) }
-            // With a journal the budget is the study's total: a resumed run does what is left.
-            let done = journal != nil ? try await optimizer.completedTrialCount() : 0
-            let remaining = max(evaluations - done, 0)
-            let result = remaining > 0
-                ? try await optimizer.run(budget: .evaluations(remaining), concurrency: concurrency)
-                : SearchResult(trials: await optimizer.trials, stopReason: .evaluationBudget, wallClockSeconds: 0)
+            // With a journal the budget is the study's total: a resumed run does what is left, and
+            // processes sharing the journal stop together.
+            let result = try await optimizer.run(
+                budget: journal != nil ? .studyEvaluations(evaluations) : .evaluations(evaluations), concurrency: concurrency)
             var known = 0
             var any = 0
             var firstFeasible: Int?

@@ -59,4 +59,26 @@ import Testing
         #expect(Set(trials.map(\.configuration)).count == 30, "a configuration was evaluated twice")
         for trial in survived { #expect(trials.contains(trial), "trial \(trial.number) was lost") }
     }
+
+    @Test(.timeLimit(.minutes(2)))
+    func twoProcessesShareOneJournal() async throws {
+        let binary = try Self.executable()
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-shared-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: journal) }
+        let processes = (0..<2).map { _ -> Process in
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["benchmark", "--problem", "gramacy", "--seeds", "1", "--budget", "30", "--journal", journal.path]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            return process
+        }
+        for process in processes { try process.run() }
+        for process in processes { process.waitUntilExit() }
+        #expect(processes.allSatisfy { $0.terminationStatus == 0 })
+        let trials = Self.completedTrials(journal)
+        #expect(trials.count == 30, "\(trials.count) trials")
+        #expect(Set(trials.map(\.number)).count == trials.count)
+        #expect(Set(trials.map(\.configuration)).count == trials.count, "a configuration was evaluated twice")
+    }
 }
