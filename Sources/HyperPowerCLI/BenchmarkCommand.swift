@@ -53,6 +53,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Keep the study in this journal (JSON Lines); resume it if it exists. Needs --seeds 1 and one problem.")
     var journal: String?
 
+    @Option(help: "Sleep this many ms in each evaluation, to simulate an expensive objective (crash and concurrency tests).")
+    var evaluationDelay: Int = 0
+
     @Flag(help: "Write one JSON document instead of the table.")
     var json = false
 
@@ -65,6 +68,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
         guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1 (got \(seeds))") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
+        guard evaluationDelay >= 0 else { throw ValidationError("--evaluation-delay must be ≥ 0 ms") }
         if journal != nil && (seeds != 1 || problem == "all") {
             throw ValidationError("--journal keeps one study: use it with --seeds 1 and a single --problem")
         }
@@ -156,7 +160,10 @@ struct BenchmarkCommand: AsyncParsableCommand {
             let optimizer = BayesianOptimizer(
                 space: problem.space, constraints: problem.constraints, seed: seed, settings: settings,
                 storage: journal.map { .journal(URL(fileURLWithPath: $0)) } ?? .memory, logger: logger
-            ) { problem.evaluate($0) }
+            ) { [evaluationDelay] configuration in
+                if evaluationDelay > 0 { try await Task.sleep(for: .milliseconds(evaluationDelay)) }
+                return problem.evaluate(configuration)
+            }
             // With a journal the budget is the study's total: a resumed run does what is left, and
             // processes sharing the journal stop together.
             let result = try await optimizer.run(
