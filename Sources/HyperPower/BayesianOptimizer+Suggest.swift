@@ -222,7 +222,10 @@ extension BayesianOptimizer {
 
     /// The maximiser of the constrained acquisition, with the fallbacks described in ``ask()``.
     func modelSuggestion(number: Int) throws(HyperPowerError) -> ([Double], SuggestionSource) {
-        let points = trials.map { try! space.encode($0.configuration) }
+        // Trials whose configuration no longer encodes (a hand-edited journal) are left out.
+        let encoded = trials.compactMap { trial in (try? space.encode(trial.configuration)).map { (trial, $0) } }
+        let trials = encoded.map(\.0)
+        let points = encoded.map(\.1)
         var constraintModels: [ConstraintModel] = []
 
         // Objective: every successful trial, through a fitted power transform (monotone, so the

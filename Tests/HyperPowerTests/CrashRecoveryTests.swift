@@ -26,9 +26,9 @@ import Testing
         let binary = try Self.executable()
         let journal = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-kill-\(UUID().uuidString).jsonl")
         defer { try? FileManager.default.removeItem(at: journal) }
-        // 30 ms per evaluation: the run takes about a second, long enough to be killed mid-way.
+        // 60 ms per evaluation: the run takes about two seconds, long enough to be killed mid-way.
         let arguments = ["benchmark", "--problem", "branin-disk", "--seeds", "1", "--budget", "30", "--journal", journal.path,
-                         "--evaluation-delay", "30"]
+                         "--evaluation-delay", "60"]
 
         let first = Process()
         first.executableURL = binary
@@ -36,12 +36,15 @@ import Testing
         first.standardOutput = FileHandle.nullDevice
         first.standardError = FileHandle.nullDevice
         try first.run()
-        // Wait until some trials are recorded, then kill it without warning.
-        let deadline = Date().addingTimeInterval(60)
-        while Self.completedTrials(journal).count < 5 && first.isRunning && Date() < deadline {
-            try await Task.sleep(for: .milliseconds(2))
+        // Kill it without warning once some trials are recorded. The watcher is an OS thread: the
+        // test's own task may wait long for a cooperative thread while other suites compute.
+        let pid = first.processIdentifier
+        let watcher = Thread {
+            let deadline = Date().addingTimeInterval(60)
+            while Self.completedTrials(journal).count < 5 && Date() < deadline { usleep(1_000) }
+            kill(pid, SIGKILL)
         }
-        kill(first.processIdentifier, SIGKILL)
+        watcher.start()
         first.waitUntilExit()
         let survived = Self.completedTrials(journal)
         #expect(survived.count >= 5 && survived.count < 30, "the first run should have been killed mid-run (\(survived.count))")
