@@ -134,10 +134,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
             if !json { printTable(report) }
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            let data = reports.count == 1 ? try encoder.encode(reports[0]) : try encoder.encode(reports)
-            print(String(decoding: data, as: UTF8.self))
+            if reports.count == 1 { try CommandSupport.printJSON(reports[0]) } else { try CommandSupport.printJSON(reports) }
         }
     }
 
@@ -185,19 +182,19 @@ struct BenchmarkCommand: AsyncParsableCommand {
             seedReports.append(SeedReport(
                 seed: seed, bestFeasible: best, regret: regret, log10Regret: regret.map { log10(max($0, 1e-12)) },
                 knownConstraintViolations: known, constraintViolations: any, firstFeasibleIteration: firstFeasible,
-                medianSuggestionSeconds: Self.median(result.trials.map(\.suggestionSeconds)) ?? 0,
+                medianSuggestionSeconds: CommandSupport.median(result.trials.map(\.suggestionSeconds)) ?? 0,
                 evaluations: result.trials.count))
         }
         let regrets = seedReports.compactMap(\.regret)
         let summary = Summary(
-            medianRegret: Self.median(regrets),
-            regretInterquartileRange: regrets.isEmpty ? nil : [Self.quantile(regrets, 0.25), Self.quantile(regrets, 0.75)],
-            medianLog10Regret: Self.median(seedReports.compactMap(\.log10Regret)),
+            medianRegret: CommandSupport.median(regrets),
+            regretInterquartileRange: regrets.isEmpty ? nil : [CommandSupport.quantile(regrets, 0.25)!, CommandSupport.quantile(regrets, 0.75)!],
+            medianLog10Regret: CommandSupport.median(seedReports.compactMap(\.log10Regret)),
             runsWithoutFeasiblePoint: seedReports.filter { $0.regret == nil }.count,
-            medianKnownConstraintViolations: Self.median(seedReports.map { Double($0.knownConstraintViolations) })!,
-            medianConstraintViolations: Self.median(seedReports.map { Double($0.constraintViolations) })!,
-            medianFirstFeasibleIteration: Self.median(seedReports.compactMap { $0.firstFeasibleIteration.map(Double.init) }),
-            medianSuggestionSeconds: Self.median(seedReports.map(\.medianSuggestionSeconds))!)
+            medianKnownConstraintViolations: CommandSupport.median(seedReports.map { Double($0.knownConstraintViolations) })!,
+            medianConstraintViolations: CommandSupport.median(seedReports.map { Double($0.constraintViolations) })!,
+            medianFirstFeasibleIteration: CommandSupport.median(seedReports.compactMap { $0.firstFeasibleIteration.map(Double.init) }),
+            medianSuggestionSeconds: CommandSupport.median(seedReports.map(\.medianSuggestionSeconds))!)
         return ProblemReport(
             problem: problem.name, method: method.rawValue, budget: evaluations, optimum: problem.optimum,
             seeds: seedReports, summary: summary)
@@ -224,14 +221,4 @@ struct BenchmarkCommand: AsyncParsableCommand {
                      summary.medianSuggestionSeconds * 1000))
     }
 
-    static func median(_ values: [Double]) -> Double? { values.isEmpty ? nil : quantile(values, 0.5) }
-
-    /// Linear-interpolation quantile (numpy's default).
-    static func quantile(_ values: [Double], _ q: Double) -> Double {
-        let sorted = values.sorted()
-        let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
-    }
 }

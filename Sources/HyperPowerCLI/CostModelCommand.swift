@@ -117,13 +117,11 @@ struct CostModelCommand: ParsableCommand {
         let output = Output(
             target: target, model: model.rawValue, features: samples.featureNames, trainingRows: train,
             heldOutRows: samples.count - train, runs: runs,
-            medianHeldOutRMSPE: Self.median(runs.map(\.heldOut.rootMeanSquaredPercentageError)),
-            medianHeldOutMAPE: Self.median(runs.map(\.heldOut.meanAbsolutePercentageError)),
-            medianHeldOutR2: Self.median(runs.map(\.heldOut.coefficientOfDetermination)))
+            medianHeldOutRMSPE: CommandSupport.median(runs.map(\.heldOut.rootMeanSquaredPercentageError))!,
+            medianHeldOutMAPE: CommandSupport.median(runs.map(\.heldOut.meanAbsolutePercentageError))!,
+            medianHeldOutR2: CommandSupport.median(runs.map(\.heldOut.coefficientOfDetermination))!)
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(output), as: UTF8.self))
+            try CommandSupport.printJSON(output)
             return
         }
         print("\(target): \(model.rawValue) model on \(samples.featureNames.count) features, \(train) training rows, \(samples.count - train) held out")
@@ -154,12 +152,6 @@ struct CostModelCommand: ParsableCommand {
             kept.append(targets[i])
         }
         return try ProfiledSamples(featureNames: NASBench201.featureNames(set), features: rows, targets: kept)
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : 0.5 * (sorted[middle - 1] + sorted[middle])
     }
 }
 

@@ -90,9 +90,7 @@ struct NASDemo: AsyncParsableCommand {
             reports.append(try await runSeed(seed + offset, bench))
         }
         if json {
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            print(String(decoding: try encoder.encode(reports), as: UTF8.self))
+            try CommandSupport.printJSON(reports)
         } else {
             printSummary(reports)
         }
@@ -165,6 +163,9 @@ struct NASDemo: AsyncParsableCommand {
             latencyModelHeldOutRMSPE: model.evaluate(on: heldOut).rootMeanSquaredPercentageError, runs: runs)
     }
 
+    /// The median, NaN for no values (printed as such in the summary).
+    func median(_ values: [Double]) -> Double { CommandSupport.median(values) ?? .nan }
+
     func printSummary(_ reports: [SeedReport]) {
         let first = reports[0]
         print("NAS-Bench-201 on \(device), latency ≤ \(latencyBudget) ms: \(first.feasibleCells) feasible cells, "
@@ -187,24 +188,17 @@ struct NASDemo: AsyncParsableCommand {
             let reach = reports.compactMap { $0.runs[index].evaluationsToReachHyperPower.map(Double.init) }
             let never = reports.filter { $0.runs[index].evaluationsToReachHyperPower == nil }.count
             var line = "  \(method.padding(toLength: 13, withPad: " ", startingAt: 0)) best feasible "
-                + String(format: "%.2f%%, broke the true budget %.0f times, reached HyperPower's best after ", Self.median(bests), Self.median(violations))
-                + (reach.isEmpty ? "—" : String(format: "%.0f", Self.median(reach))) + " evaluations"
+                + String(format: "%.2f%%, broke the true budget %.0f times, reached HyperPower's best after ", median(bests), median(violations))
+                + (reach.isEmpty ? "—" : String(format: "%.0f", median(reach))) + " evaluations"
                 + (never > 0 ? " (never in \(never) run(s))" : "")
             if let target = targetAccuracy {
                 // Runs that never reach the target count as budget + 1 (so the median is honest).
                 let toTarget = reports.map { Double($0.runs[index].evaluationsToReachTarget ?? (budget + 1)) }
                 let missed = reports.filter { $0.runs[index].evaluationsToReachTarget == nil }.count
-                line += String(format: "; reached %.2f%% after %.0f evaluations", target, Self.median(toTarget))
+                line += String(format: "; reached %.2f%% after %.0f evaluations", target, median(toTarget))
                     + (missed > 0 ? " (missed in \(missed) run(s), counted as \(budget + 1))" : "")
             }
             print(line)
         }
-    }
-
-    static func median(_ values: [Double]) -> Double {
-        guard !values.isEmpty else { return .nan }
-        let sorted = values.sorted()
-        let middle = sorted.count / 2
-        return sorted.count % 2 == 1 ? sorted[middle] : 0.5 * (sorted[middle - 1] + sorted[middle])
     }
 }
