@@ -61,3 +61,41 @@ final class LineSink: @unchecked Sendable {
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
+
+@Suite struct DigitsDemoEnergyTests {
+    @Test func aCPUEnergyMeterAddsAnEnergyConstraint() async throws {
+        // A fake RAPL tree whose counter a thread advances, as the kernel would.
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-rapl-\(UUID().uuidString)")
+        let domain = root.appendingPathComponent("intel-rapl:0")
+        try FileManager.default.createDirectory(at: domain, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        try "262143328850\n".write(to: domain.appendingPathComponent("max_energy_range_uj"), atomically: true, encoding: .utf8)
+        try "0\n".write(to: domain.appendingPathComponent("energy_uj"), atomically: true, encoding: .utf8)
+        let running = LineSink()
+        let counter = Thread {
+            var microjoules = 0
+            while running.count == 0 {
+                microjoules += 500
+                try? "\(microjoules)\n".write(to: domain.appendingPathComponent("energy_uj"), atomically: true, encoding: .utf8)
+                usleep(200)
+            }
+        }
+        counter.start()
+        defer { running.append("stop") }
+
+        var settings = DigitsDemo.Settings()
+        settings.budget = 3
+        settings.epochs = 1
+        settings.profiledConfigurations = 4
+        settings.methods = [.hyperpower]
+        settings.raplRoot = root
+        let lines = LineSink()
+        let report = try await DigitsDemo.run(settings) { lines.append($0) }
+        let budget = try #require(report.energyBudgetMicrojoules)
+        #expect(budget > 0)
+        for trial in report.results[0].trials {
+            #expect(trial.predictions["energy"] != nil && trial.measurements["energy"] != nil)
+            #expect(trial.predictions["energy"]! <= 0.95 * budget + 1e-9)
+        }
+    }
+}
