@@ -82,6 +82,9 @@ public struct AcquisitionMaximizer: Sendable {
     ///   - canonicalize: maps a point to its canonical representative (rounding).
     ///   - excluded: canonical points already evaluated or pending.
     ///   - seed: scrambles the candidates.
+    ///   - knownMargin: optional; how far inside the known-feasible region a point is (negative
+    ///     outside). With it, the two best refined points next to the boundary follow it by
+    ///     gradient projection (``followBoundary(from:valueAndGradient:margin:isKnownFeasible:iterations:)``).
     ///   - neighbours: optional; the canonical points one discrete step away from a canonical
     ///     point (another category, the next integer). With it, the best points are also
     ///     improved by greedy local search over neighbours — the continuous relaxation of a
@@ -95,7 +98,8 @@ public struct AcquisitionMaximizer: Sendable {
         canonicalize: ([Double]) -> [Double],
         excluded: [[Double]],
         seed: UInt64,
-        neighbours: (([Double]) -> [[Double]])? = nil
+        neighbours: (([Double]) -> [[Double]])? = nil,
+        knownMargin: (([Double]) -> Double)? = nil
     ) throws -> AcquisitionProposal {
         var sequence = try SobolSequence(dimension: dimension, scrambleSeed: seed)
         let sampled = sequence.nextPoints(candidates)
@@ -112,6 +116,7 @@ public struct AcquisitionMaximizer: Sendable {
         var ranked: [(point: [Double], value: Double)] = []
         let lower = [Double](repeating: 0, count: dimension)
         let upper = [Double](repeating: 1, count: dimension)
+        var refinedPoints: [(start: [Double], point: [Double], value: Double)] = []
         for index in order.prefix(refinedStarts) where scores[index].isFinite {
             let start = feasible[index]
             let result = optimizer.minimize(start: start, lower: lower, upper: upper) { x in
@@ -120,10 +125,24 @@ public struct AcquisitionMaximizer: Sendable {
                 guard value.isFinite else { return (.infinity, [Double](repeating: 0, count: dimension)) }
                 return (-value, gradient.map { -$0 })
             }
-            var canonical = canonicalize(result.point)
+            refinedPoints.append((start, result.point, -result.value))
+        }
+        if let knownMargin {
+            // Follow the boundary from the two best refined points that ended next to it.
+            let nearBoundary = refinedPoints.indices
+                .filter { refinedPoints[$0].value.isFinite && isKnownFeasible(refinedPoints[$0].point) && knownMargin(refinedPoints[$0].point) < 0.05 }
+                .sorted { refinedPoints[$0].value > refinedPoints[$1].value }
+            for index in nearBoundary.prefix(2) {
+                refinedPoints[index].point = Self.followBoundary(
+                    from: refinedPoints[index].point, valueAndGradient: valueAndGradient, margin: knownMargin,
+                    isKnownFeasible: isKnownFeasible)
+            }
+        }
+        for (start, point, _) in refinedPoints {
+            var canonical = canonicalize(point)
             if !isKnownFeasible(canonical) {
                 // Rounding can cross the boundary: take the last feasible point towards the start.
-                guard let inside = Self.lastFeasible(from: start, towards: result.point, isKnownFeasible: isKnownFeasible,
+                guard let inside = Self.lastFeasible(from: start, towards: point, isKnownFeasible: isKnownFeasible,
                                                      canonicalize: canonicalize) else { continue }
                 canonical = inside
             }
@@ -164,6 +183,66 @@ public struct AcquisitionMaximizer: Sendable {
             }
         }
         throw AcquisitionError.allCandidatesDuplicate(candidates: feasible.count)
+    }
+
+    /// Gradient projection along the boundary of the known-feasible region: the ascent
+    /// direction with its outward component removed (the boundary's normal is the gradient of
+    /// `margin`, by central differences), a backtracking step, and a pull back inside along the
+    /// normal when the step leaves the region. For optima on oblique known boundaries, which the
+    /// +∞ wall alone approaches only by sliding one coordinate at a time.
+    static func followBoundary(
+        from start: [Double], valueAndGradient: ([Double]) -> (value: Double, gradient: [Double]),
+        margin: ([Double]) -> Double, isKnownFeasible: ([Double]) -> Bool, iterations: Int = 30
+    ) -> [Double] {
+        let n = start.count
+        func clamp(_ x: [Double]) -> [Double] { x.map { min(max($0, 0), 1) } }
+        var x = start
+        var (value, gradient) = valueAndGradient(x)
+        guard value.isFinite else { return start }
+        for _ in 0..<iterations {
+            let h = 1e-6
+            var normal = [Double](repeating: 0, count: n)
+            for k in 0..<n {
+                var plus = x
+                var minus = x
+                plus[k] = min(x[k] + h, 1)
+                minus[k] = max(x[k] - h, 0)
+                normal[k] = (margin(plus) - margin(minus)) / max(plus[k] - minus[k], 1e-300)
+            }
+            let normalSquared = normal.reduce(0) { $0 + $1 * $1 }
+            guard normalSquared > 0, normalSquared.isFinite else { break }
+            var direction = gradient
+            let outward = zip(gradient, normal).reduce(0) { $0 + $1.0 * $1.1 }
+            if outward < 0 { direction = zip(gradient, normal).map { $0 - outward / normalSquared * $1 } }
+            let largest = direction.map(abs).max() ?? 0
+            guard largest > 1e-12 else { break }
+            let unitNormal = normal.map { $0 / normalSquared.squareRoot() }
+            var step = 0.05 / largest
+            var moved = false
+            for _ in 0..<20 {
+                var trial = clamp(zip(x, direction).map { $0 + step * $1 })
+                if !isKnownFeasible(trial) {
+                    // Pull back inside along the normal: the smallest push that is feasible.
+                    let far = clamp(zip(trial, unitNormal).map { $0 + 0.05 * $1 })
+                    guard isKnownFeasible(far) else { step *= 0.5; continue }
+                    var (inside, outside) = (far, trial)
+                    for _ in 0..<30 {
+                        let middle = zip(inside, outside).map { 0.5 * ($0 + $1) }
+                        if isKnownFeasible(middle) { inside = middle } else { outside = middle }
+                    }
+                    trial = inside
+                }
+                let (trialValue, trialGradient) = valueAndGradient(trial)
+                if trialValue.isFinite && trialValue > value {
+                    (x, value, gradient) = (trial, trialValue, trialGradient)
+                    moved = true
+                    break
+                }
+                step *= 0.5
+            }
+            if !moved { break }
+        }
+        return x
     }
 
     /// The canonical point furthest along the segment from `start` (feasible) towards `end`

@@ -96,6 +96,38 @@ extension BayesianOptimizer {
         return known.allSatisfy { $0.passesGate($0.prediction(for: configuration)!) }
     }
 
+    /// How far inside the known-feasible region `point` is: the smallest slack of the known
+    /// constraints (bound tightened by the safety margin), each divided by the spread of its
+    /// predictions; negative outside.
+    func knownMargin(_ point: [Double]) -> Double {
+        let configuration = space.decode(point)
+        var smallest = Double.infinity
+        for constraint in constraints where constraint.isKnown {
+            guard let value = constraint.prediction(for: configuration), value.isFinite else { return -.infinity }
+            let tightened = constraint.direction == .atMost
+                ? constraint.bound - constraint.safetyMargin * abs(constraint.bound)
+                : constraint.bound + constraint.safetyMargin * abs(constraint.bound)
+            let slack = constraint.direction == .atMost ? tightened - value : value - tightened
+            smallest = min(smallest, slack / knownConstraintScale(constraint))
+        }
+        return smallest
+    }
+
+    /// The spread of a known constraint's predictions over 256 uniform samples (1 if flat).
+    func knownConstraintScale(_ constraint: Constraint) -> Double {
+        if let scale = knownScales[constraint.name] { return scale }
+        var generator = SeededGenerator(seed: seed ^ 0x5CA1E)
+        let values = (0..<256).compactMap { _ -> Double? in
+            let value = constraint.prediction(for: space.decode((0..<space.encodedDimension).map { _ in generator.nextUniform() }))!
+            return value.isFinite ? value : nil
+        }
+        let mean = values.reduce(0, +) / Double(max(values.count, 1))
+        let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count - 1, 1))).squareRoot()
+        let scale = deviation > 0 && deviation.isFinite ? deviation : 1
+        knownScales[constraint.name] = scale
+        return scale
+    }
+
     /// Canonical points of evaluated and pending configurations.
     func excludedPoints() -> [[Double]] {
         trials.compactMap { try? space.encode($0.configuration) } + Array(pendingPoints.values)
@@ -306,6 +338,8 @@ extension BayesianOptimizer {
             }
         }
 
+        let hasGate = !settings.knownConstraintsAsObserved && constraints.contains(where: \.isKnown)
+        if hasGate { for constraint in constraints where constraint.isKnown { _ = knownConstraintScale(constraint) } }
         let hasDiscreteParameters = space.parameters.contains { parameter in
             if case .real = parameter { return false }
             return true
@@ -325,7 +359,8 @@ extension BayesianOptimizer {
                 canonicalize: { self.space.canonicalize($0) },
                 excluded: excludedPoints(),
                 seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D,
-                neighbours: hasDiscreteParameters ? { self.space.discreteNeighbours(of: $0) } : nil)
+                neighbours: hasDiscreteParameters ? { self.space.discreteNeighbours(of: $0) } : nil,
+                knownMargin: hasGate ? { self.knownMargin($0) } : nil)
             return (proposal.point, .model)
         } catch AcquisitionError.noKnownFeasibleCandidate {
             // The candidates missed a small feasible region: try harder before giving up.

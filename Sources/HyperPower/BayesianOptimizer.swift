@@ -48,6 +48,7 @@ public actor BayesianOptimizer {
     var randomGenerator: SeededGenerator
     var warmStarts: [String: GaussianProcessHyperparameters] = [:]
     var fitCounts: [String: Int] = [:]
+    var knownScales: [String: Double] = [:]
     var validated = false
     /// Where trials are kept.
     public let storage: StudyStorage

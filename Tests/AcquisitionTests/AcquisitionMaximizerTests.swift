@@ -62,3 +62,25 @@ import Testing
         }
     }
 }
+
+@Suite struct BoundaryFollowingTests {
+    /// A bump at (0.8, 0.8) behind the oblique gate x + y ≤ 1: the constrained optimum is (0.5, 0.5).
+    static func bump(_ x: [Double]) -> (value: Double, gradient: [Double]) {
+        let dx = x[0] - 0.8
+        let dy = x[1] - 0.8
+        return (-(dx * dx + dy * dy), [-2 * dx, -2 * dy])
+    }
+
+    @Test func anObliqueBoundaryIsFollowedToTheConstrainedOptimum() throws {
+        let gate: ([Double]) -> Bool = { $0[0] + $0[1] <= 1 }
+        let margin: ([Double]) -> Double = { 1 - $0[0] - $0[1] }
+        for seed in 0..<10 {
+            let proposal = try AcquisitionMaximizer(candidates: 128, refinedStarts: 2).maximize(
+                dimension: 2, values: { m in (0..<m.rows).map { Self.bump(m.row($0)).value } },
+                valueAndGradient: Self.bump, isKnownFeasible: gate, canonicalize: { $0 }, excluded: [], seed: UInt64(seed),
+                knownMargin: margin)
+            #expect(gate(proposal.point))
+            #expect(abs(proposal.point[0] - 0.5) < 1e-3 && abs(proposal.point[1] - 0.5) < 1e-3, "\(proposal.point)")
+        }
+    }
+}
