@@ -15,6 +15,20 @@ import Testing
         throw CocoaError(.fileNoSuchFile, userInfo: [NSFilePathErrorKey: "hyperpower executable near \(CommandLine.arguments[0])"])
     }
 
+    /// Starts `process` and waits for it without blocking a thread of the cooperative pool
+    /// (blocked pool threads starve every other suite's timers).
+    static func runToExit(_ process: Process, whileRunning: (@Sendable () -> Void)? = nil) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            process.terminationHandler = { _ in continuation.resume() }
+            do {
+                try process.run()
+                whileRunning?()
+            } catch {
+                continuation.resume(throwing: error)
+            }
+        }
+    }
+
     static func completedTrials(_ journal: URL) -> [Trial] {
         guard let text = try? String(contentsOf: journal, encoding: .utf8) else { return [] }
         struct Line: Decodable { var result: Trial? }
@@ -35,17 +49,16 @@ import Testing
         first.arguments = arguments
         first.standardOutput = FileHandle.nullDevice
         first.standardError = FileHandle.nullDevice
-        try first.run()
         // Kill it without warning once some trials are recorded. The watcher is an OS thread: the
         // test's own task may wait long for a cooperative thread while other suites compute.
-        let pid = first.processIdentifier
-        let watcher = Thread {
-            let deadline = Date().addingTimeInterval(60)
-            while Self.completedTrials(journal).count < 5 && Date() < deadline { usleep(1_000) }
-            kill(pid, SIGKILL)
+        try await Self.runToExit(first) {
+            let pid = first.processIdentifier
+            Thread {
+                let deadline = Date().addingTimeInterval(60)
+                while Self.completedTrials(journal).count < 5 && Date() < deadline { usleep(1_000) }
+                kill(pid, SIGKILL)
+            }.start()
         }
-        watcher.start()
-        first.waitUntilExit()
         let survived = Self.completedTrials(journal)
         #expect(survived.count >= 5 && survived.count < 30, "the first run should have been killed mid-run (\(survived.count))")
 
@@ -54,8 +67,7 @@ import Testing
         second.arguments = arguments
         second.standardOutput = FileHandle.nullDevice
         second.standardError = FileHandle.nullDevice
-        try second.run()
-        second.waitUntilExit()
+        try await Self.runToExit(second)
         #expect(second.terminationStatus == 0)
 
         let trials = Self.completedTrials(journal)
@@ -78,8 +90,9 @@ import Testing
             process.standardError = FileHandle.nullDevice
             return process
         }
-        for process in processes { try process.run() }
-        for process in processes { process.waitUntilExit() }
+        async let first: Void = Self.runToExit(processes[0])
+        async let second: Void = Self.runToExit(processes[1])
+        _ = try await (first, second)
         #expect(processes.allSatisfy { $0.terminationStatus == 0 })
         let trials = Self.completedTrials(journal)
         #expect(trials.count == 30, "\(trials.count) trials")
