@@ -17,9 +17,7 @@ public struct LinearCostModel: CostModel {
 
     public func predict(_ features: [Double]) -> Double {
         precondition(features.count == weights.count, "expected \(weights.count) features, got \(features.count)")
-        var value = intercept
-        for (weight, feature) in zip(weights, features) { value += weight * feature }
-        return logTarget ? exp(value) : value
+        return Self.predict(features, weights: weights, intercept: intercept, logTarget: logTarget)
     }
 
     /// Fits the model.

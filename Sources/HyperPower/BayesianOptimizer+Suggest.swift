@@ -104,10 +104,7 @@ extension BayesianOptimizer {
         var smallest = Double.infinity
         for constraint in constraints where constraint.isKnown {
             guard let value = constraint.prediction(for: configuration), value.isFinite else { return -.infinity }
-            let tightened = constraint.direction == .atMost
-                ? constraint.bound - constraint.safetyMargin * abs(constraint.bound)
-                : constraint.bound + constraint.safetyMargin * abs(constraint.bound)
-            let slack = constraint.direction == .atMost ? tightened - value : value - tightened
+            let slack = constraint.direction == .atMost ? constraint.gateBound - value : value - constraint.gateBound
             smallest = min(smallest, slack / knownConstraintScale(constraint))
         }
         return smallest
@@ -357,7 +354,7 @@ extension BayesianOptimizer {
                 valueAndGradient: { acquisition.valueAndGradient(at: $0) },
                 isKnownFeasible: { self.isKnownFeasible($0) },
                 canonicalize: { self.space.canonicalize($0) },
-                excluded: excludedPoints(),
+                excluded: points + Array(pendingPoints.values),
                 seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D,
                 neighbours: hasDiscreteParameters ? { self.space.discreteNeighbours(of: $0) } : nil,
                 knownMargin: hasGate ? { self.knownMargin($0) } : nil)

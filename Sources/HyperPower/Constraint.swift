@@ -98,10 +98,14 @@ public struct Constraint: Sendable {
         !value.isNaN && direction.isSatisfied(value, bound: bound)
     }
 
-    /// Whether a prediction passes the gate: the bound tightened by the safety margin.
+    /// The bound the gate applies: the bound tightened by the safety margin.
+    public var gateBound: Double {
+        direction == .atMost ? bound - safetyMargin * abs(bound) : bound + safetyMargin * abs(bound)
+    }
+
+    /// Whether a prediction passes the gate (``gateBound``).
     public func passesGate(_ prediction: Double) -> Bool {
-        let tightened = direction == .atMost ? bound - safetyMargin * abs(bound) : bound + safetyMargin * abs(bound)
-        return !prediction.isNaN && direction.isSatisfied(prediction, bound: tightened)
+        !prediction.isNaN && direction.isSatisfied(prediction, bound: gateBound)
     }
 
     func validate() throws(HyperPowerError) {
