@@ -72,7 +72,37 @@ public struct AcquisitionMaximizer: Sendable {
         self.duplicateTolerance = duplicateTolerance
     }
 
-    /// Proposes the point that maximises the acquisition.
+    /// Proposes the point of `region` that maximises `acquisition`, canonical under
+    /// `rounding`, that is not within ``duplicateTolerance`` of a point in `excluded`.
+    ///
+    /// When the region has a boundary, the two best refined points next to it follow it by
+    /// gradient projection (``followBoundary(from:valueAndGradient:margin:isKnownFeasible:iterations:)``);
+    /// when `rounding` has discrete dimensions, the best points are also improved by greedy
+    /// local search over neighbours — the continuous relaxation of a one-hot block says little
+    /// about which category is best.
+    ///
+    /// - Parameters:
+    ///   - acquisition: the function to maximise.
+    ///   - region: where proposals may lie (``UnitCube`` for no known constraint).
+    ///   - dimension: of the unit cube.
+    ///   - rounding: canonical points of discrete dimensions (``ContinuousRounding`` if none).
+    ///   - excluded: canonical points already evaluated or pending.
+    ///   - seed: scrambles the candidates.
+    /// - Throws: ``AcquisitionError``.
+    public func maximize(
+        _ acquisition: some AcquisitionFunction, in region: some FeasibleRegion, dimension: Int,
+        rounding: some PointRounding = ContinuousRounding(), excluding excluded: [[Double]] = [], seed: UInt64
+    ) throws -> AcquisitionProposal {
+        try maximize(
+            dimension: dimension, values: { acquisition.values(at: $0) },
+            valueAndGradient: { acquisition.valueAndGradient(at: $0) },
+            isKnownFeasible: { region.contains($0) }, canonicalize: { rounding.canonicalize($0) },
+            excluded: excluded, seed: seed,
+            neighbours: rounding.hasDiscreteDimensions ? { rounding.discreteNeighbours(of: $0) } : nil,
+            knownMargin: region.hasBoundary ? { region.margin($0) } : nil)
+    }
+
+    /// The maximiser on closures: the body of ``maximize(_:in:dimension:rounding:excluding:seed:)``.
     ///
     /// - Parameters:
     ///   - dimension: of the unit cube.
@@ -90,7 +120,7 @@ public struct AcquisitionMaximizer: Sendable {
     ///     improved by greedy local search over neighbours — the continuous relaxation of a
     ///     one-hot block says little about which category is best.
     /// - Throws: ``AcquisitionError``.
-    public func maximize(
+    func maximize(
         dimension: Int,
         values: (Matrix) -> [Double],
         valueAndGradient: ([Double]) -> (value: Double, gradient: [Double]),

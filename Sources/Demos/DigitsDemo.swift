@@ -6,11 +6,8 @@ import HyperPower
 /// profiled configurations), against random search with the same gate and the
 /// constraint-unaware baseline.
 public struct DigitsDemo {
-    public enum Method: String, Sendable, CaseIterable, Codable {
-        case hyperpower
-        case random
-        case unknownConstraints = "unknown-constraints"
-    }
+    /// The methods compared (the library's one definition of them).
+    public typealias Method = HyperPower.Method
 
     public struct Settings: Sendable {
         /// Evaluations (trainings) per method.
@@ -25,7 +22,7 @@ public struct DigitsDemo {
         public var epochs = 15
         /// Configurations profiled to fit the latency model.
         public var profiledConfigurations = 12
-        public var methods: [Method] = Method.allCases
+        public var methods: [Method] = [.hyperpower, .random, .unknownConstraints]
         /// Where to look for RAPL energy counters (settable for tests).
         public var raplRoot = URL(fileURLWithPath: "/sys/class/powercap")
 
@@ -167,16 +164,13 @@ public struct DigitsDemo {
         }
         var results: [MethodResult] = []
         for method in settings.methods {
-            var optimizerSettings: OptimizerSettings
-            switch method {
-            case .hyperpower: optimizerSettings = OptimizerSettings()
-            case .random: optimizerSettings = OptimizerSettings(strategy: .random)
-            case .unknownConstraints: optimizerSettings = OptimizerSettings(knownConstraintsAsObserved: true)
-            }
-            optimizerSettings.initialDesignSize = min(optimizerSettings.resolvedInitialDesignSizeForDemo(), max(settings.budget / 2, 1))
+            var optimizerSettings = OptimizerSettings()
+            optimizerSettings.initialDesignSize = min(
+                optimizerSettings.resolvedInitialDesignSize(dimension: space.encodedDimension), max(settings.budget / 2, 1))
             var logger = Logger(label: "hyperpower")
             logger.logLevel = .warning
-            let optimizer = BayesianOptimizer(
+            // The unaware baseline learns the constraints from the measurements told below.
+            let optimizer = method.optimizer(
                 space: space, constraints: constraints, seed: settings.seed, settings: optimizerSettings, logger: logger)
             let start = Date()
             var trajectory: [Double?] = []
@@ -239,9 +233,5 @@ public struct DigitsDemo {
     }
 }
 
-extension OptimizerSettings {
-    /// The library's default initial design for the demo's 5-parameter space.
-    func resolvedInitialDesignSizeForDemo() -> Int { initialDesignSize ?? min(max(2 * (DigitsDemo.space.encodedDimension + 1), 5), 20) }
-}
 
 import Logging

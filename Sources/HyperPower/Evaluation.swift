@@ -1,7 +1,8 @@
 /// What the objective returns for one configuration.
 public enum Evaluation: Sendable, Equatable {
-    /// The run finished: the objective value to minimise (e.g. validation error) and any
-    /// measurements (observed constraints by name, measured hardware metrics, anything else).
+    /// The run finished: the primary objective's value (by default minimised, e.g. validation
+    /// error) and any measurements (observed constraints by name, further objectives by name,
+    /// measured hardware metrics, anything else).
     case success(objective: Double, measurements: [String: Double] = [:])
     /// The configuration cannot run (e.g. out of memory): a failure the feasibility model
     /// learns from, never proposed again.
@@ -43,6 +44,45 @@ public struct Trial: Sendable, Equatable, Codable {
     public var suggestionSeconds: Double
     /// Seconds the objective took.
     public var evaluationSeconds: Double
+    /// Every objective's value by name, for a success (the primary one is also
+    /// ``TrialOutcome/objective``); a further objective the evaluation did not report is absent.
+    public var objectiveValues: [String: Double]
+
+    public init(
+        number: Int, configuration: Configuration, outcome: TrialOutcome, predictions: [String: Double] = [:],
+        measurements: [String: Double] = [:], violatedConstraints: [String] = [], suggestionSeconds: Double = 0,
+        evaluationSeconds: Double = 0, objectiveValues: [String: Double]? = nil
+    ) {
+        self.number = number
+        self.configuration = configuration
+        self.outcome = outcome
+        self.predictions = predictions
+        self.measurements = measurements
+        self.violatedConstraints = violatedConstraints
+        self.suggestionSeconds = suggestionSeconds
+        self.evaluationSeconds = evaluationSeconds
+        self.objectiveValues = objectiveValues ?? outcome.objective.map { [Objective.defaultName: $0] } ?? [:]
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case number, configuration, outcome, predictions, measurements, violatedConstraints, suggestionSeconds,
+             evaluationSeconds, objectiveValues
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        number = try container.decode(Int.self, forKey: .number)
+        configuration = try container.decode(Configuration.self, forKey: .configuration)
+        outcome = try container.decode(TrialOutcome.self, forKey: .outcome)
+        predictions = try container.decode([String: Double].self, forKey: .predictions)
+        measurements = try container.decode([String: Double].self, forKey: .measurements)
+        violatedConstraints = try container.decode([String].self, forKey: .violatedConstraints)
+        suggestionSeconds = try container.decode(Double.self, forKey: .suggestionSeconds)
+        evaluationSeconds = try container.decode(Double.self, forKey: .evaluationSeconds)
+        // Format 1 had one objective, unnamed in the record.
+        objectiveValues = try container.decodeIfPresent([String: Double].self, forKey: .objectiveValues)
+            ?? outcome.objective.map { [Objective.defaultName: $0] } ?? [:]
+    }
 
     /// A success that broke no constraint.
     public var isFeasible: Bool { outcome.objective != nil && violatedConstraints.isEmpty }

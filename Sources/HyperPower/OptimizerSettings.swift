@@ -1,18 +1,9 @@
-/// How the optimiser chooses configurations.
-public enum SearchStrategy: String, Sendable, Codable {
-    /// Constrained Bayesian optimisation (GP models, log EI × PoF, known-constraint gate).
-    case bayesian
-    /// Uniform random sampling with known-constraint rejection (HyperPower's random variant).
-    case random
-}
-
-/// Settings of a study. The defaults are what the benchmarks in `Docs/Benchmarks.md` use.
+/// Settings of ``BayesianOptimizer``: the models and the maximiser of its
+/// ``ConstrainedGPSampler``, and the run loop's timeout and retries. The defaults are what the
+/// benchmarks in `Docs/Benchmarks.md` use.
 public struct OptimizerSettings: Sendable {
-    /// Bayesian optimisation or random search.
-    public var strategy: SearchStrategy
     /// Size of the space-filling initial design (scrambled Sobol, inside the known-feasible
-    /// region). `nil`: `2·(D + 1)` for a D-dimensional encoded space, clamped to 5…20
-    /// (BoTorch's tutorials use 2(D + 1); Optuna's GP sampler starts from 10).
+    /// region). `nil`: ``SpaceFillingDesign/defaultSize(dimension:)``.
     public var initialDesignSize: Int?
     /// The GP kernel of every model.
     public var kernel: any StationaryKernel
@@ -23,41 +14,34 @@ public struct OptimizerSettings: Sendable {
     public var coldFitInterval: Int
     /// Candidates, refinement and de-duplication of the acquisition maximiser.
     public var maximizer: AcquisitionMaximizer
-    /// The constraint-unaware baseline: known constraints are not used as a gate; their
-    /// predictor is evaluated after each run and learned like an observed constraint, so
-    /// violating configurations are evaluated and learned from.
-    public var knownConstraintsAsObserved: Bool
     /// An evaluation running longer is recorded as `.infeasible(reason: "timeout …")` and the
-    /// run goes on (the objective's task is cancelled; an objective that never checks for
-    /// cancellation keeps running in the background until it returns).
+    /// run goes on (see ``StudyRunner/evaluationTimeout``).
     public var evaluationTimeout: Duration?
     /// Times a thrown error is retried before the trial is recorded as failed (transient
     /// failures: a busy device, a lost connection). Infeasible outcomes are never retried.
     public var retries: Int
 
     public init(
-        strategy: SearchStrategy = .bayesian, initialDesignSize: Int? = nil,
+        initialDesignSize: Int? = nil,
         kernel: any StationaryKernel = Matern52Kernel(),
         fitOptions: GaussianProcessFitOptions = GaussianProcessFitOptions(),
         coldFitInterval: Int = 8,
         maximizer: AcquisitionMaximizer = AcquisitionMaximizer(),
-        knownConstraintsAsObserved: Bool = false,
         evaluationTimeout: Duration? = nil,
         retries: Int = 0
     ) {
-        self.strategy = strategy
         self.initialDesignSize = initialDesignSize
         self.kernel = kernel
         self.fitOptions = fitOptions
         self.coldFitInterval = coldFitInterval
         self.maximizer = maximizer
-        self.knownConstraintsAsObserved = knownConstraintsAsObserved
         self.evaluationTimeout = evaluationTimeout
         self.retries = retries
     }
 
-    func resolvedInitialDesignSize(dimension: Int) -> Int {
-        initialDesignSize ?? min(max(2 * (dimension + 1), 5), 20)
+    /// The initial design size for a D-dimensional encoded space.
+    public func resolvedInitialDesignSize(dimension: Int) -> Int {
+        initialDesignSize ?? SpaceFillingDesign.defaultSize(dimension: dimension)
     }
 
     func validate() throws(HyperPowerError) {
@@ -88,9 +72,9 @@ public enum SuggestionSource: String, Sendable, Codable {
     case random
 }
 
-/// A configuration to evaluate, from ``BayesianOptimizer/ask()``.
+/// A configuration to evaluate, from ``Study/ask()``.
 public struct Suggestion: Sendable, Equatable, Codable {
-    /// The trial number to pass back to ``BayesianOptimizer/tell(_:_:evaluationSeconds:)``.
+    /// The trial number to pass back to ``Study/tell(_:_:evaluationSeconds:)``.
     public var number: Int
     /// The configuration.
     public var configuration: Configuration
@@ -102,23 +86,27 @@ public struct Suggestion: Sendable, Equatable, Codable {
 
 /// The outcome of a run.
 public struct SearchResult: Sendable, Codable {
-    /// Every completed trial, in order.
+    /// Every completed trial of the study, in order.
     public var trials: [Trial]
     /// Why the run stopped.
     public var stopReason: StopReason
     /// Wall-clock seconds of the run.
     public var wallClockSeconds: Double
+    /// The primary objective (its direction decides what is best).
+    public var objective: Objective
 
-    public init(trials: [Trial], stopReason: StopReason, wallClockSeconds: Double) {
+    public init(trials: [Trial], stopReason: StopReason, wallClockSeconds: Double, objective: Objective = .default) {
         self.trials = trials
         self.stopReason = stopReason
         self.wallClockSeconds = wallClockSeconds
+        self.objective = objective
     }
 
-    /// The feasible trial with the smallest objective, if any.
-    public var best: Trial? { Self.best(of: trials) }
+    /// The best feasible trial, if any.
+    public var best: Trial? { Self.best(of: trials, objective: objective) }
 
-    static func best(of trials: [Trial]) -> Trial? {
-        trials.filter(\.isFeasible).min { $0.outcome.objective! < $1.outcome.objective! }
+    /// The feasible trial with the best primary objective value, if any.
+    public static func best(of trials: [Trial], objective: Objective = .default) -> Trial? {
+        trials.filter(\.isFeasible).min { objective.isBetter($0.outcome.objective!, than: $1.outcome.objective!) }
     }
 }

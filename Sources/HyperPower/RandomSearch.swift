@@ -1,24 +1,27 @@
 import Logging
 
-/// HyperPower's random variant, the baseline of the paper's comparison: uniform random
-/// configurations, rejected when a known constraint's prediction breaks its bound, never
-/// repeated. It records trials exactly as ``BayesianOptimizer`` does.
+/// HyperPower's random variant, the baseline of the paper's comparison: a study with a
+/// ``RandomSampler`` — uniform random configurations, rejected when a known constraint's
+/// prediction breaks its bound, never repeated.
 public struct RandomSearch: Sendable {
-    /// The study doing the work (strategy ``SearchStrategy/random``).
+    /// The optimiser doing the work (its study's sampler is a ``RandomSampler``).
     public let optimizer: BayesianOptimizer
 
     public init(
-        space: SearchSpace, constraints: [Constraint] = [], seed: UInt64 = 0,
-        logger: Logger = Logger(label: "hyperpower"),
+        space: SearchSpace, constraints: [Constraint] = [], objectives: [Objective] = [.default], seed: UInt64 = 0,
+        storage: any StudyStorage = .memory, logger: Logger = Logger(label: "hyperpower"),
         objective: @escaping @Sendable (Configuration) async throws -> Evaluation
     ) {
         optimizer = BayesianOptimizer(
-            space: space, constraints: constraints, seed: seed, settings: OptimizerSettings(strategy: .random),
-            logger: logger, objective: objective)
+            space: space, constraints: constraints, objectives: objectives, sampler: RandomSampler(seed: seed), seed: seed,
+            storage: storage, logger: logger, objective: objective)
     }
 
+    /// The study.
+    public var study: Study { optimizer.study }
+
     /// Evaluates random known-feasible configurations until the budget is spent.
-    public func run(budget: Budget) async throws -> SearchResult {
-        try await optimizer.run(budget: budget)
+    public func run(budget: Budget, concurrency: Int = 1) async throws -> SearchResult {
+        try await optimizer.run(budget: budget, concurrency: concurrency)
     }
 }

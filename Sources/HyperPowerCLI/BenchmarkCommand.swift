@@ -17,12 +17,6 @@ struct BenchmarkCommand: AsyncParsableCommand {
             random (random search with known-constraint rejection).
             """)
 
-    enum Method: String, ExpressibleByArgument, CaseIterable {
-        case hyperpower
-        case unknownConstraints = "unknown-constraints"
-        case random
-    }
-
     @Option(help: "The problem's name, or 'all'.")
     var problem: String
 
@@ -145,22 +139,17 @@ struct BenchmarkCommand: AsyncParsableCommand {
         var seedReports: [SeedReport] = []
         for offset in 0..<UInt64(seeds) {
             let seed = firstSeed + offset
-            var settings: OptimizerSettings
-            switch method {
-            case .hyperpower: settings = OptimizerSettings()
-            case .unknownConstraints: settings = OptimizerSettings(knownConstraintsAsObserved: true)
-            case .random: settings = OptimizerSettings(strategy: .random)
-            }
+            var settings = OptimizerSettings()
             if let candidates { settings.maximizer.candidates = candidates }
             if let refinedStarts { settings.maximizer.refinedStarts = refinedStarts }
             if let initialDesign { settings.initialDesignSize = initialDesign }
-            let optimizer = BayesianOptimizer(
+            let optimizer = method.optimizer(
                 space: problem.space, constraints: problem.constraints, seed: seed, settings: settings,
-                storage: journal.map { .journal(URL(fileURLWithPath: $0)) } ?? .memory, logger: logger
-            ) { [evaluationDelay] configuration in
-                if evaluationDelay > 0 { try await Task.sleep(for: .milliseconds(evaluationDelay)) }
-                return problem.evaluate(configuration)
-            }
+                storage: journal.map { FileJournalStorage(url: URL(fileURLWithPath: $0)) } ?? InMemoryStorage(), logger: logger,
+                objective: { [evaluationDelay] configuration in
+                    if evaluationDelay > 0 { try await Task.sleep(for: .milliseconds(evaluationDelay)) }
+                    return problem.evaluate(configuration)
+                })
             // With a journal the budget is the study's total: a resumed run does what is left, and
             // processes sharing the journal stop together.
             let result = try await optimizer.run(

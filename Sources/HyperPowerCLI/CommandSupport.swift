@@ -21,3 +21,8 @@ enum CommandSupport {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 }
+
+import ArgumentParser
+import HyperPower
+
+extension HyperPower.Method: ExpressibleByArgument {}

@@ -3,7 +3,7 @@ import Foundation
 import HyperPower
 
 /// `hyperpower report JOURNAL`: summarise a study from its journal.
-struct ReportCommand: ParsableCommand {
+struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Print a study kept in a journal: best feasible trial, counts per outcome, predicted vs measured metrics.")
@@ -14,29 +14,15 @@ struct ReportCommand: ParsableCommand {
     @Option(help: "Also write an SVG plot of the best feasible objective against evaluations.")
     var svg: String?
 
-    struct Line: Decodable {
-        var event: String
-        var result: Trial?
-    }
-
-    func run() throws {
-        let url = URL(fileURLWithPath: journal)
-        guard let text = try? String(contentsOf: url, encoding: .utf8) else {
-            throw ValidationError("cannot read \(journal)")
+    func run() async throws {
+        let study: Study
+        do {
+            study = try await Study.load(from: FileJournalStorage(url: URL(fileURLWithPath: journal), readOnly: true))
+        } catch {
+            throw ValidationError("cannot read \(journal) as a HyperPower study: \(error)")
         }
-        let decoder = JSONDecoder()
-        var trials: [Trial] = []
-        var asked = Set<Int>()
-        var torn = 0
-        for line in text.split(separator: "\n") {
-            guard let record = try? decoder.decode(Line.self, from: Data(line.utf8)) else { torn += 1; continue }
-            if let trial = record.result { trials.append(trial) }
-            if record.event == "asked", let number = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
-                let trial = number["trial"] as? Int { asked.insert(trial) }
-        }
-        guard text.hasPrefix(#"{"#), text.contains(#""event":"header""#) else {
-            throw ValidationError("\(journal) is not a HyperPower journal")
-        }
+        let trials = await study.trials
+        let objective = study.objective
         let counts = Dictionary(grouping: trials) { trial -> String in
             switch trial.outcome {
             case .success: return trial.isFeasible ? "feasible" : "violated a constraint"
@@ -44,11 +30,11 @@ struct ReportCommand: ParsableCommand {
             case .failed: return "failed"
             }
         }.mapValues(\.count)
-        let pending = asked.subtracting(trials.map(\.number)).count
-        print("\(journal): \(trials.count) completed trials, \(pending) pending\(torn > 0 ? ", \(torn) unreadable line(s)" : "")")
+        let pending = await study.pendingTrialNumbers.count
+        print("\(journal): \(trials.count) completed trials, \(pending) pending")
         for key in counts.keys.sorted() { print("  \(key): \(counts[key]!)") }
-        if let best = trials.filter(\.isFeasible).min(by: { $0.outcome.objective! < $1.outcome.objective! }) {
-            print("Best feasible: trial \(best.number), objective \(best.outcome.objective!)  [\(best.configuration)]")
+        if let best = SearchResult.best(of: trials, objective: objective) {
+            print("Best feasible: trial \(best.number), \(objective.name) \(best.outcome.objective!)  [\(best.configuration)]")
         } else {
             print("No feasible trial yet.")
         }

@@ -35,9 +35,8 @@ final class Counter: @unchecked Sendable {
 
     @Test func thousandsOfSuggestionsNeverViolateAKnownConstraint() async throws {
         // Random search: 2000 suggestions.
-        let random = BayesianOptimizer(
-            space: Self.square, constraints: [Self.budgetConstraint], seed: 1,
-            settings: OptimizerSettings(strategy: .random), logger: quietLogger)
+        let random = Method.random.optimizer(
+            space: Self.square, constraints: [Self.budgetConstraint], seed: 1, logger: quietLogger)
         for _ in 0..<2000 {
             let suggestion = try await random.ask()
             #expect(suggestion.predictions["cost"]! <= 1)
@@ -190,15 +189,17 @@ final class Counter: @unchecked Sendable {
     }
 
     @Test func constraintUnawareBaselineEvaluatesViolators() async throws {
-        let optimizer = BayesianOptimizer(
-            space: Self.square, constraints: [Self.budgetConstraint], seed: 12,
-            settings: OptimizerSettings(knownConstraintsAsObserved: true), logger: quietLogger
-        ) { .success(objective: Self.bowl($0)) }
+        // The baseline is a transform of the problem: the known constraint becomes an observed one
+        // whose prediction the objective reports as a measurement.
+        let optimizer = Method.unknownConstraints.optimizer(
+            space: Self.square, constraints: [Self.budgetConstraint], seed: 12, logger: quietLogger,
+            objective: { .success(objective: Self.bowl($0)) })
+        #expect(optimizer.constraints.allSatisfy { !$0.isKnown })
         let result = try await optimizer.run(budget: .evaluations(20))
         let violators = result.trials.filter { $0.violatedConstraints.contains("cost") }
         #expect(!violators.isEmpty)  // it learns the constraint by breaking it
-        #expect(result.trials.allSatisfy { $0.predictions["cost"] != nil })
-        #expect(result.best.map { $0.predictions["cost"]! <= 1 } ?? true)
+        #expect(result.trials.allSatisfy { $0.measurements["cost"] != nil && $0.predictions.isEmpty })
+        #expect(result.best.map { $0.measurements["cost"]! <= 1 } ?? true)
     }
 
     @Test func wallClockBudgetStopsTheRun() async throws {

@@ -1,0 +1,66 @@
+/// The part of the unit cube a maximiser may propose from: the known constraints as one value.
+///
+/// The deterministic region (HyperPower's gate: every known constraint's prediction within its
+/// bound) lives in the `HyperPower` target, where configurations are decoded; a probabilistic
+/// one (calibrated models: P(cost ≤ bound) ≥ 1 − δ) is the same three questions.
+public protocol FeasibleRegion: Sendable {
+    /// Whether a point of the unit cube lies inside.
+    func contains(_ point: [Double]) -> Bool
+
+    /// How far inside a point is, in units comparable across constraints (negative outside).
+    /// `+∞` everywhere for a region without boundary.
+    func margin(_ point: [Double]) -> Double
+
+    /// The gradient of ``margin(_:)`` at a point: the boundary's inward normal when the point is
+    /// on it.
+    func normal(at point: [Double]) -> [Double]
+
+    /// Whether the region has a boundary inside the cube (the maximiser then follows it).
+    var hasBoundary: Bool { get }
+}
+
+extension FeasibleRegion {
+    /// Central differences of ``margin(_:)`` with step 1e-6, one-sided at the cube's faces.
+    public func normal(at point: [Double]) -> [Double] {
+        let h = 1e-6
+        var normal = [Double](repeating: 0, count: point.count)
+        for k in point.indices {
+            var plus = point
+            var minus = point
+            plus[k] = min(point[k] + h, 1)
+            minus[k] = max(point[k] - h, 0)
+            normal[k] = (margin(plus) - margin(minus)) / max(plus[k] - minus[k], 1e-300)
+        }
+        return normal
+    }
+}
+
+/// The whole unit cube: no known constraint.
+public struct UnitCube: FeasibleRegion {
+    public init() {}
+    public func contains(_ point: [Double]) -> Bool { true }
+    public func margin(_ point: [Double]) -> Double { .infinity }
+    public func normal(at point: [Double]) -> [Double] { [Double](repeating: 0, count: point.count) }
+    public var hasBoundary: Bool { false }
+}
+
+/// How points of the unit cube map to configurations with discrete dimensions: the canonical
+/// representative of a point (rounding) and the points one discrete step away. A search space
+/// conforms; the identity is ``ContinuousRounding``.
+public protocol PointRounding: Sendable {
+    /// The canonical point of the configuration a point stands for.
+    func canonicalize(_ point: [Double]) -> [Double]
+    /// Canonical points one discrete step away (another category, the next integer); empty
+    /// when every dimension is continuous.
+    func discreteNeighbours(of point: [Double]) -> [[Double]]
+    /// Whether any dimension is discrete (the maximiser then searches neighbours too).
+    var hasDiscreteDimensions: Bool { get }
+}
+
+/// Every dimension continuous: points are their own representatives.
+public struct ContinuousRounding: PointRounding {
+    public init() {}
+    public func canonicalize(_ point: [Double]) -> [Double] { point }
+    public func discreteNeighbours(of point: [Double]) -> [[Double]] { [] }
+    public var hasDiscreteDimensions: Bool { false }
+}

@@ -1,0 +1,101 @@
+import NumericalOptimization
+
+/// HyperPower's gate as a ``FeasibleRegion``: the points of the unit cube whose configuration
+/// every known constraint's prediction accepts (its bound tightened by its safety margin).
+///
+/// The margin of a point is the smallest slack of the known constraints, each divided by the
+/// spread (standard deviation) of its predictions over 256 uniform samples, so that constraints
+/// in watts and in bytes compare; negative outside.
+public struct KnownFeasibleRegion: FeasibleRegion {
+    /// The search space whose points are decoded.
+    public let space: SearchSpace
+    /// The known constraints (observed ones are not part of the region).
+    public let constraints: [Constraint]
+    /// Each known constraint's spread of predictions, by name.
+    let scales: [String: Double]
+    let seed: UInt64
+
+    /// The region of `constraints`' known members over `space`.
+    ///
+    /// - Complexity: 256 predictions per known constraint (the margin scales).
+    public init(space: SearchSpace, constraints: [Constraint], seed: UInt64 = 0) {
+        self.space = space
+        self.constraints = constraints.filter(\.isKnown)
+        self.seed = seed
+        var scales: [String: Double] = [:]
+        for constraint in self.constraints {
+            var generator = SeededGenerator(seed: seed ^ 0x5CA1E)
+            let values = (0..<256).compactMap { _ -> Double? in
+                let point = (0..<space.encodedDimension).map { _ in generator.nextUniform() }
+                let value = constraint.prediction(for: space.decode(point))!
+                return value.isFinite ? value : nil
+            }
+            let mean = values.reduce(0, +) / Double(max(values.count, 1))
+            let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count - 1, 1))).squareRoot()
+            scales[constraint.name] = deviation > 0 && deviation.isFinite ? deviation : 1
+        }
+        self.scales = scales
+    }
+
+    public var hasBoundary: Bool { !constraints.isEmpty }
+
+    public func contains(_ point: [Double]) -> Bool {
+        if constraints.isEmpty { return true }
+        return contains(space.decode(point))
+    }
+
+    /// Whether every known constraint's prediction for `configuration` passes the gate.
+    public func contains(_ configuration: Configuration) -> Bool {
+        constraints.allSatisfy { $0.passesGate($0.prediction(for: configuration)!) }
+    }
+
+    public func margin(_ point: [Double]) -> Double {
+        let configuration = space.decode(point)
+        var smallest = Double.infinity
+        for constraint in constraints {
+            guard let value = constraint.prediction(for: configuration), value.isFinite else { return -.infinity }
+            let slack = constraint.direction == .atMost ? constraint.gateBound - value : value - constraint.gateBound
+            smallest = min(smallest, slack / scales[constraint.name]!)
+        }
+        return smallest
+    }
+
+    /// Every known constraint's prediction for a configuration, by name.
+    public func predictions(for configuration: Configuration) -> [String: Double] {
+        var predictions: [String: Double] = [:]
+        for constraint in constraints { predictions[constraint.name] = constraint.prediction(for: configuration) }
+        return predictions
+    }
+
+    /// Why the region looks empty: each known constraint's range of predictions over uniform
+    /// samples, against its bound.
+    func emptinessDiagnosis(samples: Int = 10_000) -> HyperPowerError {
+        var generator = SeededGenerator(seed: seed ^ 0xD1A6_0515)
+        let configurations = (0..<samples).map { _ in
+            space.decode((0..<space.encodedDimension).map { _ in generator.nextUniform() })
+        }
+        var parts: [String] = []
+        for constraint in constraints {
+            let values = configurations.map { constraint.prediction(for: $0)! }
+            let finite = values.filter(\.isFinite)
+            let rejected = values.filter { !constraint.passesGate($0) }.count
+            let range = finite.isEmpty
+                ? "no finite prediction"
+                : "predicts \(TrialLog.format(finite.min()!))–\(TrialLog.format(finite.max()!))"
+            let side = constraint.direction == .atMost ? "at most" : "at least"
+            let margin = constraint.safetyMargin > 0 ? " with a safety margin of \(TrialLog.format(100 * constraint.safetyMargin))%" : ""
+            parts.append("'\(constraint.name)' \(range) over \(samples) samples and rejects \(rejected); "
+                + "the bound is \(side) \(TrialLog.format(constraint.bound))\(margin)")
+        }
+        return .knownFeasibleRegionEmpty(details: parts.joined(separator: "; "))
+    }
+}
+
+extension SearchSpace: PointRounding {
+    public var hasDiscreteDimensions: Bool {
+        parameters.contains { parameter in
+            if case .real = parameter { return false }
+            return true
+        }
+    }
+}

@@ -1,0 +1,126 @@
+/// Chooses the next configuration of a study from what the study knows: the seam where search
+/// strategies plug in (random search, the space-filling design, HyperPower's constrained GP
+/// sampler; trust regions, multi-objective and multi-fidelity samplers later).
+///
+/// A sampler sees the completed and pending trials through a ``SamplingContext`` and returns a
+/// configuration; ``Study`` does the numbering, the storage and the known-constraint
+/// predictions. A sampler keeps its own state (random generators, warm starts); the study
+/// journals it after every suggestion as an opaque JSON value (``state()``) and hands it back
+/// on resume (``restore(_:)``), so a resumed study suggests what the uninterrupted one would.
+///
+/// A sampler in one file:
+///
+/// ```swift
+/// struct GridCentreSampler: Sampler {
+///     var name: String { "grid-centre" }
+///     mutating func suggest(_ context: SamplingContext) throws(HyperPowerError) -> SamplerProposal {
+///         let point = [Double](repeating: 0.5, count: context.space.encodedDimension)
+///         return SamplerProposal(configuration: context.space.decode(point), source: .model)
+///     }
+/// }
+/// let study = Study(space: space, sampler: GridCentreSampler())
+/// ```
+public protocol Sampler: Sendable {
+    /// The sampler's name, recorded in the study's header (a study resumes only with the
+    /// sampler it was started with).
+    var name: String { get }
+
+    /// The next configuration to evaluate. It must satisfy the known constraints
+    /// (``SamplingContext/region``) and repeat no evaluated or pending configuration.
+    ///
+    /// - Throws: ``HyperPowerError/knownFeasibleRegionEmpty(details:)`` or
+    ///   ``HyperPowerError/searchSpaceExhausted(configurations:)`` when there is nothing to propose.
+    mutating func suggest(_ context: SamplingContext) throws(HyperPowerError) -> SamplerProposal
+
+    /// The state to journal after a suggestion (`nil`: nothing to restore).
+    func state() throws(HyperPowerError) -> JSONValue?
+
+    /// Restores a state journaled by ``state()`` (another process's suggestion, or a resume).
+    mutating func restore(_ state: JSONValue) throws(HyperPowerError)
+}
+
+extension Sampler {
+    public func state() throws(HyperPowerError) -> JSONValue? { nil }
+    public mutating func restore(_ state: JSONValue) throws(HyperPowerError) {}
+}
+
+/// A sampler's choice.
+public struct SamplerProposal: Sendable {
+    /// The configuration to evaluate.
+    public var configuration: Configuration
+    /// How it was chosen.
+    public var source: SuggestionSource
+
+    public init(configuration: Configuration, source: SuggestionSource) {
+        self.configuration = configuration
+        self.source = source
+    }
+}
+
+/// What a sampler sees when the study asks it for a configuration.
+public struct SamplingContext: Sendable {
+    /// The search space.
+    public var space: SearchSpace
+    /// Every constraint of the study.
+    public var constraints: [Constraint]
+    /// The study's objectives; the first is the primary one.
+    public var objectives: [Objective]
+    /// The known-feasible region: a proposal must lie inside it.
+    public var region: KnownFeasibleRegion
+    /// Completed trials, in order.
+    public var trials: [Trial]
+    /// Configurations asked for and not yet told, by trial number (ascending).
+    public var pending: [Configuration]
+    /// The number the proposal will get.
+    public var number: Int
+    /// The study's seed.
+    public var seed: UInt64
+
+    public init(
+        space: SearchSpace, constraints: [Constraint], objectives: [Objective] = [.default],
+        region: KnownFeasibleRegion, trials: [Trial], pending: [Configuration], number: Int, seed: UInt64
+    ) {
+        self.space = space
+        self.constraints = constraints
+        self.objectives = objectives
+        self.region = region
+        self.trials = trials
+        self.pending = pending
+        self.number = number
+        self.seed = seed
+    }
+
+    /// Canonical points of the pending configurations (those that still encode).
+    public var pendingPoints: [[Double]] { pending.compactMap { try? space.encode($0) } }
+
+    /// Canonical points of every evaluated and pending configuration: a proposal must differ.
+    public var excludedPoints: [[Double]] {
+        trials.compactMap { try? space.encode($0.configuration) } + pendingPoints
+    }
+
+    /// The primary objective.
+    public var objective: Objective { objectives[0] }
+}
+
+/// Random points and duplicate checks every sampler needs.
+enum SamplingSupport {
+    static func isDuplicate(_ point: [Double], of excluded: [[Double]], tolerance: Double) -> Bool {
+        excluded.contains { other in zip(other, point).allSatisfy { abs($0 - $1) <= tolerance } }
+    }
+
+    /// A uniform random canonical point inside the region that repeats nothing.
+    static func randomFeasiblePoint(
+        _ context: SamplingContext, generator: inout SeededGenerator, tolerance: Double = 1e-9, attempts: Int = 10_000
+    ) throws(HyperPowerError) -> [Double] {
+        let excluded = context.excludedPoints
+        var anyFeasible = false
+        for _ in 0..<attempts {
+            let point = context.space.canonicalize((0..<context.space.encodedDimension).map { _ in generator.nextUniform() })
+            guard context.region.contains(point) else { continue }
+            anyFeasible = true
+            if !isDuplicate(point, of: excluded, tolerance: tolerance) { return point }
+        }
+        if !anyFeasible { throw context.region.emptinessDiagnosis() }
+        throw .searchSpaceExhausted(configurations: excluded.count)
+    }
+}

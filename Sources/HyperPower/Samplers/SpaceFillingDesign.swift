@@ -1,0 +1,70 @@
+import NumericalOptimization
+
+/// The space-filling initial design: scrambled Sobol points inside the known-feasible region
+/// (drawing up to 64× the design size), then random feasible points if the gate let fewer
+/// through. ``ConstrainedGPSampler`` starts with it; it is a sampler on its own too.
+public struct SpaceFillingDesign: Sampler {
+    /// Points in the design; `nil` for ``defaultSize(dimension:)``.
+    public var size: Int?
+    var seed: UInt64
+    var design: [[Double]]?
+    var cursor = 0
+    var generator: SeededGenerator
+
+    public init(size: Int? = nil, seed: UInt64) {
+        self.size = size
+        self.seed = seed
+        self.generator = SeededGenerator(seed: seed ^ 0x5EED_0F_4A9D_0B5E)
+    }
+
+    /// `2·(D + 1)` for a D-dimensional encoded space, clamped to 5…20 (BoTorch's tutorials use
+    /// 2(D + 1); Optuna's GP sampler starts from 10). The one place this formula lives.
+    public static func defaultSize(dimension: Int) -> Int { min(max(2 * (dimension + 1), 5), 20) }
+
+    /// The design size for a space.
+    public func resolvedSize(dimension: Int) -> Int { size ?? Self.defaultSize(dimension: dimension) }
+
+    public var name: String { "space-filling" }
+
+    public mutating func suggest(_ context: SamplingContext) throws(HyperPowerError) -> SamplerProposal {
+        var random = generator
+        defer { generator = random }
+        var point = try nextPoint(context, generator: &random)
+        if point == nil { point = try SamplingSupport.randomFeasiblePoint(context, generator: &random) }
+        return SamplerProposal(configuration: context.space.decode(point!), source: .initialDesign)
+    }
+
+    /// The next design point, or `nil` once the study has as many trials (completed and
+    /// pending) as the design has points. Fills with random feasible points (from `generator`)
+    /// when the gate let fewer Sobol points through.
+    mutating func nextPoint(_ context: SamplingContext, generator: inout SeededGenerator) throws(HyperPowerError) -> [Double]? {
+        let size = resolvedSize(dimension: context.space.encodedDimension)
+        guard context.trials.count + context.pending.count < size else { return nil }
+        if design == nil {
+            var sequence: SobolSequence
+            do {
+                sequence = try SobolSequence(dimension: context.space.encodedDimension, scrambleSeed: seed)
+            } catch {
+                throw .invalidSettings(reason: "\(error)")
+            }
+            var points: [[Double]] = []
+            var drawn = 0
+            while points.count < size && drawn < 64 * size {
+                let point = context.space.canonicalize(sequence.next())
+                drawn += 1
+                if context.region.contains(point) && !SamplingSupport.isDuplicate(point, of: points, tolerance: 1e-9) {
+                    points.append(point)
+                }
+            }
+            if points.isEmpty { throw context.region.emptinessDiagnosis() }
+            design = points
+        }
+        let excluded = context.excludedPoints
+        while let points = design, cursor < points.count {
+            let point = points[cursor]
+            cursor += 1
+            if !SamplingSupport.isDuplicate(point, of: excluded, tolerance: 1e-9) { return point }
+        }
+        return try SamplingSupport.randomFeasiblePoint(context, generator: &generator)
+    }
+}

@@ -1,0 +1,194 @@
+import Dispatch
+import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An append-only JSON Lines journal: one ``StudyRecord`` per line, each append `fsync`'d
+/// before it returns. Several processes on one host may share the file: exclusive access is
+/// an `flock` on it. Opening a journal that has records resumes its study.
+///
+/// A crash can tear the last line; it is cut off by the next writer (under the lock) and
+/// ignored by readers. An unreadable line anywhere else is an error that names its line number.
+///
+/// Every system call runs on a serial dispatch queue of this storage, never on a thread of the
+/// cooperative pool: a journal waiting for another process's lock, or a slow `fsync`, does not
+/// starve the optimiser's other tasks.
+public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
+    // @unchecked: the mutable file state below is touched only by closures run on `queue`
+    // (a serial queue), so it is never accessed concurrently.
+    /// The journal file.
+    public let url: URL
+    /// Opened for reading only (``Study/load(from:)``): no lock, no writes, a torn last line is
+    /// skipped rather than cut off.
+    public let isReadOnly: Bool
+
+    private let queue = DispatchQueue(label: "hyperpower.journal")
+    private let mutex = AsyncMutex()
+    private var descriptor: Int32 = -1
+    private var holdsLock = false
+    /// Bytes, lines and records already read (or written by this storage).
+    private var consumedBytes = 0
+    private var consumedLines = 0
+    private var consumedRecords = 0
+
+    public init(url: URL, readOnly: Bool = false) {
+        self.url = url
+        self.isReadOnly = readOnly
+    }
+
+    deinit { if descriptor >= 0 { close(descriptor) } }
+
+    public var location: String { url.path }
+
+    public func records(after position: Int) async throws(HyperPowerError) -> [StudyRecord] {
+        try await onQueue { () throws(HyperPowerError) in try self.readRecords(after: position) }
+    }
+
+    public func append(_ records: [StudyRecord]) async throws(HyperPowerError) {
+        guard !records.isEmpty else { return }
+        var lines = Data()
+        let encoder = JSONEncoder()
+        for record in records {
+            do { lines.append(try encoder.encode(record)) } catch {
+                throw .storage(reason: "cannot encode a record for \(url.path): \(error)")
+            }
+            lines.append(0x0A)
+        }
+        let data = lines
+        try await onQueue { () throws(HyperPowerError) in try self.writeLines(data, count: records.count) }
+    }
+
+    public func lock() async throws(HyperPowerError) {
+        await mutex.lock()
+        do {
+            try await onQueue { () throws(HyperPowerError) in
+                try self.openIfNeeded()
+                while flock(self.descriptor, self.isReadOnly ? LOCK_SH : LOCK_EX) != 0 {
+                    let code = errno
+                    if code == EINTR { continue }
+                    throw .storage(reason: "cannot lock \(self.url.path): \(String(cString: strerror(code)))")
+                }
+                self.holdsLock = true
+            }
+        } catch {
+            mutex.unlock()
+            throw error
+        }
+    }
+
+    public func unlock() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if self.holdsLock { flock(self.descriptor, LOCK_UN) }
+                self.holdsLock = false
+                continuation.resume()
+            }
+        }
+        mutex.unlock()
+    }
+
+    // MARK: - On the queue
+
+    private func onQueue<T: Sendable>(_ body: @escaping @Sendable () throws(HyperPowerError) -> T) async throws(HyperPowerError) -> T {
+        let result: Result<T, HyperPowerError> = await withCheckedContinuation { continuation in
+            queue.async {
+                do throws(HyperPowerError) { continuation.resume(returning: .success(try body())) } catch {
+                    continuation.resume(returning: .failure(error))
+                }
+            }
+        }
+        return try result.get()
+    }
+
+    private func openIfNeeded() throws(HyperPowerError) {
+        guard descriptor < 0 else { return }
+        let flags = isReadOnly ? O_RDONLY | O_CLOEXEC : O_RDWR | O_CREAT | O_APPEND | O_CLOEXEC
+        let opened = open(url.path, flags, 0o644)
+        guard opened >= 0 else {
+            let code = errno
+            throw .storage(reason: "cannot open the journal \(url.path): \(String(cString: strerror(code)))")
+        }
+        descriptor = opened
+    }
+
+    private func readRecords(after position: Int) throws(HyperPowerError) -> [StudyRecord] {
+        if isReadOnly && !FileManager.default.fileExists(atPath: url.path) {
+            throw .storage(reason: "there is no journal at \(url.path)")
+        }
+        try openIfNeeded()
+        if position < consumedRecords {
+            // A reader starting over (a new study on this storage): read from the beginning.
+            (consumedBytes, consumedLines, consumedRecords) = (0, 0, 0)
+        }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let code = errno
+            throw .storage(reason: "cannot stat \(url.path): \(String(cString: strerror(code)))")
+        }
+        let size = Int(status.st_size)
+        guard size > consumedBytes else { return [] }
+        var buffer = [UInt8](repeating: 0, count: size - consumedBytes)
+        let read = buffer.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, size - consumedBytes, off_t(consumedBytes)) }
+        guard read == size - consumedBytes else {
+            let code = errno
+            throw .storage(reason: "cannot read \(url.path): \(read < 0 ? String(cString: strerror(code)) : "short read")")
+        }
+        let decoder = JSONDecoder()
+        var records: [StudyRecord] = []
+        var start = 0
+        var lineNumber = consumedLines
+        for (index, byte) in buffer.enumerated() where byte == 0x0A {
+            lineNumber += 1
+            defer { start = index + 1 }
+            guard index > start else { continue }
+            let line = Data(buffer[start..<index])
+            guard let record = try? decoder.decode(StudyRecord.self, from: line) else {
+                let excerpt = String(decoding: line.prefix(120), as: UTF8.self)
+                throw .storage(reason: "line \(lineNumber) of \(url.path) is not a study record: \(excerpt)")
+            }
+            records.append(record)
+        }
+        if start < buffer.count && holdsLock && !isReadOnly {
+            // A line without its newline is a write torn by a crash: cut it off so that the next
+            // append starts a clean line. (Readers without the lock leave it to the writer.)
+            guard ftruncate(descriptor, off_t(consumedBytes + start)) == 0 else {
+                let code = errno
+                throw .storage(reason: "cannot cut a torn line off \(url.path): \(String(cString: strerror(code)))")
+            }
+        }
+        consumedBytes += start
+        consumedLines = lineNumber
+        let skip = max(position - consumedRecords, 0)
+        consumedRecords += records.count
+        return Array(records.dropFirst(skip))
+    }
+
+    private func writeLines(_ lines: Data, count: Int) throws(HyperPowerError) {
+        guard !isReadOnly else { throw .storage(reason: "\(url.path) was opened read-only") }
+        try openIfNeeded()
+        var status = stat()
+        let atEnd = fstat(descriptor, &status) == 0 && Int(status.st_size) == consumedBytes
+        var offset = 0
+        while offset < lines.count {
+            let written = lines.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, lines.count - offset) }
+            if written < 0 {
+                let code = errno
+                if code == EINTR { continue }
+                // Leave no partial line behind (the lock is held): the file is as it was.
+                if atEnd { _ = ftruncate(descriptor, off_t(consumedBytes)) }
+                throw .storage(reason: "cannot append to \(url.path): \(String(cString: strerror(code)))")
+            }
+            offset += written
+        }
+        guard fsync(descriptor) == 0 else {
+            let code = errno
+            throw .storage(reason: "cannot flush \(url.path) to disk: \(String(cString: strerror(code)))")
+        }
+        if atEnd {
+            consumedBytes += lines.count
+            consumedLines += count
+            consumedRecords += count
+        }
+    }
+}

@@ -1,0 +1,103 @@
+/// The first record of a study: what study the records belong to.
+///
+/// Format 1 (HyperPower 0.1) and format 2 (named objectives, opaque sampler state) share this
+/// shape; a format-1 journal opens unchanged.
+public struct StudyHeader: Sendable, Codable, Equatable {
+    struct ConstraintSummary: Codable, Equatable, Sendable {
+        var name: String
+        var bound: Double
+        var direction: ConstraintDirection
+        var known: Bool
+    }
+
+    /// The record format this library writes.
+    public static let currentFormat = 2
+
+    var format: Int
+    var library: String
+    var space: SearchSpace
+    var constraints: [ConstraintSummary]
+    /// Objective names and directions (format 2; format 1 had one minimised objective).
+    var objectives: [ObjectiveSummary]?
+    var seed: UInt64
+    /// The sampler's name (`bayesian`, `random`, …); the key keeps format 1's spelling.
+    var strategy: String
+    /// Format 1 only: the constraint-unaware baseline was a setting; it is now a transform of
+    /// the problem (its known constraints are declared observed).
+    var knownConstraintsAsObserved: Bool?
+
+    /// The search space of the study.
+    public var searchSpace: SearchSpace { space }
+    /// The name of the sampler that wrote the study.
+    public var samplerName: String { strategy }
+    /// The seed the study was started with.
+    public var studySeed: UInt64 { seed }
+    /// The study's objectives (one minimised `objective` for a format-1 journal).
+    public var objectiveDeclarations: [Objective] {
+        (objectives ?? [ObjectiveSummary(name: Objective.defaultName, direction: .minimize)])
+            .map { Objective($0.name, $0.direction) }
+    }
+
+    struct ObjectiveSummary: Codable, Equatable, Sendable {
+        var name: String
+        var direction: OptimizationDirection
+    }
+
+    /// Constraint summaries as a study of this library declares them (format 1's unaware
+    /// baseline declared known constraints and learned them as observed ones).
+    var normalizedConstraints: [ConstraintSummary] {
+        guard knownConstraintsAsObserved == true else { return constraints }
+        return constraints.map { ConstraintSummary(name: $0.name, bound: $0.bound, direction: $0.direction, known: false) }
+    }
+
+    /// Why `other` describes a different study, or `nil`.
+    func mismatch(with other: StudyHeader) -> String? {
+        if space != other.space { return "its search space differs from this study's" }
+        if normalizedConstraints != other.normalizedConstraints { return "its constraints differ from this study's" }
+        if objectiveDeclarations != other.objectiveDeclarations { return "its objectives differ from this study's" }
+        if seed != other.seed { return "it was started with seed \(seed), this study has \(other.seed)" }
+        if strategy != other.strategy { return "it was started with the \(strategy) sampler, this study has \(other.strategy)" }
+        return nil
+    }
+}
+
+/// One record of a study's history, as a storage keeps it. A study is its records, in order:
+/// a header, then for each trial an `asked` record and, once it ends, an outcome record.
+///
+/// A storage back end stores and returns records unchanged; only ``Study`` reads their contents.
+public struct StudyRecord: Sendable, Codable, Equatable {
+    /// What happened.
+    public enum Event: String, Codable, Sendable {
+        case header, asked, completed, infeasible, failed
+    }
+
+    /// What happened.
+    public var event: Event
+    var header: StudyHeader?
+    /// The trial number (asked and outcome records).
+    public var trial: Int?
+    var suggestion: Suggestion?
+    var result: Trial?
+    /// The process that asked (to tell orphaned trials from ones another live process evaluates).
+    var process: Int32?
+    /// The sampler's state after this suggestion (opaque to the study).
+    var state: JSONValue?
+
+    static func header(_ header: StudyHeader) -> StudyRecord {
+        StudyRecord(event: .header, header: header)
+    }
+
+    static func asked(_ suggestion: Suggestion, process: Int32, state: JSONValue?) -> StudyRecord {
+        StudyRecord(event: .asked, trial: suggestion.number, suggestion: suggestion, process: process, state: state)
+    }
+
+    static func outcome(_ trial: Trial) -> StudyRecord {
+        let event: Event
+        switch trial.outcome {
+        case .success: event = .completed
+        case .infeasible: event = .infeasible
+        case .failed: event = .failed
+        }
+        return StudyRecord(event: event, trial: trial.number, result: trial)
+    }
+}

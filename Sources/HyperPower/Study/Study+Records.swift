@@ -1,0 +1,114 @@
+import Foundation
+import Logging
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension Study {
+    /// Opens a stored study for reading: its trials, pending trials and header, with no
+    /// sampler and no predictors (known constraints keep their names, bounds and directions;
+    /// ask and tell are refused). `hyperpower report` reads journals this way.
+    ///
+    /// - Throws: ``HyperPowerError/storage(reason:)`` when the storage holds no study or a
+    ///   record cannot be read.
+    public static func load(from storage: any StudyStorage, logger: Logger = Logger(label: "hyperpower")) async throws(HyperPowerError) -> Study {
+        let records = try await storage.records(after: 0)
+        guard let first = records.first, first.event == .header, let header = first.header else {
+            throw .storage(reason: "\(storage.location) does not start with a study header")
+        }
+        let constraints = header.normalizedConstraints.map { summary in
+            Constraint(
+                name: summary.name, bound: summary.bound, direction: summary.direction,
+                kind: summary.known ? .known(predictor: { _ in throw HyperPowerError.storage(reason: "a loaded study has no predictors") })
+                    : .observed)
+        }
+        let study = Study(
+            space: header.space, constraints: constraints, objectives: header.objectiveDeclarations,
+            sampler: RecordedSampler(name: header.strategy), storage: storage, seed: header.seed, logger: logger,
+            readOnly: true)
+        await study.applyLoaded(records, header: header)
+        return study
+    }
+
+    func applyLoaded(_ records: [StudyRecord], header: StudyHeader) {
+        self.header = header
+        var owners: [Int: Int32] = [:]
+        replay(records.dropFirst(), owners: &owners, restoreSampler: false)
+        position = records.count
+        opened = true
+    }
+
+    /// Opens the study on first use (writing its header, or checking it and replaying the
+    /// records), then applies records that other studies appended since the last look.
+    /// Must hold the storage's exclusive access.
+    func synchronise() async throws(HyperPowerError) {
+        let records = try await storage.records(after: position)
+        if opened {
+            var owners: [Int: Int32] = [:]
+            replay(records[...], owners: &owners, restoreSampler: true)
+            position += records.count
+            return
+        }
+        guard let first = records.first else {
+            let header = ownHeader
+            try await storage.append([.header(header)])
+            self.header = header
+            position = 1
+            opened = true
+            return
+        }
+        guard first.event == .header, let header = first.header else {
+            throw .journalMismatch(path: storage.location, reason: "its first record is not a HyperPower study header")
+        }
+        if let reason = header.mismatch(with: ownHeader) {
+            throw .journalMismatch(path: storage.location, reason: reason)
+        }
+        self.header = header
+        var owners: [Int: Int32] = [:]
+        replay(records.dropFirst(), owners: &owners, restoreSampler: true)
+        position = records.count
+        opened = true
+        // Pending trials whose process is gone are offered again.
+        orphans = pending.keys.sorted().filter { number in
+            guard let owner = owners[number] else { return true }
+            return owner == getpid() || (kill(owner, 0) != 0 && errno == ESRCH)
+        }
+        if !trials.isEmpty || !pending.isEmpty {
+            logger.info("resumed \(storage.location): \(trials.count) trials, \(pending.count) pending (\(orphans.count) to offer again)")
+        }
+    }
+
+    /// Applies records to the in-memory state.
+    func replay(_ records: ArraySlice<StudyRecord>, owners: inout [Int: Int32], restoreSampler: Bool) {
+        for record in records {
+            switch record.event {
+            case .header:
+                continue
+            case .asked:
+                guard let number = record.trial, let suggestion = record.suggestion else { continue }
+                nextNumber = max(nextNumber, number + 1)
+                if trials.contains(where: { $0.number == number }) { continue }
+                pending[number] = PendingTrial(suggestion: suggestion, suggestionSeconds: 0)
+                if let process = record.process { owners[number] = process }
+                if restoreSampler, let state = record.state {
+                    do { try sampler.restore(state) } catch {
+                        logger.warning("trial \(number): \(error); the sampler goes on from its own state")
+                    }
+                }
+            case .completed, .infeasible, .failed:
+                guard let trial = record.result, !trials.contains(where: { $0.number == trial.number }) else { continue }
+                trials.append(trial)
+                pending[trial.number] = nil
+                nextNumber = max(nextNumber, trial.number + 1)
+            }
+        }
+    }
+}
+
+/// The sampler of a loaded study: it has only the name it was recorded with.
+struct RecordedSampler: Sampler {
+    var name: String
+    mutating func suggest(_ context: SamplingContext) throws(HyperPowerError) -> SamplerProposal {
+        throw .invalidSettings(reason: "a study opened with Study.load is read-only")
+    }
+}

@@ -1,0 +1,152 @@
+import Dispatch
+import Foundation
+import Logging
+
+/// A study: the trials of one search, their numbering, the pending ones, and where they are
+/// kept. It knows nothing of models: a ``Sampler`` chooses configurations, a ``StudyStorage``
+/// keeps the records, a ``StudyRunner`` evaluates.
+///
+/// ```swift
+/// let study = Study(space: space, constraints: constraints,
+///                   sampler: ConstrainedGPSampler(seed: 42), storage: .journal(url), seed: 42)
+/// let suggestion = try await study.ask()
+/// try await study.tell(suggestion.number, .success(objective: 0.071))
+/// ```
+///
+/// Every ask and tell holds the storage's exclusive access: it first applies what other
+/// studies sharing the storage recorded, then records its own, and only then changes what
+/// this study holds in memory — a record that cannot be written leaves the study as it was.
+public actor Study {
+    /// The search space.
+    public nonisolated let space: SearchSpace
+    /// The constraints.
+    public nonisolated let constraints: [Constraint]
+    /// The objectives; the first is the primary one.
+    public nonisolated let objectives: [Objective]
+    /// The seed the study (and its sampler) started from.
+    public nonisolated let seed: UInt64
+    /// Where the records are kept.
+    public nonisolated let storage: any StudyStorage
+    /// The known-feasible region (the gate).
+    public nonisolated let region: KnownFeasibleRegion
+    /// Whether the study was opened by ``load(from:logger:)`` (no ask or tell).
+    public nonisolated let isReadOnly: Bool
+    let logger: Logger
+
+    var sampler: any Sampler
+    /// Completed trials, in order of completion.
+    public internal(set) var trials: [Trial] = []
+    var pending: [Int: PendingTrial] = [:]
+    var queue: [Configuration] = []
+    var nextNumber = 0
+    /// Pending trials of a process that died, to be offered again.
+    var orphans: [Int] = []
+    /// Records read from (or written to) the storage so far.
+    var position = 0
+    var opened = false
+    var header: StudyHeader?
+    let mutex = AsyncMutex()
+
+    struct PendingTrial {
+        var suggestion: Suggestion
+        var suggestionSeconds: Double
+    }
+
+    /// A study of `objectives` over `space` under `constraints`, whose configurations `sampler`
+    /// chooses and whose records `storage` keeps (a storage with records resumes that study).
+    ///
+    /// Invalid constraints or objectives are reported by the first call that opens the study.
+    public init(
+        space: SearchSpace, constraints: [Constraint] = [], objectives: [Objective] = [.default],
+        sampler: any Sampler, storage: any StudyStorage = .memory, seed: UInt64 = 0,
+        logger: Logger = Logger(label: "hyperpower")
+    ) {
+        self.init(space: space, constraints: constraints, objectives: objectives, sampler: sampler, storage: storage,
+                  seed: seed, logger: logger, readOnly: false)
+    }
+
+    init(
+        space: SearchSpace, constraints: [Constraint], objectives: [Objective], sampler: any Sampler,
+        storage: any StudyStorage, seed: UInt64, logger: Logger, readOnly: Bool
+    ) {
+        self.space = space
+        self.constraints = constraints
+        self.objectives = objectives
+        self.sampler = sampler
+        self.storage = storage
+        self.seed = seed
+        self.logger = logger
+        self.isReadOnly = readOnly
+        self.region = KnownFeasibleRegion(space: space, constraints: constraints, seed: seed)
+    }
+
+    /// The primary objective.
+    public nonisolated var objective: Objective { objectives[0] }
+
+    /// Trial numbers asked for and not yet told, ascending.
+    public var pendingTrialNumbers: [Int] { pending.keys.sorted() }
+
+    /// The best feasible trial so far in the primary objective's direction.
+    public var best: Trial? { SearchResult.best(of: trials, objective: objective) }
+
+    /// The study's header as recorded.
+    public var recordedHeader: StudyHeader? { header }
+
+    var ownHeader: StudyHeader {
+        StudyHeader(
+            format: StudyHeader.currentFormat, library: HyperPowerVersion.library, space: space,
+            constraints: constraints.map {
+                StudyHeader.ConstraintSummary(name: $0.name, bound: $0.bound, direction: $0.direction, known: $0.isKnown)
+            },
+            objectives: objectives.map { StudyHeader.ObjectiveSummary(name: $0.name, direction: $0.direction) },
+            seed: seed, strategy: sampler.name, knownConstraintsAsObserved: nil)
+    }
+
+    func validate() throws(HyperPowerError) {
+        try Objective.validate(objectives)
+        var names = Set<String>()
+        for constraint in constraints {
+            try constraint.validate()
+            guard names.insert(constraint.name).inserted else {
+                throw .invalidConstraint(name: constraint.name, reason: "declared twice")
+            }
+        }
+    }
+
+    /// Queues a configuration to be suggested before anything else (a warm start: a known good
+    /// configuration, or one to re-check). It is not checked against the known constraints.
+    ///
+    /// - Throws: ``HyperPowerError/invalidConfiguration(parameter:reason:)`` if it does not
+    ///   belong to the space.
+    public func enqueue(_ configuration: Configuration) throws(HyperPowerError) {
+        queue.append(try space.validated(configuration))
+    }
+
+    /// Completed trials, after applying what the storage holds (other processes' trials count).
+    public func completedTrialCount() async throws(HyperPowerError) -> Int {
+        try await exclusively { () throws(HyperPowerError) in self.trials.count }
+    }
+
+    /// Runs `body` holding this study's turn and the storage's exclusive access, after opening
+    /// the study and applying records that others appended.
+    func exclusively<T: Sendable>(_ body: () async throws(HyperPowerError) -> T) async throws(HyperPowerError) -> T {
+        if !opened { try validate() }
+        await mutex.lock()
+        defer { mutex.unlock() }
+        try await storage.lock()
+        do throws(HyperPowerError) {
+            try await synchronise()
+            let result = try await body()
+            await storage.unlock()
+            return result
+        } catch {
+            await storage.unlock()
+            throw error
+        }
+    }
+}
+
+/// The library's version, as written in study headers.
+public enum HyperPowerVersion {
+    public static let library = "HyperPower 0.2"
+}
