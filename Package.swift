@@ -12,6 +12,7 @@ let package = Package(
         .library(name: "Acquisition", targets: ["Acquisition"]),
         .library(name: "HyperPower", targets: ["HyperPower"]),
         .library(name: "BenchmarkProblems", targets: ["BenchmarkProblems"]),
+        .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "HardwareModels", targets: ["HardwareModels"]),
         .library(name: "HardwareProfiling", targets: ["HardwareProfiling"]),
         .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
@@ -41,9 +42,14 @@ let package = Package(
             ]
         ),
         .target(name: "BenchmarkProblems", dependencies: ["HyperPower"]),
+        // Regret, violations, medians, trajectories and plots, shared by the CLI, demos and docs.
+        .target(
+            name: "Experiments",
+            dependencies: ["HyperPower", "BenchmarkProblems", "HardwareModels", .product(name: "Logging", package: "swift-log")]
+        ),
         .target(
             name: "Demos",
-            dependencies: ["HyperPower", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HyperPower", "Experiments", .product(name: "Logging", package: "swift-log")],
             resources: [.copy("Resources/digits.csv"), .copy("Resources/DIGITS-NOTICE.md")]
         ),
         // Meters and timers (Foundation only, so a meter tool needs no BLAS).
@@ -56,7 +62,7 @@ let package = Package(
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
-                "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems", "HardwareModels", "Demos",
+                "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems", "HardwareModels", "Demos", "Experiments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -71,6 +77,7 @@ let package = Package(
         .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HardwareProfilingTests", dependencies: ["HardwareProfiling"]),
         .testTarget(name: "DemosTests", dependencies: ["Demos", "HyperPower"]),
+        .testTarget(name: "ExperimentsTests", dependencies: ["Experiments", "BenchmarkProblems", "HyperPower"]),
         .testTarget(
             name: "AcquisitionTests",
             dependencies: ["Acquisition", "GaussianProcess", "NumericalOptimization"],

@@ -1,6 +1,7 @@
 import ArgumentParser
 import BenchmarkProblems
 import Dispatch
+import Experiments
 import Foundation
 import HyperPower
 import Logging
@@ -23,11 +24,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "hyperpower, unknown-constraints or random.")
     var method: Method = .hyperpower
 
-    @Option(help: "Number of seeds (runs).")
-    var seeds: Int = 10
-
-    @Option(help: "First seed; runs use first-seed, first-seed + 1, …")
-    var firstSeed: UInt64 = 0
+    @OptionGroup var seeds: SeedOptions
 
     @Option(help: "Evaluations per run (default: the problem's own, 40 or 60).")
     var budget: Int?
@@ -60,48 +57,15 @@ struct BenchmarkCommand: AsyncParsableCommand {
         guard problem == "all" || BenchmarkProblem.named(problem) != nil else {
             throw ValidationError("unknown --problem '\(problem)'; choose one of \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), or all")
         }
-        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1 (got \(seeds))") }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
         guard evaluationDelay >= 0 else { throw ValidationError("--evaluation-delay must be ≥ 0 ms") }
-        if journal != nil && (seeds != 1 || problem == "all") {
+        if journal != nil && (seeds.count != 1 || problem == "all") {
             throw ValidationError("--journal keeps one study: use it with --seeds 1 and a single --problem")
         }
         if let budget, budget < 1 { throw ValidationError("--budget must be at least 1 (got \(budget))") }
         if let candidates, candidates < 1 { throw ValidationError("--candidates must be at least 1") }
         if let refinedStarts, refinedStarts < 0 { throw ValidationError("--refined-starts must be at least 0") }
         if let initialDesign, initialDesign < 1 { throw ValidationError("--initial-design must be at least 1") }
-    }
-
-    struct SeedReport: Codable {
-        var seed: UInt64
-        var bestFeasible: Double?
-        var regret: Double?
-        var log10Regret: Double?
-        var knownConstraintViolations: Int
-        var constraintViolations: Int
-        var firstFeasibleIteration: Int?
-        var medianSuggestionSeconds: Double
-        var evaluations: Int
-    }
-
-    struct Summary: Codable {
-        var medianRegret: Double?
-        var regretInterquartileRange: [Double]?
-        var medianLog10Regret: Double?
-        var runsWithoutFeasiblePoint: Int
-        var medianKnownConstraintViolations: Double
-        var medianConstraintViolations: Double
-        var medianFirstFeasibleIteration: Double?
-        var medianSuggestionSeconds: Double
-    }
-
-    struct ProblemReport: Codable {
-        var problem: String
-        var method: String
-        var budget: Int
-        var optimum: Double
-        var seeds: [SeedReport]
-        var summary: Summary
     }
 
     func run() async throws {
@@ -121,7 +85,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     func runBenchmarks() async throws {
         let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
-        var reports: [ProblemReport] = []
+        var reports: [BenchmarkExperiment.Report] = []
         for problem in problems {
             let report = try await benchmark(problem)
             reports.append(report)
@@ -132,64 +96,21 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
     }
 
-    func benchmark(_ problem: BenchmarkProblem) async throws -> ProblemReport {
+    func benchmark(_ problem: BenchmarkProblem) async throws -> BenchmarkExperiment.Report {
         var logger = Logger(label: "hyperpower")
         logger.logLevel = verbose ? .info : .warning
-        let evaluations = budget ?? problem.defaultBudget
-        var seedReports: [SeedReport] = []
-        for offset in 0..<UInt64(seeds) {
-            let seed = firstSeed + offset
-            var settings = OptimizerSettings()
-            if let candidates { settings.maximizer.candidates = candidates }
-            if let refinedStarts { settings.maximizer.refinedStarts = refinedStarts }
-            if let initialDesign { settings.initialDesignSize = initialDesign }
-            let optimizer = method.optimizer(
-                space: problem.space, constraints: problem.constraints, seed: seed, settings: settings,
-                storage: journal.map { FileJournalStorage(url: URL(fileURLWithPath: $0)) } ?? InMemoryStorage(), logger: logger,
-                objective: { [evaluationDelay] configuration in
-                    if evaluationDelay > 0 { try await Task.sleep(for: .milliseconds(evaluationDelay)) }
-                    return problem.evaluate(configuration)
-                })
-            // With a journal the budget is the study's total: a resumed run does what is left, and
-            // processes sharing the journal stop together.
-            let result = try await optimizer.run(
-                budget: journal != nil ? .studyEvaluations(evaluations) : .evaluations(evaluations), concurrency: concurrency)
-            var known = 0
-            var any = 0
-            var firstFeasible: Int?
-            var best: Double?
-            for (index, trial) in result.trials.enumerated() {
-                let violations = problem.violations(trial.configuration)
-                if !violations.known.isEmpty { known += 1 }
-                if !violations.all.isEmpty { any += 1 }
-                if violations.all.isEmpty, let value = trial.outcome.objective {
-                    if firstFeasible == nil { firstFeasible = index + 1 }
-                    best = min(best ?? value, value)
-                }
-            }
-            let regret = best.map { max($0 - problem.optimum, 0) }
-            seedReports.append(SeedReport(
-                seed: seed, bestFeasible: best, regret: regret, log10Regret: regret.map { log10(max($0, 1e-12)) },
-                knownConstraintViolations: known, constraintViolations: any, firstFeasibleIteration: firstFeasible,
-                medianSuggestionSeconds: CommandSupport.median(result.trials.map(\.suggestionSeconds)) ?? 0,
-                evaluations: result.trials.count))
-        }
-        let regrets = seedReports.compactMap(\.regret)
-        let summary = Summary(
-            medianRegret: CommandSupport.median(regrets),
-            regretInterquartileRange: regrets.isEmpty ? nil : [CommandSupport.quantile(regrets, 0.25)!, CommandSupport.quantile(regrets, 0.75)!],
-            medianLog10Regret: CommandSupport.median(seedReports.compactMap(\.log10Regret)),
-            runsWithoutFeasiblePoint: seedReports.filter { $0.regret == nil }.count,
-            medianKnownConstraintViolations: CommandSupport.median(seedReports.map { Double($0.knownConstraintViolations) })!,
-            medianConstraintViolations: CommandSupport.median(seedReports.map { Double($0.constraintViolations) })!,
-            medianFirstFeasibleIteration: CommandSupport.median(seedReports.compactMap { $0.firstFeasibleIteration.map(Double.init) }),
-            medianSuggestionSeconds: CommandSupport.median(seedReports.map(\.medianSuggestionSeconds))!)
-        return ProblemReport(
-            problem: problem.name, method: method.rawValue, budget: evaluations, optimum: problem.optimum,
-            seeds: seedReports, summary: summary)
+        var settings = OptimizerSettings()
+        if let candidates { settings.maximizer.candidates = candidates }
+        if let refinedStarts { settings.maximizer.refinedStarts = refinedStarts }
+        if let initialDesign { settings.initialDesignSize = initialDesign }
+        let experiment = BenchmarkExperiment(
+            problem: problem, method: method, budget: budget, seeds: seeds.values, settings: settings,
+            concurrency: concurrency, journal: journal.map { URL(fileURLWithPath: $0) },
+            evaluationDelay: .milliseconds(evaluationDelay), logger: logger)
+        return try await experiment.run()
     }
 
-    func printTable(_ report: ProblemReport) {
+    func printTable(_ report: BenchmarkExperiment.Report) {
         print("\(report.problem) — method \(report.method), \(report.budget) evaluations, optimum \(report.optimum)")
         print("  seed  best feasible        regret  log10  known viol.  any viol.  first feasible  median suggest (ms)")
         for s in report.seeds {

@@ -2,18 +2,6 @@ import Foundation
 
 /// Helpers shared by the commands.
 enum CommandSupport {
-    /// Linear-interpolation quantile (numpy's default); `nil` for no values.
-    static func quantile(_ values: [Double], _ q: Double) -> Double? {
-        guard !values.isEmpty else { return nil }
-        let sorted = values.sorted()
-        let position = q * Double(sorted.count - 1)
-        let lower = Int(position.rounded(.down))
-        let upper = min(lower + 1, sorted.count - 1)
-        return sorted[lower] + (position - Double(lower)) * (sorted[upper] - sorted[lower])
-    }
-
-    static func median(_ values: [Double]) -> Double? { quantile(values, 0.5) }
-
     /// Prints a value as pretty, key-sorted JSON.
     static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()
@@ -26,3 +14,20 @@ import ArgumentParser
 import HyperPower
 
 extension HyperPower.Method: ExpressibleByArgument {}
+
+/// The one spelling of seeds across commands: `--seed S` (the first) and `--seeds K` (runs S …
+/// S + K − 1). `--first-seed` is accepted for `--seed`, as `benchmark` spelled it before.
+struct SeedOptions: ParsableArguments {
+    @Option(name: [.customLong("seed"), .customLong("first-seed")], help: "First seed; runs use seed, seed + 1, …")
+    var first: UInt64 = 0
+
+    @Option(name: .customLong("seeds"), help: "Number of seeds (runs).")
+    var count: Int = 1
+
+    func validate() throws {
+        guard count >= 1 else { throw ValidationError("--seeds must be at least 1 (got \(count))") }
+    }
+
+    /// The seeds of the runs.
+    var values: [UInt64] { (0..<UInt64(count)).map { first + $0 } }
+}

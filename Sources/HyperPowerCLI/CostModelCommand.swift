@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import HardwareModels
 
@@ -46,11 +47,8 @@ struct CostModelCommand: ParsableCommand {
     @Option(help: "Training rows (random); the rest are held out.")
     var train: Int
 
-    @Option(help: "Seed of the random split (and of the CV folds).")
-    var seed: UInt64 = 0
-
-    @Option(help: "Repeat with seeds seed … seed + K − 1 and report the median held-out errors.")
-    var seeds: Int = 1
+    /// Seeds of the random split (and of the CV folds); with several, the median held-out errors.
+    @OptionGroup var seeds: SeedOptions
 
     @Flag(help: "Write JSON.")
     var json = false
@@ -60,7 +58,6 @@ struct CostModelCommand: ParsableCommand {
         guard !(nb201 && features != nil) else { throw ValidationError("give either --features or --nb201, not both") }
         guard csv != nil || nb201 else { throw ValidationError("--csv FILE is required without --nb201") }
         guard train >= 2 else { throw ValidationError("--train must be at least 2 (got \(train))") }
-        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
         if effective && !nb201 { throw ValidationError("--effective needs --nb201") }
     }
 
@@ -99,8 +96,7 @@ struct CostModelCommand: ParsableCommand {
             throw ValidationError("--train \(train) leaves no held-out rows (the table has \(samples.count) usable rows)")
         }
         var runs: [SeedResult] = []
-        for offset in 0..<UInt64(seeds) {
-            let seed = self.seed + offset
+        for seed in seeds.values {
             var generator = SplitShuffle(seed: seed)
             let order = generator.shuffled(Array(0..<samples.count))
             let trainingSet = samples.subset(Array(order.prefix(train)))
@@ -117,9 +113,9 @@ struct CostModelCommand: ParsableCommand {
         let output = Output(
             target: target, model: model.rawValue, features: samples.featureNames, trainingRows: train,
             heldOutRows: samples.count - train, runs: runs,
-            medianHeldOutRMSPE: CommandSupport.median(runs.map(\.heldOut.rootMeanSquaredPercentageError))!,
-            medianHeldOutMAPE: CommandSupport.median(runs.map(\.heldOut.meanAbsolutePercentageError))!,
-            medianHeldOutR2: CommandSupport.median(runs.map(\.heldOut.coefficientOfDetermination))!)
+            medianHeldOutRMSPE: Statistics.median(runs.map(\.heldOut.rootMeanSquaredPercentageError))!,
+            medianHeldOutMAPE: Statistics.median(runs.map(\.heldOut.meanAbsolutePercentageError))!,
+            medianHeldOutR2: Statistics.median(runs.map(\.heldOut.coefficientOfDetermination))!)
         if json {
             try CommandSupport.printJSON(output)
             return
@@ -152,19 +148,5 @@ struct CostModelCommand: ParsableCommand {
             kept.append(targets[i])
         }
         return try ProfiledSamples(featureNames: NASBench201.featureNames(set), features: rows, targets: kept)
-    }
-}
-
-/// A seeded Fisher–Yates shuffle (the split must be reproducible from --seed).
-struct SplitShuffle {
-    var state: UInt64
-    init(seed: UInt64) { state = seed ^ 0xA5A5_5A5A_C3C3_3C3C }
-    mutating func shuffled(_ values: [Int]) -> [Int] {
-        var result = values
-        for i in stride(from: result.count - 1, to: 0, by: -1) {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            result.swapAt(i, Int((state >> 33) % UInt64(i + 1)))
-        }
-        return result
     }
 }

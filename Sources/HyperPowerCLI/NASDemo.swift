@@ -1,4 +1,5 @@
 import ArgumentParser
+import Experiments
 import Foundation
 import HyperPower
 import Logging
@@ -32,11 +33,7 @@ struct NASDemo: AsyncParsableCommand {
     @Option(help: "Profiled cells the latency model is fitted on.")
     var profiled: Int = 50
 
-    @Option(help: "First seed.")
-    var seed: UInt64 = 0
-
-    @Option(help: "Runs (seeds seed … seed + K − 1).")
-    var seeds: Int = 1
+    @OptionGroup var seeds: SeedOptions
 
     @Option(help: "HyperPower's initial design size (default: the library's).")
     var initialDesign: Int?
@@ -56,39 +53,21 @@ struct NASDemo: AsyncParsableCommand {
         guard latencyBudget > 0, latencyBudget.isFinite else { throw ValidationError("--latency-budget must be a positive number of ms") }
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
         guard profiled >= 2 else { throw ValidationError("--profiled must be at least 2 (got \(profiled))") }
-        guard seeds >= 1 else { throw ValidationError("--seeds must be at least 1") }
     }
 
-    struct MethodRun: Codable {
-        var method: String
-        var bestFeasibleAccuracy: Double?
-        var evaluations: Int
-        var trueBudgetViolations: Int
-        /// First evaluation (1-based) whose best truly feasible accuracy reaches HyperPower's final one.
-        var evaluationsToReachHyperPower: Int?
-        /// First evaluation (1-based) whose best truly feasible accuracy reaches --target-accuracy.
-        var evaluationsToReachTarget: Int?
-        /// Best truly feasible accuracy after each evaluation (nil before the first).
-        var trajectory: [Double?]
-    }
-
-    struct SeedReport: Codable {
-        var seed: UInt64
-        var trueBestFeasibleAccuracy: Double
-        var feasibleCells: Int
-        var latencyModelHeldOutRMSPE: Double
-        var runs: [MethodRun]
-    }
+    typealias SeedReport = NASExperiment.SeedReport
 
     func run() async throws {
         let bench = try NASBench201.load()
         guard bench.devices.contains(device) else {
             throw ValidationError("unknown --device '\(device)'; choose one of \(bench.devices.joined(separator: ", "))")
         }
+        let experiment = NASExperiment(
+            bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget,
+            profiledCells: profiled, initialDesignSize: initialDesign, observedLatency: observedLatency,
+            targetAccuracy: targetAccuracy)
         var reports: [SeedReport] = []
-        for offset in 0..<UInt64(seeds) {
-            reports.append(try await runSeed(seed + offset, bench))
-        }
+        for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }
         if json {
             try CommandSupport.printJSON(reports)
         } else {
@@ -96,75 +75,8 @@ struct NASDemo: AsyncParsableCommand {
         }
     }
 
-    func runSeed(_ seed: UInt64, _ bench: NASBench201) async throws -> SeedReport {
-        let device = self.device
-        let budgetMs = latencyBudget
-        let connected = bench.architectures.filter { NASBench201.isConnected($0.operations) }.map(\.index)
-        var shuffle = SplitShuffle(seed: seed)
-        let profiledCells = Array(shuffle.shuffled(connected).prefix(profiled))
-        let samples = try bench.latencySamples(device: device, features: .oneHot, indices: profiledCells)
-        let model = try LinearCostModel.fit(samples, crossValidationFolds: nil)
-        let heldOut = try bench.latencySamples(
-            device: device, features: .oneHot, indices: connected.filter { !Set(profiledCells).contains($0) })
-        let feasible = bench.architectures.filter { $0.latencies[device]! <= budgetMs }
-        let trueBest = feasible.map(\.accuracy).max() ?? 0
-
-        let operations = NASBench201.operationNames
-        let space = try SearchSpace(parameters: NASBench201.edgeNames.map { .categorical(name: $0, choices: operations) })
-        let cellOf: @Sendable (Configuration) -> NASBench201.Architecture = { config in
-            bench.architecture(operations: NASBench201.edgeNames.map { operations.firstIndex(of: config.string($0))! })!
-        }
-        let objective: @Sendable (Configuration) async throws -> Evaluation = { config in
-            let cell = cellOf(config)
-            return .success(objective: 100 - cell.accuracy, measurements: ["measured latency": cell.latencies[device]!])
-        }
-        let predicted = Constraint.known("latency", atMost: budgetMs, predictedBy: model) { config in
-            NASBench201.oneHotFeatures(cellOf(config).operations)
-        }
-        let exact = Constraint.known("latency", atMost: budgetMs) { cellOf($0).latencies[device]! }
-        var logger = Logger(label: "hyperpower")
-        logger.logLevel = .warning
-
-        var hyperPowerConstraints = [predicted]
-        if observedLatency { hyperPowerConstraints.append(.observed("measured latency", atMost: budgetMs)) }
-        let methods: [(String, BayesianOptimizer)] = [
-            ("hyperpower", BayesianOptimizer(
-                space: space, constraints: hyperPowerConstraints, seed: seed,
-                settings: OptimizerSettings(initialDesignSize: initialDesign), logger: logger, objective: objective)),
-            ("random", RandomSearch(space: space, constraints: [predicted], seed: seed, logger: logger, objective: objective).optimizer),
-            ("exact-random", RandomSearch(space: space, constraints: [exact], seed: seed, logger: logger, objective: objective).optimizer),
-        ]
-        var runs: [MethodRun] = []
-        for (name, optimizer) in methods {
-            let result = try await optimizer.run(budget: .evaluations(budget))
-            var best: Double?
-            var trajectory: [Double?] = []
-            var violations = 0
-            for trial in result.trials {
-                let cell = cellOf(trial.configuration)
-                if cell.latencies[device]! <= budgetMs { best = max(best ?? -.infinity, cell.accuracy) } else { violations += 1 }
-                trajectory.append(best)
-            }
-            runs.append(MethodRun(
-                method: name, bestFeasibleAccuracy: best, evaluations: result.trials.count, trueBudgetViolations: violations,
-                evaluationsToReachHyperPower: nil,
-                evaluationsToReachTarget: targetAccuracy.flatMap { target in
-                    trajectory.firstIndex { ($0 ?? -.infinity) >= target }.map { $0 + 1 }
-                },
-                trajectory: trajectory))
-        }
-        if let target = runs[0].bestFeasibleAccuracy {
-            for k in runs.indices {
-                runs[k].evaluationsToReachHyperPower = runs[k].trajectory.firstIndex { ($0 ?? -.infinity) >= target }.map { $0 + 1 }
-            }
-        }
-        return SeedReport(
-            seed: seed, trueBestFeasibleAccuracy: trueBest, feasibleCells: feasible.count,
-            latencyModelHeldOutRMSPE: model.evaluate(on: heldOut).rootMeanSquaredPercentageError, runs: runs)
-    }
-
     /// The median, NaN for no values (printed as such in the summary).
-    func median(_ values: [Double]) -> Double { CommandSupport.median(values) ?? .nan }
+    func median(_ values: [Double]) -> Double { Statistics.median(values) ?? .nan }
 
     func printSummary(_ reports: [SeedReport]) {
         let first = reports[0]
