@@ -5,3 +5,5 @@
 @_exported import HardwareModels
 @_exported import LinearAlgebra
 @_exported import NumericalOptimization
+// Loggers are swift-log's: a user sets the level of the optimiser's one line per trial.
+@_exported import Logging

@@ -185,6 +185,19 @@ final class FlakyStorage: StudyStorage {
         #expect("\(error.map { "\($0)" } ?? "")".contains("line 6 of"), "\(String(describing: error))")
     }
 
+    @Test func theReadmeStudySnippetRuns() async throws {
+        let url = JournalTests.temporaryJournal()
+        defer { try? FileManager.default.removeItem(at: url) }
+        let (space, constraints) = (Self.square, [OptimizerTests.budgetConstraint])
+        let study = Study(space: space, constraints: constraints,
+                          sampler: ConstrainedGPSampler(seed: 7), storage: .journal(url), seed: 7)
+        let suggestion = try await study.ask()
+        try await study.tell(suggestion.number, .success(objective: 0.07))
+        let finished = try await Study.load(from: FileJournalStorage(url: url, readOnly: true))
+        #expect(await finished.trials.map(\.outcome) == [.success(objective: 0.07)])
+        #expect(await finished.recordedHeader?.samplerName == "bayesian")
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aBlockingObjectiveDoesNotHoldTheRunPastItsTimeout() async throws {
         // The objective blocks its thread (no await, no cancellation check) for 3 s, four at
