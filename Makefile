@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := liblapacke-dev libopenblas-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test demo bench clean
+.PHONY: all deps build test demo bench docs clean
 
 all: build
 
@@ -31,6 +31,12 @@ demo: deps
 # Benchmarks (ordo-one/benchmark) live in their own package so the library build stays light.
 bench: deps
 	cd Benchmarks && OPENBLAS_NUM_THREADS=1 $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+# The DocC catalogue of the HyperPower module (articles in Sources/HyperPower/HyperPower.docc),
+# as a static site in .build/docs.
+docs: deps
+	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target HyperPower \
+		--disable-indexing --transform-for-static-hosting --output-path .build/docs
 
 clean:
 	rm -rf .build Benchmarks/.build

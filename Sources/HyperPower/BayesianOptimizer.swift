@@ -17,7 +17,7 @@ import Logging
 /// Drive it with ``run(budget:concurrency:)``, or with ``ask()`` and
 /// ``tell(_:_:evaluationSeconds:)`` from your own loop. The same seed gives the same
 /// suggestions for the same outcomes. Another sampler (``RandomSampler``, one of your own) plugs
-/// in through ``init(space:constraints:objectives:sampler:seed:settings:storage:logger:objective:)``.
+/// in through ``init(space:constraints:objectives:sampler:seed:settings:storage:logger:onTrialCompleted:objective:)``.
 public final class BayesianOptimizer: Sendable {
     /// The study: trials, pending trials, storage.
     public let study: Study

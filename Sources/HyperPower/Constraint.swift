@@ -28,6 +28,7 @@ public struct Constraint: Sendable {
     /// Trials are still judged against the bound itself.
     public let safetyMargin: Double
 
+    /// A constraint of any kind; the static constructors (`.known`, `.observed`) read better.
     public init(name: String, bound: Double, direction: ConstraintDirection, kind: Kind, safetyMargin: Double = 0) {
         self.name = name
         self.bound = bound

@@ -48,6 +48,8 @@ public struct Trial: Sendable, Equatable, Codable {
     /// ``TrialOutcome/objective``); a further objective the evaluation did not report is absent.
     public var objectiveValues: [String: Double]
 
+    /// A trial record (the study builds them; tests and importers may too). Without
+    /// `objectiveValues`, a success records its value under `objective`.
     public init(
         number: Int, configuration: Configuration, outcome: TrialOutcome, predictions: [String: Double] = [:],
         measurements: [String: Double] = [:], violatedConstraints: [String] = [], suggestionSeconds: Double = 0,

@@ -1,6 +1,6 @@
 import NumericalOptimization
 
-/// HyperPower's gate as a ``FeasibleRegion``: the points of the unit cube whose configuration
+/// HyperPower's gate as a `FeasibleRegion`: the points of the unit cube whose configuration
 /// every known constraint's prediction accepts (its bound tightened by its safety margin).
 ///
 /// The margin of a point is the smallest slack of the known constraints, each divided by the
@@ -37,8 +37,10 @@ public struct KnownFeasibleRegion: FeasibleRegion {
         self.scales = scales
     }
 
+    /// Whether there is a known constraint (otherwise the region is the whole cube).
     public var hasBoundary: Bool { !constraints.isEmpty }
 
+    /// Whether the configuration at a point of the unit cube passes every known constraint.
     public func contains(_ point: [Double]) -> Bool {
         if constraints.isEmpty { return true }
         return contains(space.decode(point))
@@ -49,6 +51,8 @@ public struct KnownFeasibleRegion: FeasibleRegion {
         constraints.allSatisfy { $0.passesGate($0.prediction(for: configuration)!) }
     }
 
+    /// The smallest scaled slack of the known constraints at a point (negative outside,
+    /// `−∞` where a prediction is not finite).
     public func margin(_ point: [Double]) -> Double {
         let configuration = space.decode(point)
         var smallest = Double.infinity

@@ -9,8 +9,11 @@ import Logging
 ///   from (``constraintUnaware(_:objective:)``).
 /// - ``random``: random search behind the known-constraint gate.
 public enum Method: String, CaseIterable, Sendable, Codable {
+    /// The constrained GP sampler behind the known-constraint gate.
     case hyperpower
+    /// The constraint-unaware baseline: known constraints learned as observed ones.
     case unknownConstraints = "unknown-constraints"
+    /// Random search behind the known-constraint gate.
     case random
 
     /// An optimiser of this method. Without an objective it is driven by ask and tell (the

@@ -1,6 +1,8 @@
 /// Whether an objective is minimised or maximised.
 public enum OptimizationDirection: String, Sendable, Codable, Equatable {
+    /// Smaller is better (errors, costs).
     case minimize
+    /// Larger is better (accuracies).
     case maximize
 }
 
@@ -17,6 +19,7 @@ public struct Objective: Sendable, Codable, Equatable, Hashable {
     /// Minimise or maximise.
     public var direction: OptimizationDirection
 
+    /// An objective named `name`, minimised unless said otherwise.
     public init(_ name: String, _ direction: OptimizationDirection = .minimize) {
         self.name = name
         self.direction = direction

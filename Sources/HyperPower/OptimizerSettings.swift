@@ -21,6 +21,7 @@ public struct OptimizerSettings: Sendable {
     /// failures: a busy device, a lost connection). Infeasible outcomes are never retried.
     public var retries: Int
 
+    /// Settings; every default is the one the benchmarks use.
     public init(
         initialDesignSize: Int? = nil,
         kernel: any StationaryKernel = Matern52Kernel(),
@@ -54,9 +55,13 @@ public struct OptimizerSettings: Sendable {
 
 /// Why a run stopped.
 public enum StopReason: String, Sendable, Codable {
+    /// The evaluations (of the run or of the study) were spent.
     case evaluationBudget
+    /// The wall-clock limit passed.
     case wallClockBudget
+    /// Every configuration of a finite space was evaluated or pending.
     case searchSpaceExhausted
+    /// The run's task was cancelled.
     case cancelled
 }
 
@@ -95,6 +100,7 @@ public struct SearchResult: Sendable, Codable {
     /// The primary objective (its direction decides what is best).
     public var objective: Objective
 
+    /// A result of `trials`, judged in `objective`'s direction.
     public init(trials: [Trial], stopReason: StopReason, wallClockSeconds: Double, objective: Objective = .default) {
         self.trials = trials
         self.stopReason = stopReason

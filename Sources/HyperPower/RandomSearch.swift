@@ -7,6 +7,7 @@ public struct RandomSearch: Sendable {
     /// The optimiser doing the work (its study's sampler is a ``RandomSampler``).
     public let optimizer: BayesianOptimizer
 
+    /// Random search of `objective` over `space` behind the known constraints.
     public init(
         space: SearchSpace, constraints: [Constraint] = [], objectives: [Objective] = [.default], seed: UInt64 = 0,
         storage: any StudyStorage = .memory, logger: Logger = Logger(label: "hyperpower"),

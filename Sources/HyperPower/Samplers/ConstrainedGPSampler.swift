@@ -8,7 +8,7 @@ import Logging
 /// constraint (scaled bilog of the signed distance to the bound) and, once something failed,
 /// for success/failure; pending trials enter every model as fantasies (kriging believer);
 /// `log EI + Σ log PoF` is maximised inside the known-feasible region
-/// (``AcquisitionMaximizer``), rounded and de-duplicated. A fit that fails falls back to the
+/// (`AcquisitionMaximizer`), rounded and de-duplicated. A fit that fails falls back to the
 /// previous hyper-parameters, then to a random feasible point; the failure is logged.
 public struct ConstrainedGPSampler: Sampler {
     /// Models, fits and the maximiser.
@@ -22,6 +22,7 @@ public struct ConstrainedGPSampler: Sampler {
     /// Parameters of the space being modelled (the lengthscale prior counts them).
     var parameterCountHint: Int?
 
+    /// A sampler with these model settings; `seed` drives its design, fits and maximiser.
     public init(settings: OptimizerSettings = OptimizerSettings(), seed: UInt64, logger: Logger = Logger(label: "hyperpower")) {
         self.settings = settings
         self.seed = seed

@@ -51,6 +51,7 @@ public struct SamplerProposal: Sendable {
     /// How it was chosen.
     public var source: SuggestionSource
 
+    /// A proposal of `configuration`, chosen as `source` says.
     public init(configuration: Configuration, source: SuggestionSource) {
         self.configuration = configuration
         self.source = source
@@ -76,6 +77,8 @@ public struct SamplingContext: Sendable {
     /// The study's seed.
     public var seed: UInt64
 
+    /// A context (the study builds one per suggestion; tests and samplers composed of others
+    /// build their own).
     public init(
         space: SearchSpace, constraints: [Constraint], objectives: [Objective] = [.default],
         region: KnownFeasibleRegion, trials: [Trial], pending: [Configuration], number: Int, seed: UInt64

@@ -11,6 +11,7 @@ public struct SpaceFillingDesign: Sampler {
     var cursor = 0
     var generator: SeededGenerator
 
+    /// A design of `size` points (the default for the space when `nil`), scrambled by `seed`.
     public init(size: Int? = nil, seed: UInt64) {
         self.size = size
         self.seed = seed

@@ -19,7 +19,7 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
     // (a serial queue), so it is never accessed concurrently.
     /// The journal file.
     public let url: URL
-    /// Opened for reading only (``Study/load(from:)``): no lock, no writes, a torn last line is
+    /// Opened for reading only (``Study/load(from:logger:)``): no lock, no writes, a torn last line is
     /// skipped rather than cut off.
     public let isReadOnly: Bool
 
@@ -32,6 +32,7 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
     private var consumedLines = 0
     private var consumedRecords = 0
 
+    /// The journal at `url` (created by the first write unless `readOnly`).
     public init(url: URL, readOnly: Bool = false) {
         self.url = url
         self.isReadOnly = readOnly

@@ -6,6 +6,7 @@ public final class InMemoryStorage: StudyStorage {
     private let stored = Mutex<[StudyRecord]>([])
     private let mutex = AsyncMutex()
 
+    /// An empty storage.
     public init() {}
 
     public var location: String { "memory" }

@@ -4,13 +4,21 @@
 /// Integers keep their exact value (a random generator's 64-bit words do not survive a
 /// round trip through `Double`).
 public enum JSONValue: Sendable, Hashable, Codable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// An integer that fits in 64 signed bits.
     case integer(Int64)
+    /// An integer above `Int64.max`.
     case unsigned(UInt64)
+    /// Any other number.
     case number(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object.
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {

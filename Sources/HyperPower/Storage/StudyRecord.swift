@@ -68,7 +68,16 @@ public struct StudyHeader: Sendable, Codable, Equatable {
 public struct StudyRecord: Sendable, Codable, Equatable {
     /// What happened.
     public enum Event: String, Codable, Sendable {
-        case header, asked, completed, infeasible, failed
+        /// The study's header (first record).
+        case header
+        /// A trial was handed out.
+        case asked
+        /// A trial succeeded.
+        case completed
+        /// A trial's configuration could not run.
+        case infeasible
+        /// A trial's evaluation threw or returned a non-finite value.
+        case failed
     }
 
     /// What happened.

@@ -4,7 +4,7 @@ import Synchronization
 
 /// Evaluates a study's suggestions until a budget is spent: the run loop of every optimiser.
 ///
-/// Each evaluation runs on a thread of its own (``ThreadExecutor``): an objective that blocks
+/// Each evaluation runs on a thread of its own (a task executor of its own): an objective that blocks
 /// its thread — synchronous training code — neither stalls the other evaluations nor outlives
 /// its timeout, however few cores the machine has. With `concurrency` k > 1, k evaluations are
 /// in flight; the study's sampler sees them as pending. A failed evaluation is recorded, never
@@ -23,6 +23,7 @@ public struct StudyRunner: Sendable {
     /// Called after every recorded trial (progress bars, dashboards, early stopping).
     public var onTrialCompleted: (@Sendable (Trial) -> Void)?
 
+    /// A runner of `objective` over `study`'s suggestions.
     public init(
         study: Study, evaluationTimeout: Duration? = nil, retries: Int = 0,
         onTrialCompleted: (@Sendable (Trial) -> Void)? = nil,
