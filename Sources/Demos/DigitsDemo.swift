@@ -203,9 +203,18 @@ public struct DigitsDemo {
                                 trial.violatedConstraints.isEmpty ? "" : " BREAKS \(trial.violatedConstraints.joined(separator: ", "))",
                                 best.map { String(format: "%.2f%%", 100 * $0) } ?? "none"))
             }
-            let trials = await optimizer.trials
+            // The unaware baseline declares the constraints observed, so its trials carry no
+            // prediction; the report adds the models' predictions to compare them with the others.
+            let trials = await optimizer.trials.map { trial in
+                var annotated = trial
+                for constraint in constraints where constraint.isKnown && annotated.predictions[constraint.name] == nil {
+                    annotated.predictions[constraint.name] = constraint.prediction(for: trial.configuration)
+                }
+                return annotated
+            }
+            let bestTrial = await optimizer.best.flatMap { found in trials.first { $0.number == found.number } }
             results.append(MethodResult(
-                method: method, trials: trials, best: await optimizer.best, evaluations: trials.count,
+                method: method, trials: trials, best: bestTrial, evaluations: trials.count,
                 budgetViolations: violations, wallSeconds: Date().timeIntervalSince(start), trajectory: trajectory))
         }
         return Report(

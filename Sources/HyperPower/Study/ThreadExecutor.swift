@@ -15,6 +15,7 @@ final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     init(name: String) {
         let thread = Thread { self.runLoop() }  // the thread keeps the executor alive until shutdown
         thread.name = name
+        thread.stackSize = 8 << 20  // as a main thread: training code may recurse deeply
         thread.start()
     }
 
