@@ -9,6 +9,7 @@ public struct Budget: Sendable, Equatable {
     /// included — completed or in flight: `run` asks for no more once the study has this many.
     public var studyEvaluations: Int?
 
+    /// A budget of any of the three limits (at least one); the static constructors read better.
     public init(evaluations: Int? = nil, wallClock: Duration? = nil, studyEvaluations: Int? = nil) {
         self.evaluations = evaluations
         self.wallClock = wallClock

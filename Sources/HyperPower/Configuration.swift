@@ -1,7 +1,10 @@
 /// The value of one parameter in a configuration.
 public enum ParameterValue: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// A real or ordinal parameter's value.
     case real(Double)
+    /// An integer or power-of-two parameter's value.
     case integer(Int)
+    /// A categorical parameter's value.
     case categorical(String)
 
     /// The value as a number (integers converted; `nil` for a category).
@@ -51,6 +54,7 @@ public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertibl
     /// The values by parameter name.
     public var values: [String: ParameterValue]
 
+    /// A configuration with these values (checked against a space by ``SearchSpace/validated(_:)``).
     public init(_ values: [String: ParameterValue]) { self.values = values }
 
     /// The value of `name`, if present.

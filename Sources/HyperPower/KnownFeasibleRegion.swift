@@ -96,6 +96,7 @@ public struct KnownFeasibleRegion: FeasibleRegion {
 }
 
 extension SearchSpace: PointRounding {
+    /// Whether any parameter is not real (integers, powers of two, ordinals, categories).
     public var hasDiscreteDimensions: Bool {
         parameters.contains { parameter in
             if case .real = parameter { return false }

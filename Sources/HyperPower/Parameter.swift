@@ -79,16 +79,20 @@ public enum Parameter: Sendable, Equatable, Codable {
 
 /// Anything that describes a parameter: the building blocks of ``SearchSpace/init(_:)``.
 public protocol ParameterDescription {
+    /// The parameter described.
     var parameter: Parameter { get }
 }
 
 extension Parameter: ParameterDescription {
+    /// The parameter itself.
     public var parameter: Parameter { self }
 }
 
 /// A real parameter: `Real("learningRate", 1e-4...1e-1, scale: .log)`.
 public struct Real: ParameterDescription {
+    /// The parameter described.
     public let parameter: Parameter
+    /// A real parameter over `range`, sampled uniformly on the given scale.
     public init(_ name: String, _ range: ClosedRange<Double>, scale: Scale = .linear) {
         parameter = .real(name: name, range: range, scale: scale)
     }
@@ -96,7 +100,9 @@ public struct Real: ParameterDescription {
 
 /// An integer parameter: `Integer("layers", 1...3)`.
 public struct Integer: ParameterDescription {
+    /// The parameter described.
     public let parameter: Parameter
+    /// An integer parameter over `range` (equal bins, or logarithmic with `.log`).
     public init(_ name: String, _ range: ClosedRange<Int>, scale: Scale = .linear) {
         parameter = .integer(name: name, range: range, scale: scale)
     }
@@ -104,7 +110,9 @@ public struct Integer: ParameterDescription {
 
 /// A power-of-two parameter: `PowerOfTwo("batchSize", 16...512)`.
 public struct PowerOfTwo: ParameterDescription {
+    /// The parameter described.
     public let parameter: Parameter
+    /// The powers of two in `range` (whose bounds must be powers of two).
     public init(_ name: String, _ range: ClosedRange<Int>) {
         parameter = .powerOfTwo(name: name, range: range)
     }
@@ -112,7 +120,9 @@ public struct PowerOfTwo: ParameterDescription {
 
 /// An ordinal parameter: `Ordinal("dropout", [0, 0.25, 0.5])`.
 public struct Ordinal: ParameterDescription {
+    /// The parameter described.
     public let parameter: Parameter
+    /// One of `values`, in their order (at least two, increasing).
     public init(_ name: String, _ values: [Double]) {
         parameter = .ordinal(name: name, values: values)
     }
@@ -120,7 +130,9 @@ public struct Ordinal: ParameterDescription {
 
 /// A categorical parameter: `Categorical("activation", ["relu", "tanh"])`.
 public struct Categorical: ParameterDescription {
+    /// The parameter described.
     public let parameter: Parameter
+    /// One of `choices`, unordered (one-hot encoded).
     public init(_ name: String, _ choices: [String]) {
         parameter = .categorical(name: name, choices: choices)
     }
@@ -129,11 +141,18 @@ public struct Categorical: ParameterDescription {
 /// Collects parameter descriptions in a `SearchSpace { … }` block.
 @resultBuilder
 public enum SearchSpaceBuilder {
+    /// One parameter (`Real(…)`, `Integer(…)`, …).
     public static func buildExpression(_ expression: some ParameterDescription) -> [Parameter] { [expression.parameter] }
+    /// Parameters built elsewhere.
     public static func buildExpression(_ expression: [Parameter]) -> [Parameter] { expression }
+    /// The parameters of a block, in order.
     public static func buildBlock(_ components: [Parameter]...) -> [Parameter] { components.flatMap { $0 } }
+    /// Parameters declared under an `if`.
     public static func buildOptional(_ component: [Parameter]?) -> [Parameter] { component ?? [] }
+    /// The first branch of an `if … else`.
     public static func buildEither(first component: [Parameter]) -> [Parameter] { component }
+    /// The second branch of an `if … else`.
     public static func buildEither(second component: [Parameter]) -> [Parameter] { component }
+    /// Parameters declared in a `for` loop.
     public static func buildArray(_ components: [[Parameter]]) -> [Parameter] { components.flatMap { $0 } }
 }
