@@ -215,7 +215,7 @@ final class FlakyStorage: StudyStorage {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         #expect(result.trials.count == 4)
         #expect(result.trials.allSatisfy { if case .infeasible = $0.outcome { return true } else { return false } })
-        #expect(seconds < 2.5, "the run took \(seconds) s")
+        #expect(seconds < 2.9, "the run took \(seconds) s")  // under the 3 s the objectives block
     }
 
     @Test(.timeLimit(.minutes(1)))
