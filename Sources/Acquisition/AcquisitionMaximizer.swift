@@ -76,7 +76,7 @@ public struct AcquisitionMaximizer: Sendable {
     /// `rounding`, that is not within ``duplicateTolerance`` of a point in `excluded`.
     ///
     /// When the region has a boundary, the two best refined points next to it follow it by
-    /// gradient projection (``followBoundary(from:valueAndGradient:margin:isKnownFeasible:iterations:)``);
+    /// gradient projection (``followBoundary(from:acquisition:region:iterations:)``);
     /// when `rounding` has discrete dimensions, the best points are also improved by greedy
     /// local search over neighbours — the continuous relaxation of a one-hot block says little
     /// about which category is best.
@@ -93,50 +93,12 @@ public struct AcquisitionMaximizer: Sendable {
         _ acquisition: some AcquisitionFunction, in region: some FeasibleRegion, dimension: Int,
         rounding: some PointRounding = ContinuousRounding(), excluding excluded: [[Double]] = [], seed: UInt64
     ) throws -> AcquisitionProposal {
-        try maximize(
-            dimension: dimension, values: { acquisition.values(at: $0) },
-            valueAndGradient: { acquisition.valueAndGradient(at: $0) },
-            isKnownFeasible: { region.contains($0) }, canonicalize: { rounding.canonicalize($0) },
-            excluded: excluded, seed: seed,
-            neighbours: rounding.hasDiscreteDimensions ? { rounding.discreteNeighbours(of: $0) } : nil,
-            knownMargin: region.hasBoundary ? { region.margin($0) } : nil)
-    }
-
-    /// The maximiser on closures: the body of ``maximize(_:in:dimension:rounding:excluding:seed:)``.
-    ///
-    /// - Parameters:
-    ///   - dimension: of the unit cube.
-    ///   - values: the acquisition at each row of a matrix (batch).
-    ///   - valueAndGradient: the acquisition and its gradient at one point.
-    ///   - isKnownFeasible: the gate (receives unit-cube points; canonicalises them itself).
-    ///   - canonicalize: maps a point to its canonical representative (rounding).
-    ///   - excluded: canonical points already evaluated or pending.
-    ///   - seed: scrambles the candidates.
-    ///   - knownMargin: optional; how far inside the known-feasible region a point is (negative
-    ///     outside). With it, the two best refined points next to the boundary follow it by
-    ///     gradient projection (``followBoundary(from:valueAndGradient:margin:isKnownFeasible:iterations:)``).
-    ///   - neighbours: optional; the canonical points one discrete step away from a canonical
-    ///     point (another category, the next integer). With it, the best points are also
-    ///     improved by greedy local search over neighbours — the continuous relaxation of a
-    ///     one-hot block says little about which category is best.
-    /// - Throws: ``AcquisitionError``.
-    func maximize(
-        dimension: Int,
-        values: (Matrix) -> [Double],
-        valueAndGradient: ([Double]) -> (value: Double, gradient: [Double]),
-        isKnownFeasible: ([Double]) -> Bool,
-        canonicalize: ([Double]) -> [Double],
-        excluded: [[Double]],
-        seed: UInt64,
-        neighbours: (([Double]) -> [[Double]])? = nil,
-        knownMargin: (([Double]) -> Double)? = nil
-    ) throws -> AcquisitionProposal {
         var sequence = try SobolSequence(dimension: dimension, scrambleSeed: seed)
         let sampled = sequence.nextPoints(candidates)
-        let feasible = sampled.filter(isKnownFeasible)
+        let feasible = sampled.filter(region.contains)
         guard !feasible.isEmpty else { throw AcquisitionError.noKnownFeasibleCandidate(sampled: candidates) }
 
-        let scores = values(Matrix(rowMajor: feasible))
+        let scores = acquisition.values(at: Matrix(rowMajor: feasible))
         let order = feasible.indices.sorted { lhs, rhs in
             let a = scores[lhs].isNaN ? -Double.infinity : scores[lhs]
             let b = scores[rhs].isNaN ? -Double.infinity : scores[rhs]
@@ -150,47 +112,46 @@ public struct AcquisitionMaximizer: Sendable {
         for index in order.prefix(refinedStarts) where scores[index].isFinite {
             let start = feasible[index]
             let result = optimizer.minimize(start: start, lower: lower, upper: upper) { x in
-                guard isKnownFeasible(x) else { return (.infinity, [Double](repeating: 0, count: dimension)) }
-                let (value, gradient) = valueAndGradient(x)
+                guard region.contains(x) else { return (.infinity, [Double](repeating: 0, count: dimension)) }
+                let (value, gradient) = acquisition.valueAndGradient(at: x)
                 guard value.isFinite else { return (.infinity, [Double](repeating: 0, count: dimension)) }
                 return (-value, gradient.map { -$0 })
             }
             refinedPoints.append((start, result.point, -result.value))
         }
-        if let knownMargin {
+        if region.hasBoundary {
             // Follow the boundary from the two best refined points that ended next to it.
             let nearBoundary = refinedPoints.indices
-                .filter { refinedPoints[$0].value.isFinite && isKnownFeasible(refinedPoints[$0].point) && knownMargin(refinedPoints[$0].point) < 0.05 }
+                .filter { refinedPoints[$0].value.isFinite && region.contains(refinedPoints[$0].point) && region.margin(refinedPoints[$0].point) < 0.05 }
                 .sorted { refinedPoints[$0].value > refinedPoints[$1].value }
             for index in nearBoundary.prefix(2) {
                 refinedPoints[index].point = Self.followBoundary(
-                    from: refinedPoints[index].point, valueAndGradient: valueAndGradient, margin: knownMargin,
-                    isKnownFeasible: isKnownFeasible)
+                    from: refinedPoints[index].point, acquisition: acquisition, region: region)
             }
         }
         for (start, point, _) in refinedPoints {
-            var canonical = canonicalize(point)
-            if !isKnownFeasible(canonical) {
+            var canonical = rounding.canonicalize(point)
+            if !region.contains(canonical) {
                 // Rounding can cross the boundary: take the last feasible point towards the start.
-                guard let inside = Self.lastFeasible(from: start, towards: point, isKnownFeasible: isKnownFeasible,
-                                                     canonicalize: canonicalize) else { continue }
+                guard let inside = Self.lastFeasible(from: start, towards: point, region: region, rounding: rounding)
+                else { continue }
                 canonical = inside
             }
-            let value = values(Matrix(rows: 1, columns: dimension, elements: canonical))[0]
+            let value = acquisition.values(at: Matrix(rows: 1, columns: dimension, elements: canonical))[0]
             if value.isFinite { ranked.append((canonical, value)) }
         }
-        if let neighbours {
+        if rounding.hasDiscreteDimensions {
             // Greedy local search from the best refined points and candidates, one batch of
             // acquisition values per step.
             let excludedSet = excluded
-            let starts = (ranked + order.prefix(refinedStarts).map { (canonicalize(feasible[$0]), scores[$0]) })
+            let starts = (ranked + order.prefix(refinedStarts).map { (rounding.canonicalize(feasible[$0]), scores[$0]) })
                 .filter { $0.value.isFinite }
             for start in starts {
                 var current = start
                 for _ in 0..<32 {
-                    let moves = neighbours(current.point).filter { isKnownFeasible($0) }
+                    let moves = rounding.discreteNeighbours(of: current.point).filter { region.contains($0) }
                     guard !moves.isEmpty else { break }
-                    let values = values(Matrix(rowMajor: moves))
+                    let values = acquisition.values(at: Matrix(rowMajor: moves))
                     guard let best = moves.indices.max(by: { values[$0] < values[$1] }), values[best] > current.value else { break }
                     current = (moves[best], values[best])
                 }
@@ -200,7 +161,7 @@ public struct AcquisitionMaximizer: Sendable {
             }
         }
         ranked.sort { $0.value > $1.value }
-        for index in order { ranked.append((canonicalize(feasible[index]), scores[index])) }
+        for index in order { ranked.append((rounding.canonicalize(feasible[index]), scores[index])) }
 
         for candidate in ranked {
             let duplicate = excluded.contains { other in
@@ -221,24 +182,15 @@ public struct AcquisitionMaximizer: Sendable {
     /// normal when the step leaves the region. For optima on oblique known boundaries, which the
     /// +∞ wall alone approaches only by sliding one coordinate at a time.
     static func followBoundary(
-        from start: [Double], valueAndGradient: ([Double]) -> (value: Double, gradient: [Double]),
-        margin: ([Double]) -> Double, isKnownFeasible: ([Double]) -> Bool, iterations: Int = 30
+        from start: [Double], acquisition: some AcquisitionFunction, region: some FeasibleRegion, iterations: Int = 30
     ) -> [Double] {
         let n = start.count
         func clamp(_ x: [Double]) -> [Double] { x.map { min(max($0, 0), 1) } }
         var x = start
-        var (value, gradient) = valueAndGradient(x)
+        var (value, gradient) = acquisition.valueAndGradient(at: x)
         guard value.isFinite else { return start }
         for _ in 0..<iterations {
-            let h = 1e-6
-            var normal = [Double](repeating: 0, count: n)
-            for k in 0..<n {
-                var plus = x
-                var minus = x
-                plus[k] = min(x[k] + h, 1)
-                minus[k] = max(x[k] - h, 0)
-                normal[k] = (margin(plus) - margin(minus)) / max(plus[k] - minus[k], 1e-300)
-            }
+            let normal = region.normal(at: x)
             let normalSquared = normal.reduce(0) { $0 + $1 * $1 }
             guard normalSquared > 0, normalSquared.isFinite else { break }
             var direction = gradient
@@ -251,18 +203,18 @@ public struct AcquisitionMaximizer: Sendable {
             var moved = false
             for _ in 0..<20 {
                 var trial = clamp(zip(x, direction).map { $0 + step * $1 })
-                if !isKnownFeasible(trial) {
+                if !region.contains(trial) {
                     // Pull back inside along the normal: the smallest push that is feasible.
                     let far = clamp(zip(trial, unitNormal).map { $0 + 0.05 * $1 })
-                    guard isKnownFeasible(far) else { step *= 0.5; continue }
+                    guard region.contains(far) else { step *= 0.5; continue }
                     var (inside, outside) = (far, trial)
                     for _ in 0..<30 {
                         let middle = zip(inside, outside).map { 0.5 * ($0 + $1) }
-                        if isKnownFeasible(middle) { inside = middle } else { outside = middle }
+                        if region.contains(middle) { inside = middle } else { outside = middle }
                     }
                     trial = inside
                 }
-                let (trialValue, trialGradient) = valueAndGradient(trial)
+                let (trialValue, trialGradient) = acquisition.valueAndGradient(at: trial)
                 if trialValue.isFinite && trialValue > value {
                     (x, value, gradient) = (trial, trialValue, trialGradient)
                     moved = true
@@ -278,16 +230,15 @@ public struct AcquisitionMaximizer: Sendable {
     /// The canonical point furthest along the segment from `start` (feasible) towards `end`
     /// that is still known-feasible, by bisection (40 halvings).
     static func lastFeasible(
-        from start: [Double], towards end: [Double], isKnownFeasible: ([Double]) -> Bool,
-        canonicalize: ([Double]) -> [Double]
+        from start: [Double], towards end: [Double], region: some FeasibleRegion, rounding: some PointRounding
     ) -> [Double]? {
-        func point(_ t: Double) -> [Double] { canonicalize(zip(start, end).map { $0 + t * ($1 - $0) }) }
-        guard isKnownFeasible(point(0)) else { return nil }
+        func point(_ t: Double) -> [Double] { rounding.canonicalize(zip(start, end).map { $0 + t * ($1 - $0) }) }
+        guard region.contains(point(0)) else { return nil }
         var inside = 0.0
         var outside = 1.0
         for _ in 0..<40 {
             let middle = 0.5 * (inside + outside)
-            if isKnownFeasible(point(middle)) { inside = middle } else { outside = middle }
+            if region.contains(point(middle)) { inside = middle } else { outside = middle }
         }
         return point(inside)
     }

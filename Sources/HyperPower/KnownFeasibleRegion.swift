@@ -1,4 +1,5 @@
 import NumericalOptimization
+import Synchronization
 
 /// HyperPower's gate as a `FeasibleRegion`: the points of the unit cube whose configuration
 /// every known constraint's prediction accepts (its bound tightened by its safety margin).
@@ -11,19 +12,23 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     public let space: SearchSpace
     /// The known constraints (observed ones are not part of the region).
     public let constraints: [Constraint]
-    /// Each known constraint's spread of predictions, by name.
-    let scales: [String: Double]
     let seed: UInt64
+    /// Each known constraint's spread of predictions, by name, computed when a margin first
+    /// needs it (a study that never asks for margins never calls its predictors for them).
+    private let scales = ScaleCache()
 
     /// The region of `constraints`' known members over `space`.
-    ///
-    /// - Complexity: 256 predictions per known constraint (the margin scales).
     public init(space: SearchSpace, constraints: [Constraint], seed: UInt64 = 0) {
         self.space = space
         self.constraints = constraints.filter(\.isKnown)
         self.seed = seed
-        var scales: [String: Double] = [:]
-        for constraint in self.constraints {
+    }
+
+    /// The standard deviation of a constraint's predictions over 256 uniform samples (1 if flat).
+    ///
+    /// - Complexity: 256 predictions, once per constraint.
+    func scale(of constraint: Constraint) -> Double {
+        scales.value(for: constraint.name) {
             var generator = SeededGenerator(seed: seed ^ 0x5CA1E)
             let values = (0..<256).compactMap { _ -> Double? in
                 let point = (0..<space.encodedDimension).map { _ in generator.nextUniform() }
@@ -32,9 +37,8 @@ public struct KnownFeasibleRegion: FeasibleRegion {
             }
             let mean = values.reduce(0, +) / Double(max(values.count, 1))
             let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count - 1, 1))).squareRoot()
-            scales[constraint.name] = deviation > 0 && deviation.isFinite ? deviation : 1
+            return deviation > 0 && deviation.isFinite ? deviation : 1
         }
-        self.scales = scales
     }
 
     /// Whether there is a known constraint (otherwise the region is the whole cube).
@@ -59,7 +63,7 @@ public struct KnownFeasibleRegion: FeasibleRegion {
         for constraint in constraints {
             guard let value = constraint.prediction(for: configuration), value.isFinite else { return -.infinity }
             let slack = constraint.direction == .atMost ? constraint.gateBound - value : value - constraint.gateBound
-            smallest = min(smallest, slack / scales[constraint.name]!)
+            smallest = min(smallest, slack / scale(of: constraint))
         }
         return smallest
     }
@@ -101,6 +105,22 @@ extension SearchSpace: PointRounding {
         parameters.contains { parameter in
             if case .real = parameter { return false }
             return true
+        }
+    }
+}
+
+/// Values computed once per key and shared by copies of the region (it is a value type used
+/// from several tasks).
+private final class ScaleCache: Sendable {
+    private let values = Mutex<[String: Double]>([:])
+
+    func value(for key: String, compute: () -> Double) -> Double {
+        if let known = values.withLock({ $0[key] }) { return known }
+        let computed = compute()  // outside the lock: predictors are user code
+        return values.withLock { stored in
+            if let raced = stored[key] { return raced }
+            stored[key] = computed
+            return computed
         }
     }
 }

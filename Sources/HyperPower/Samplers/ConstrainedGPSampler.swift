@@ -15,8 +15,8 @@ public struct ConstrainedGPSampler: Sampler {
     public var settings: OptimizerSettings
     let seed: UInt64
     let logger: Logger
+    /// The initial design; its generator also draws this sampler's random fallbacks.
     var design: SpaceFillingDesign
-    var generator: SeededGenerator
     var warmStarts: [String: GaussianProcessHyperparameters] = [:]
     var fitCounts: [String: Int] = [:]
     /// Parameters of the space being modelled (the lengthscale prior counts them).
@@ -28,13 +28,13 @@ public struct ConstrainedGPSampler: Sampler {
         self.seed = seed
         self.logger = logger
         self.design = SpaceFillingDesign(size: settings.initialDesignSize, seed: seed)
-        self.generator = SeededGenerator(seed: seed ^ 0x5EED_0F_4A9D_0B5E)
+        design.duplicateTolerance = settings.maximizer.duplicateTolerance
     }
 
     public var name: String { "bayesian" }
 
     public mutating func suggest(_ context: SamplingContext) throws(HyperPowerError) -> SamplerProposal {
-        if let point = try design.nextPoint(context, generator: &generator) {
+        if let point = try design.nextPoint(context) {
             return SamplerProposal(configuration: context.space.decode(point), source: .initialDesign)
         }
         let (point, source) = try modelSuggestion(context)
@@ -42,7 +42,7 @@ public struct ConstrainedGPSampler: Sampler {
     }
 
     public func state() throws(HyperPowerError) -> JSONValue? {
-        do { return try JSONValue(encoding: ModelSamplerState(warmStarts: warmStarts, fitCounts: fitCounts, random: generator)) } catch {
+        do { return try JSONValue(encoding: ModelSamplerState(warmStarts: warmStarts, fitCounts: fitCounts, random: design.generator)) } catch {
             throw .storage(reason: "cannot encode the sampler's state: \(error)")
         }
     }
@@ -50,14 +50,10 @@ public struct ConstrainedGPSampler: Sampler {
     public mutating func restore(_ state: JSONValue) throws(HyperPowerError) {
         do {
             let decoded = try state.decoded(as: ModelSamplerState.self)
-            (warmStarts, fitCounts, generator) = (decoded.warmStarts, decoded.fitCounts, decoded.random)
+            (warmStarts, fitCounts, design.generator) = (decoded.warmStarts, decoded.fitCounts, decoded.random)
         } catch {
             throw .storage(reason: "cannot restore the sampler's state: \(error)")
         }
-    }
-
-    mutating func randomPoint(_ context: SamplingContext) throws(HyperPowerError) -> [Double] {
-        try SamplingSupport.randomFeasiblePoint(context, generator: &generator, tolerance: settings.maximizer.duplicateTolerance)
     }
 
     /// The maximiser of the constrained acquisition, with the fallbacks described above.
@@ -125,7 +121,7 @@ public struct ConstrainedGPSampler: Sampler {
             objective: objectiveModel, incumbent: incumbent, constraints: constraintModels)
         guard acquisition.usesExpectedImprovement || !constraintModels.isEmpty else {
             logger.warning("no model available for trial \(number); suggesting a random known-feasible point")
-            return (try randomPoint(context), .random)
+            return (try design.randomPoint(context), .random)
         }
         do {
             let proposal = try settings.maximizer.maximize(
@@ -134,10 +130,10 @@ public struct ConstrainedGPSampler: Sampler {
             return (proposal.point, .model)
         } catch AcquisitionError.noKnownFeasibleCandidate {
             // The candidates missed a small feasible region: try harder before giving up.
-            return (try randomPoint(context), .random)
+            return (try design.randomPoint(context), .random)
         } catch AcquisitionError.allCandidatesDuplicate {
             logger.info("every candidate for trial \(number) repeats an evaluated configuration; sampling")
-            return (try randomPoint(context), .random)
+            return (try design.randomPoint(context), .random)
         } catch let error as HyperPowerError {
             throw error
         } catch {

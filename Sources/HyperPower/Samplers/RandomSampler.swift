@@ -7,7 +7,7 @@ public struct RandomSampler: Sampler {
 
     /// A sampler whose draws follow from `seed` (a study's seed gives a study's draws).
     public init(seed: UInt64) {
-        generator = SeededGenerator(seed: seed ^ 0x5EED_0F_4A9D_0B5E)
+        generator = SamplingSupport.randomGenerator(seed: seed)
     }
 
     public var name: String { "random" }
@@ -17,19 +17,9 @@ public struct RandomSampler: Sampler {
         return SamplerProposal(configuration: context.space.decode(point), source: .random)
     }
 
-    struct State: Codable {
-        var random: SeededGenerator
-    }
-
-    public func state() throws(HyperPowerError) -> JSONValue? {
-        do { return try JSONValue(encoding: State(random: generator)) } catch {
-            throw .storage(reason: "cannot encode the random sampler's state: \(error)")
-        }
-    }
+    public func state() throws(HyperPowerError) -> JSONValue? { try SamplingSupport.encodeState(of: generator) }
 
     public mutating func restore(_ state: JSONValue) throws(HyperPowerError) {
-        do { generator = try state.decoded(as: State.self).random } catch {
-            throw .storage(reason: "cannot restore the random sampler's state: \(error)")
-        }
+        generator = try SamplingSupport.decodeState(state)
     }
 }

@@ -105,8 +105,30 @@ public struct SamplingContext: Sendable {
     public var objective: Objective { objectives[0] }
 }
 
-/// Random points and duplicate checks every sampler needs.
+/// Random points, duplicate checks and generator state every sampler needs.
 enum SamplingSupport {
+    /// The generator of a study's random draws (the same stream for every sampler, so random
+    /// search and the GP sampler's fallbacks follow from the study's seed alike).
+    static func randomGenerator(seed: UInt64) -> SeededGenerator { SeededGenerator(seed: seed ^ 0x5EED_0F_4A9D_0B5E) }
+
+    /// A generator's state as journaled: `{"random": [4 words]}` (format 1's key; a GP
+    /// sampler's state adds its warm starts beside it).
+    struct GeneratorState: Codable {
+        var random: SeededGenerator
+    }
+
+    static func encodeState(of generator: SeededGenerator) throws(HyperPowerError) -> JSONValue {
+        do { return try JSONValue(encoding: GeneratorState(random: generator)) } catch {
+            throw .storage(reason: "cannot encode a sampler's generator: \(error)")
+        }
+    }
+
+    static func decodeState(_ state: JSONValue) throws(HyperPowerError) -> SeededGenerator {
+        do { return try state.decoded(as: GeneratorState.self).random } catch {
+            throw .storage(reason: "cannot restore a sampler's generator: \(error)")
+        }
+    }
+
     static func isDuplicate(_ point: [Double], of excluded: [[Double]], tolerance: Double) -> Bool {
         excluded.contains { other in zip(other, point).allSatisfy { abs($0 - $1) <= tolerance } }
     }

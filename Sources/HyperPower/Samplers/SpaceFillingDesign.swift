@@ -9,13 +9,16 @@ public struct SpaceFillingDesign: Sampler {
     var seed: UInt64
     var design: [[Double]]?
     var cursor = 0
+    /// Two canonical points closer than this (max-norm) are the same configuration.
+    public var duplicateTolerance = 1e-9
+    /// Draws the random points (fill-ins, and a composing sampler's fallbacks).
     var generator: SeededGenerator
 
     /// A design of `size` points (the default for the space when `nil`), scrambled by `seed`.
     public init(size: Int? = nil, seed: UInt64) {
         self.size = size
         self.seed = seed
-        self.generator = SeededGenerator(seed: seed ^ 0x5EED_0F_4A9D_0B5E)
+        self.generator = SamplingSupport.randomGenerator(seed: seed)
     }
 
     /// `2·(D + 1)` for a D-dimensional encoded space, clamped to 5…20 (BoTorch's tutorials use
@@ -28,17 +31,26 @@ public struct SpaceFillingDesign: Sampler {
     public var name: String { "space-filling" }
 
     public mutating func suggest(_ context: SamplingContext) throws(HyperPowerError) -> SamplerProposal {
-        var random = generator
-        defer { generator = random }
-        var point = try nextPoint(context, generator: &random)
-        if point == nil { point = try SamplingSupport.randomFeasiblePoint(context, generator: &random) }
+        var point = try nextPoint(context)
+        if point == nil { point = try randomPoint(context) }
         return SamplerProposal(configuration: context.space.decode(point!), source: .initialDesign)
     }
 
+    public func state() throws(HyperPowerError) -> JSONValue? { try SamplingSupport.encodeState(of: generator) }
+
+    public mutating func restore(_ state: JSONValue) throws(HyperPowerError) {
+        generator = try SamplingSupport.decodeState(state)
+    }
+
+    /// A uniform random feasible point that repeats nothing, from this design's generator.
+    mutating func randomPoint(_ context: SamplingContext) throws(HyperPowerError) -> [Double] {
+        try SamplingSupport.randomFeasiblePoint(context, generator: &generator, tolerance: duplicateTolerance)
+    }
+
     /// The next design point, or `nil` once the study has as many trials (completed and
-    /// pending) as the design has points. Fills with random feasible points (from `generator`)
-    /// when the gate let fewer Sobol points through.
-    mutating func nextPoint(_ context: SamplingContext, generator: inout SeededGenerator) throws(HyperPowerError) -> [Double]? {
+    /// pending) as the design has points. Fills with random feasible points when the gate let
+    /// fewer Sobol points through.
+    mutating func nextPoint(_ context: SamplingContext) throws(HyperPowerError) -> [Double]? {
         let size = resolvedSize(dimension: context.space.encodedDimension)
         guard context.trials.count + context.pending.count < size else { return nil }
         if design == nil {
@@ -53,7 +65,7 @@ public struct SpaceFillingDesign: Sampler {
             while points.count < size && drawn < 64 * size {
                 let point = context.space.canonicalize(sequence.next())
                 drawn += 1
-                if context.region.contains(point) && !SamplingSupport.isDuplicate(point, of: points, tolerance: 1e-9) {
+                if context.region.contains(point) && !SamplingSupport.isDuplicate(point, of: points, tolerance: duplicateTolerance) {
                     points.append(point)
                 }
             }
@@ -64,8 +76,8 @@ public struct SpaceFillingDesign: Sampler {
         while let points = design, cursor < points.count {
             let point = points[cursor]
             cursor += 1
-            if !SamplingSupport.isDuplicate(point, of: excluded, tolerance: 1e-9) { return point }
+            if !SamplingSupport.isDuplicate(point, of: excluded, tolerance: duplicateTolerance) { return point }
         }
-        return try SamplingSupport.randomFeasiblePoint(context, generator: &generator)
+        return try randomPoint(context)
     }
 }
