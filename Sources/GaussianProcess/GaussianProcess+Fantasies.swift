@@ -19,13 +19,13 @@ extension GaussianProcess {
     public func conditioned(on points: Matrix, values: [Double]) throws(GaussianProcessError) -> GaussianProcess {
         guard points.rows == values.count else { throw .countMismatch(inputs: points.rows, targets: values.count) }
         if let i = values.firstIndex(where: { !$0.isFinite }) { throw .nonFiniteTarget(point: count + i, value: values[i]) }
-        let scaledPoints = try checkedTestPoints(points)
+        let pointFeatures = try checkedTestPoints(points)
         let k = points.rows
         guard k > 0 else { return self }
-        let (cross, _) = crossCovariance(scaledPoints: scaledPoints, withDerivative: false)
-        var block = ScaledDistances.cross(scaledPoints, scaledPoints)
-        block.elements.withUnsafeMutableBufferPointer { kernel.applyCorrelation(to: $0, derivatives: nil) }
-        for index in block.elements.indices { block.elements[index] *= hyperparameters.signalVariance }
+        let cross = crossCovariance(pointFeatures: pointFeatures, withDerivatives: false).values
+        var block = kernel.covariance(
+            amongFeatures: pointFeatures, parameters: hyperparameters.kernelParameters,
+            signalVariance: hyperparameters.signalVariance)
         for i in 0..<k { block[i, i] += hyperparameters.noiseVariance }
         let extended: CholeskyFactor
         do {
@@ -33,12 +33,12 @@ extension GaussianProcess {
         } catch { throw .factorization(error) }
 
         let allInputs = Self.stacked(inputs, points)
-        let allScaled = Self.stacked(scaledInputs, scaledPoints)
+        let allFeatures = Self.stacked(features, pointFeatures)
         let allTargets = targets + values
         let residual = allTargets.map { ($0 - outputShift) / outputScale - hyperparameters.mean }
         return GaussianProcess(
             kernel: kernel, hyperparameters: hyperparameters, inputs: allInputs, targets: allTargets,
-            outputShift: outputShift, outputScale: outputScale, scaledInputs: allScaled,
+            outputShift: outputShift, outputScale: outputScale, features: allFeatures,
             factor: extended, alpha: extended.solve(residual))
     }
 

@@ -63,24 +63,25 @@ extension GaussianProcess {
     ///   ``GaussianProcessError/fitFailed(reason:)`` when every start fails.
     /// - Complexity: O(n³) per likelihood evaluation; typically 20–100 evaluations a start.
     public static func fit(
-        inputs: Matrix, targets: [Double], kernel: any StationaryKernel = Matern52Kernel(),
+        inputs: Matrix, targets: [Double], kernel: any Kernel = Matern52Kernel(),
         options: GaussianProcessFitOptions = GaussianProcessFitOptions(),
         warmStart: GaussianProcessHyperparameters? = nil
     ) throws(GaussianProcessError) -> GaussianProcessFit {
         try validate(inputs: inputs, targets: targets)
         let d = inputs.columns
-        if let warmStart { try warmStart.validate(dimension: d) }
+        if let warmStart { try warmStart.validate(kernel: kernel, dimension: d) }
         let (shift, scale) = standardization(of: targets)
         let evaluator = MarginalLikelihood(
             inputs: inputs, standardizedTargets: targets.map { ($0 - shift) / scale }, kernel: kernel)
         let priors = options.priors
-        let (lower, upper) = priors.logBounds(dimension: d)
+        let kernelPriors = kernel.parameterPriors(dimension: d, priors: priors)
+        let (lower, upper) = priors.logBounds(kernel: kernelPriors)
         let n = Double(inputs.rows)
 
-        var starts: [[Double]] = [warmStart?.logParameters ?? priors.mode(dimension: d)]
+        var starts: [[Double]] = [warmStart?.logParameters ?? priors.mode(kernel: kernelPriors)]
         var generator = SeededGenerator(seed: options.seed)
         let extra = warmStart == nil ? options.randomRestarts : options.warmRandomRestarts
-        for _ in 0..<extra { starts.append(priors.sample(dimension: d, using: &generator)) }
+        for _ in 0..<extra { starts.append(priors.sample(kernel: kernelPriors, using: &generator)) }
         starts = starts.map { start in (0..<start.count).map { min(max(start[$0], lower[$0]), upper[$0]) } }
 
         // Minimise the negative log posterior per data point (keeps tolerances scale-free in n).
@@ -88,7 +89,7 @@ extension GaussianProcess {
             guard let (likelihood, likelihoodGradient) = evaluator.evaluate(θ, withGradient: true) else {
                 return (.infinity, [Double](repeating: 0, count: θ.count))
             }
-            let (prior, priorGradient) = priors.logDensity(θ)
+            let (prior, priorGradient) = priors.logDensity(θ, kernel: kernelPriors)
             let gradient = (0..<θ.count).map { -(likelihoodGradient[$0] + priorGradient[$0]) / n }
             return (-(likelihood + prior) / n, gradient)
         }

@@ -22,16 +22,15 @@ extension GaussianProcess {
     /// - Complexity: O(n·q·d + q²·d) kernels, one `dgemv`, one `dtrsm` (O(n²·q)) and one
     ///   `dgemm` (O(n·q²)).
     public func jointPosterior(at points: Matrix) throws(GaussianProcessError) -> JointPosterior {
-        let scaledPoints = try checkedTestPoints(points)
+        let pointFeatures = try checkedTestPoints(points)
         let q = points.rows
-        let signal = hyperparameters.signalVariance
         let scale2 = outputScale * outputScale
-        var (cross, _) = crossCovariance(scaledPoints: scaledPoints, withDerivative: false)
+        var cross = crossCovariance(pointFeatures: pointFeatures, withDerivatives: false).values
         let standardizedMean = cross.multiplied(by: alpha, .transposed)
         factor.solveTriangularInPlace(&cross)
-        var covariance = ScaledDistances.cross(scaledPoints, scaledPoints)
-        covariance.elements.withUnsafeMutableBufferPointer { kernel.applyCorrelation(to: $0, derivatives: nil) }
-        for index in covariance.elements.indices { covariance.elements[index] *= signal }
+        var covariance = kernel.covariance(
+            amongFeatures: pointFeatures, parameters: hyperparameters.kernelParameters,
+            signalVariance: hyperparameters.signalVariance)
         Matrix.multiply(cross, .transposed, cross, .none, alpha: -1, beta: 1, into: &covariance)
         covariance.symmetrize(from: .lower)
         for index in covariance.elements.indices { covariance.elements[index] *= scale2 }

@@ -8,8 +8,8 @@ public struct Posterior: Sendable {
     public var variance: [Double]
 }
 
-/// Exact Gaussian-process regression with a constant mean, a stationary ARD kernel and
-/// Gaussian observation noise.
+/// Exact Gaussian-process regression with a constant mean, a kernel (``Kernel``; Matérn-5/2
+/// ARD by default) and Gaussian observation noise.
 ///
 /// Inputs are points of the unit cube (rows of an n × d matrix; the optimiser maps search
 /// spaces there). Targets are standardised inside the model — shifted by their mean and
@@ -18,12 +18,13 @@ public struct Posterior: Sendable {
 /// failing. Predictions come back in the original units.
 ///
 /// The model holds the Cholesky factor `L` of `K + σₙ²I` (with jitter if needed, see
-/// ``jitter``) and `α = (K + σₙ²I)⁻¹(z − m)`, so a batch of m predictions costs one
-/// cross-kernel (O(n·m·d)), one `dgemv` for the means and one `dtrsm` for the variances
+/// ``jitter``) and `α = (K + σₙ²I)⁻¹(z − m)`, and the kernel's features of the training inputs
+/// (for the stationary kernels, the inputs divided by the lengthscales), so a batch of m
+/// predictions costs one cross-kernel (O(n·m·d)), one `dgemv` for the means and one `dtrsm` for the variances
 /// (O(n²·m)).
 public struct GaussianProcess: Sendable {
     /// The covariance function.
-    public let kernel: any StationaryKernel
+    public let kernel: any Kernel
     /// The hyper-parameters (standardised output scale).
     public let hyperparameters: GaussianProcessHyperparameters
     /// Training inputs, n × d.
@@ -35,7 +36,8 @@ public struct GaussianProcess: Sendable {
     /// The scale targets are divided by (their standard deviation, or 1 when that is 0).
     public let outputScale: Double
 
-    let scaledInputs: Matrix
+    /// The kernel's features of the training inputs.
+    let features: Matrix
     let factor: CholeskyFactor
     let alpha: [Double]
 
@@ -57,21 +59,22 @@ public struct GaussianProcess: Sendable {
     ///   hyper-parameters, or a kernel matrix that cannot be factorised even with jitter.
     /// - Complexity: O(n²·d + n³).
     public init(
-        inputs: Matrix, targets: [Double], kernel: any StationaryKernel = Matern52Kernel(),
+        inputs: Matrix, targets: [Double], kernel: any Kernel = Matern52Kernel(),
         hyperparameters: GaussianProcessHyperparameters,
         standardization: (shift: Double, scale: Double)? = nil
     ) throws(GaussianProcessError) {
         try Self.validate(inputs: inputs, targets: targets)
-        try hyperparameters.validate(dimension: inputs.columns)
+        try hyperparameters.validate(kernel: kernel, dimension: inputs.columns)
         let (shift, scale) = standardization ?? Self.standardization(of: targets)
         let standardized = targets.map { ($0 - shift) / scale }
-        let scaledInputs = ScaledDistances.scaled(inputs, lengthscales: hyperparameters.lengthscales)
+        let features = kernel.features(of: inputs, parameters: hyperparameters.kernelParameters)
         let factor: CholeskyFactor
         do {
             factor = try CholeskyFactor(order: inputs.rows) { matrix in
-                ScaledDistances.fillTrainingCovariance(
-                    &matrix, scaledInputs: scaledInputs, kernel: kernel, signalVariance: hyperparameters.signalVariance,
-                    noiseVariance: hyperparameters.noiseVariance, derivatives: nil)
+                kernel.fillCovariance(
+                    &matrix, features: features, parameters: hyperparameters.kernelParameters,
+                    signalVariance: hyperparameters.signalVariance, noiseVariance: hyperparameters.noiseVariance,
+                    workspace: nil)
             }
         } catch { throw .factorization(error) }
         self.kernel = kernel
@@ -80,15 +83,15 @@ public struct GaussianProcess: Sendable {
         self.targets = targets
         self.outputShift = shift
         self.outputScale = scale
-        self.scaledInputs = scaledInputs
+        self.features = features
         self.factor = factor
         self.alpha = factor.solve(standardized.map { $0 - hyperparameters.mean })
     }
 
     /// Internal memberwise initialiser for fantasies.
     init(
-        kernel: any StationaryKernel, hyperparameters: GaussianProcessHyperparameters, inputs: Matrix,
-        targets: [Double], outputShift: Double, outputScale: Double, scaledInputs: Matrix,
+        kernel: any Kernel, hyperparameters: GaussianProcessHyperparameters, inputs: Matrix,
+        targets: [Double], outputShift: Double, outputScale: Double, features: Matrix,
         factor: CholeskyFactor, alpha: [Double]
     ) {
         self.kernel = kernel
@@ -97,7 +100,7 @@ public struct GaussianProcess: Sendable {
         self.targets = targets
         self.outputShift = outputShift
         self.outputScale = outputScale
-        self.scaledInputs = scaledInputs
+        self.features = features
         self.factor = factor
         self.alpha = alpha
     }
@@ -127,30 +130,19 @@ public struct GaussianProcess: Sendable {
         return (mean, deviation)
     }
 
-    /// `σ² κ` between the training points and `points` (n × m), scaled inputs given; the
-    /// derivative `σ² dκ/d(r²)` too when asked.
-    func crossCovariance(scaledPoints: Matrix, withDerivative: Bool) -> (Matrix, Matrix?) {
-        var covariance = ScaledDistances.cross(scaledInputs, scaledPoints)
-        var derivative: Matrix? = withDerivative ? Matrix(rows: covariance.rows, columns: covariance.columns) : nil
-        covariance.elements.withUnsafeMutableBufferPointer { pc in
-            if derivative != nil {
-                derivative!.elements.withUnsafeMutableBufferPointer { pd in kernel.applyCorrelation(to: pc, derivatives: pd) }
-            } else {
-                kernel.applyCorrelation(to: pc, derivatives: nil)
-            }
-        }
-        let signal = hyperparameters.signalVariance
-        for i in covariance.elements.indices { covariance.elements[i] *= signal }
-        if derivative != nil {
-            for i in derivative!.elements.indices { derivative!.elements[i] *= signal }
-        }
-        return (covariance, derivative)
+    /// `σ²κ` between the training points and test points given by their features (n × m),
+    /// with what the input gradients need when asked.
+    func crossCovariance(pointFeatures: Matrix, withDerivatives: Bool) -> CrossCovariance {
+        kernel.crossCovariance(
+            features: features, pointFeatures: pointFeatures, parameters: hyperparameters.kernelParameters,
+            signalVariance: hyperparameters.signalVariance, withDerivatives: withDerivatives)
     }
 
+    /// The kernel's features of `points`, after checking their dimension and finiteness.
     func checkedTestPoints(_ points: Matrix) throws(GaussianProcessError) -> Matrix {
         guard points.columns == dimension else { throw .dimensionMismatch(expected: dimension, actual: points.columns) }
         try Self.validateFinite(points)
-        return ScaledDistances.scaled(points, lengthscales: hyperparameters.lengthscales)
+        return kernel.features(of: points, parameters: hyperparameters.kernelParameters)
     }
 
     /// Points per block in batch predictions: an n × block cross-covariance of about 64K
@@ -164,7 +156,7 @@ public struct GaussianProcess: Sendable {
     /// - Complexity: O(n·m·d) for the cross-kernel, O(n·m) for the means (`dgemv`) and
     ///   O(n²·m) for the variances (`dtrsm`), in blocks of points.
     public func posterior(at points: Matrix) throws(GaussianProcessError) -> Posterior {
-        let scaledPoints = try checkedTestPoints(points)
+        let pointFeatures = try checkedTestPoints(points)
         let m = points.rows
         var mean = [Double](repeating: 0, count: m)
         var variance = [Double](repeating: 0, count: m)
@@ -173,7 +165,7 @@ public struct GaussianProcess: Sendable {
         let blockSize = predictionBlockSize(m)
         for blockStart in stride(from: 0, to: m, by: max(blockSize, 1)) {
             let block = blockStart..<min(blockStart + blockSize, m)
-            var (cross, _) = crossCovariance(scaledPoints: scaledPoints.rows(block), withDerivative: false)
+            var cross = crossCovariance(pointFeatures: pointFeatures.rows(block), withDerivatives: false).values
             let standardizedMean = cross.multiplied(by: alpha, .transposed)
             factor.solveTriangularInPlace(&cross)
             let explained = cross.columnSquaredNorms()

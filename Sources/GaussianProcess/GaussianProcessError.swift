@@ -12,6 +12,9 @@ public enum GaussianProcessError: Error, Equatable, Sendable, CustomStringConver
     case nonFiniteInput(point: Int, dimension: Int, value: Double)
     /// A target is NaN or ±∞.
     case nonFiniteTarget(point: Int, value: Double)
+    /// The hyper-parameters hold a different number of kernel parameters than the kernel has
+    /// for this input dimension.
+    case kernelParameterCount(kernel: String, expected: Int, actual: Int)
     /// A hyper-parameter is not positive and finite (or the mean not finite).
     case invalidHyperparameter(name: String, value: Double)
     /// The kernel matrix could not be factorised.
@@ -31,6 +34,8 @@ public enum GaussianProcessError: Error, Equatable, Sendable, CustomStringConver
             return "input \(point) has \(value) in dimension \(dimension); inputs must be finite"
         case let .nonFiniteTarget(point, value):
             return "target \(point) is \(value); targets must be finite (record failed evaluations separately)"
+        case let .kernelParameterCount(kernel, expected, actual):
+            return "the \(kernel) kernel has \(expected) parameters for these inputs, the hyper-parameters give \(actual)"
         case let .invalidHyperparameter(name, value):
             return "hyper-parameter \(name) = \(value) is invalid"
         case let .factorization(error):

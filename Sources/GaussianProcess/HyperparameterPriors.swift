@@ -84,46 +84,44 @@ public struct HyperparameterPriors: Sendable, Equatable {
         lengthscale ?? LogNormalPrior(location: 2.0.squareRoot() + 0.5 * log(Double(max(dimension, 1))), scale: 3.0.squareRoot())
     }
 
-    /// Lower and upper bounds of the log-parameter vector.
-    func logBounds(dimension d: Int) -> (lower: [Double], upper: [Double]) {
-        let lower = [Double](repeating: log(lengthscaleBounds.lowerBound), count: d)
+    /// Lower and upper bounds of the log-parameter vector, the kernel's parameters first.
+    func logBounds(kernel: [KernelParameterPrior]) -> (lower: [Double], upper: [Double]) {
+        let lower = kernel.map { log($0.bounds.lowerBound) }
             + [log(signalVarianceBounds.lowerBound), log(noiseVarianceBounds.lowerBound), meanBounds.lowerBound]
-        let upper = [Double](repeating: log(lengthscaleBounds.upperBound), count: d)
+        let upper = kernel.map { log($0.bounds.upperBound) }
             + [log(signalVarianceBounds.upperBound), log(noiseVarianceBounds.upperBound), meanBounds.upperBound]
         return (lower, upper)
     }
 
     /// The prior's mode in log-parameter space (the default starting point of a cold fit).
-    func mode(dimension d: Int) -> [Double] {
-        [Double](repeating: lengthscalePrior(dimension: d).location, count: d)
-            + [signalVariance.location, noiseVariance.location, 0]
+    func mode(kernel: [KernelParameterPrior]) -> [Double] {
+        kernel.map(\.prior.location) + [signalVariance.location, noiseVariance.location, 0]
     }
 
     /// A draw from the priors (mean drawn from N(0, 0.5²)), used for random restarts.
-    func sample(dimension d: Int, using generator: inout SeededGenerator) -> [Double] {
-        let ls = lengthscalePrior(dimension: d)
-        return (0..<d).map { _ in ls.location + ls.scale * generator.nextStandardNormal() }
+    func sample(kernel: [KernelParameterPrior], using generator: inout SeededGenerator) -> [Double] {
+        kernel.map { $0.prior.location + $0.prior.scale * generator.nextStandardNormal() }
             + [signalVariance.location + signalVariance.scale * generator.nextStandardNormal(),
                noiseVariance.location + noiseVariance.scale * generator.nextStandardNormal(),
                0.5 * generator.nextStandardNormal()]
     }
 
-    /// Log prior density of θ and its gradient.
-    func logDensity(_ θ: [Double]) -> (value: Double, gradient: [Double]) {
-        let d = θ.count - 3
-        let ls = lengthscalePrior(dimension: d)
+    /// Log prior density of θ (kernel parameters first) and its gradient.
+    func logDensity(_ θ: [Double], kernel: [KernelParameterPrior]) -> (value: Double, gradient: [Double]) {
+        let p = kernel.count
+        precondition(θ.count == p + 3, "one prior per kernel parameter")
         var value = 0.0
         var gradient = [Double](repeating: 0, count: θ.count)
-        for k in 0..<d {
-            let (v, g) = ls.logDensity(θ[k])
+        for k in 0..<p {
+            let (v, g) = kernel[k].prior.logDensity(θ[k])
             value += v
             gradient[k] = g
         }
-        let (vs, gs) = signalVariance.logDensity(θ[d])
-        let (vn, gn) = noiseVariance.logDensity(θ[d + 1])
+        let (vs, gs) = signalVariance.logDensity(θ[p])
+        let (vn, gn) = noiseVariance.logDensity(θ[p + 1])
         value += vs + vn
-        gradient[d] = gs
-        gradient[d + 1] = gn
+        gradient[p] = gs
+        gradient[p + 1] = gn
         return (value, gradient)
     }
 }

@@ -31,7 +31,7 @@ enum ScaledDistances {
     ///
     /// - Complexity: O(n²·d) and n(n+1)/2 kernel evaluations.
     static func fillTrainingCovariance(
-        _ matrix: inout Matrix, scaledInputs s: Matrix, kernel: any StationaryKernel,
+        _ matrix: inout Matrix, scaledInputs s: Matrix, kernel: some StationaryKernel,
         signalVariance: Double, noiseVariance: Double, derivatives: UnsafeMutableBufferPointer<Double>?
     ) {
         let n = s.rows

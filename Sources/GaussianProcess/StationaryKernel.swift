@@ -1,18 +1,17 @@
+import LinearAlgebra
+
 /// A stationary, isotropic-after-scaling covariance function `k(x, x') = σ² κ(r²)`, where
 /// `r² = Σⱼ ((xⱼ − x'ⱼ)/ℓⱼ)²` is the squared distance after dividing each input dimension by
 /// its lengthscale (automatic relevance determination, ARD).
 ///
 /// A kernel supplies the correlation `κ(r²)` (with `κ(0) = 1`) and its derivative with
-/// respect to `r²`. Everything else — gradients in the lengthscales, the signal variance and
-/// the inputs — follows by the chain rule in the GP:
+/// respect to `r²`; this protocol's extension supplies all of ``Kernel`` from it. The kernel's
+/// parameters are the d lengthscales; the gradients follow by the chain rule:
 /// `∂k/∂log ℓⱼ = σ² κ′(r²) · (−2 Δⱼ²/ℓⱼ²)` and `∂k/∂xⱼ = σ² κ′(r²) · 2Δⱼ/ℓⱼ²`.
 ///
 /// Kernels work on whole buffers, so that one dynamic call covers n² pairs: the per-pair work
 /// is a tight loop the compiler can vectorise, never a call through a protocol per pair.
-public protocol StationaryKernel: Sendable {
-    /// A short name for reports (`"matern52"`).
-    var name: String { get }
-
+public protocol StationaryKernel: Kernel {
     /// Replaces every squared scaled distance in `values` by `κ(r²)`; when `derivatives` is
     /// given (same length), writes `dκ/d(r²)` there.
     func applyCorrelation(to values: UnsafeMutableBufferPointer<Double>, derivatives: UnsafeMutableBufferPointer<Double>?)
@@ -31,5 +30,170 @@ extension StationaryKernel {
             }
         }
         return (value, derivative)
+    }
+
+    /// One lengthscale per input dimension.
+    public func parameterCount(dimension: Int) -> Int { dimension }
+
+    /// The points with each column divided by its lengthscale (`s = x/ℓ`).
+    public func features(of points: Matrix, parameters: [Double]) -> Matrix {
+        ScaledDistances.scaled(points, lengthscales: parameters)
+    }
+
+    /// `σ²κ(r²) + σₙ²I` column by column; the workspace keeps `σ² dκ/d(r²)` packed (n(n+1)/2).
+    public func fillCovariance(
+        _ matrix: inout Matrix, features: Matrix, parameters: [Double], signalVariance: Double,
+        noiseVariance: Double, workspace: KernelWorkspace?
+    ) {
+        guard let workspace else {
+            ScaledDistances.fillTrainingCovariance(
+                &matrix, scaledInputs: features, kernel: self, signalVariance: signalVariance,
+                noiseVariance: noiseVariance, derivatives: nil)
+            return
+        }
+        let n = features.rows
+        workspace.reserve(n * (n + 1) / 2)
+        workspace.buffer.withUnsafeMutableBufferPointer { pd in
+            ScaledDistances.fillTrainingCovariance(
+                &matrix, scaledInputs: features, kernel: self, signalVariance: signalVariance,
+                noiseVariance: noiseVariance, derivatives: pd)
+        }
+    }
+
+    /// With `P = W ∘ σ²κ′` (zero diagonal, where every Δ is 0) and the scaled inputs centred per
+    /// dimension: `½ Σₐᵦ Wₐᵦ ∂Kₐᵦ/∂log ℓₖ = −Σₐᵦ Pₐᵦ (sₐₖ − sᵦₖ)² = −2 Σₐ sₐₖ² (P𝟙)ₐ + 2 sₖᵀ P sₖ`,
+    /// all d of them from one `dsymm` of P with `[s, 𝟙]`.
+    public func parameterGradient(
+        weights: inout Matrix, features: Matrix, parameters: [Double], workspace: KernelWorkspace
+    ) -> [Double] {
+        let n = features.rows
+        let d = features.columns
+        precondition(workspace.buffer.count == n * (n + 1) / 2, "fill the covariance with this workspace first")
+        weights.elements.withUnsafeMutableBufferPointer { pw in
+            workspace.buffer.withUnsafeBufferPointer { pd in
+                for b in 0..<n {
+                    let column = pw.baseAddress! + b * n
+                    let packed = pd.baseAddress! + ScaledDistances.packedOffset(column: b, order: n) - b
+                    column[b] = 0
+                    for a in (b + 1)..<max(n, b + 1) { column[a] *= packed[a] }
+                }
+            }
+        }
+        // [s − mean(s), 𝟙]: centring leaves every Δ unchanged and keeps the expansion accurate.
+        var augmented = Matrix(rows: n, columns: d + 1)
+        features.elements.withUnsafeBufferPointer { ps in
+            augmented.elements.withUnsafeMutableBufferPointer { pa in
+                for k in 0..<d {
+                    var mean = 0.0
+                    for a in 0..<n { mean += ps[a + k * n] }
+                    mean /= Double(n)
+                    for a in 0..<n { pa[a + k * n] = ps[a + k * n] - mean }
+                }
+                for a in 0..<n { pa[a + d * n] = 1 }
+            }
+        }
+        let product = Matrix.symmetricProduct(weights, triangle: .lower, augmented)  // n × (d+1)
+        var gradient = [Double](repeating: 0, count: d)
+        augmented.elements.withUnsafeBufferPointer { pa in
+            product.elements.withUnsafeBufferPointer { pp in
+                for k in 0..<d {
+                    var sum = 0.0
+                    for a in 0..<n {
+                        let s = pa[a + k * n]
+                        sum += s * (s * pp[a + d * n] - pp[a + k * n])
+                    }
+                    gradient[k] = -2 * sum
+                }
+            }
+        }
+        return gradient
+    }
+
+    /// `σ²κ(r²)` from the scaled features; the derivatives are `σ² dκ/d(r²)`.
+    public func crossCovariance(
+        features: Matrix, pointFeatures: Matrix, parameters: [Double], signalVariance: Double,
+        withDerivatives: Bool
+    ) -> CrossCovariance {
+        var covariance = ScaledDistances.cross(features, pointFeatures)
+        var derivatives: Matrix?
+        covariance.elements.withUnsafeMutableBufferPointer { pc in
+            if withDerivatives {
+                // applyCorrelation writes every derivative: the storage starts uninitialised.
+                let storage = [Double](unsafeUninitializedCapacity: pc.count) { pd, initialized in
+                    applyCorrelation(to: pc, derivatives: UnsafeMutableBufferPointer(rebasing: pd[0..<pc.count]))
+                    initialized = pc.count
+                }
+                derivatives = Matrix(rows: covariance.rows, columns: covariance.columns, elements: storage)
+            } else {
+                applyCorrelation(to: pc, derivatives: nil)
+            }
+        }
+        for i in covariance.elements.indices { covariance.elements[i] *= signalVariance }
+        if derivatives != nil {
+            for i in derivatives!.elements.indices { derivatives!.elements[i] *= signalVariance }
+        }
+        return CrossCovariance(values: covariance, derivatives: derivatives)
+    }
+
+    /// With `A = W ∘ σ²κ′`: `Gⱼₖ = (2/ℓₖ)(tⱼₖ Σₐ Aₐⱼ − (sᵀA)ₖⱼ)`, t and s scaled. Every
+    /// weighting is formed while a column of κ′ is in cache, side by side in one n × (m·w)
+    /// matrix, so that one `dgemm` sums over the training set for all points and all weights.
+    public func inputGradients(
+        derivatives: consuming Matrix?, weights: [Matrix], features: Matrix, pointFeatures: Matrix,
+        parameters: [Double]
+    ) -> [Matrix] {
+        guard let derivatives else {
+            precondition(weights.isEmpty, "input gradients need a cross-covariance computed with derivatives")
+            return []
+        }
+        let n = derivatives.rows
+        let m = derivatives.columns
+        let d = features.columns
+        let count = weights.count
+        for weight in weights {
+            precondition(weight.rows == n && (weight.columns == m || weight.columns == 1), "weights must be n × m or n × 1")
+        }
+        // Block w holds W_w ∘ σ²κ′; every element is written, so the storage starts uninitialised.
+        var sums = [Double](repeating: 0, count: m * count)
+        let storage = [Double](unsafeUninitializedCapacity: n * m * count) { pa, initialized in
+            derivatives.elements.withUnsafeBufferPointer { pd in
+                for j in 0..<m {
+                    let source = pd.baseAddress! + j * n
+                    for w in 0..<count {
+                        let column = pa.baseAddress! + (w * m + j) * n
+                        let stride = weights[w].columns == 1 ? 0 : n
+                        sums[w * m + j] = weights[w].elements.withUnsafeBufferPointer { pw in
+                            let weightColumn = pw.baseAddress! + j * stride
+                            var sum = 0.0
+                            for a in 0..<n {
+                                let value = source[a] * weightColumn[a]
+                                column[a] = value
+                                sum += value
+                            }
+                            return sum
+                        }
+                    }
+                }
+            }
+            initialized = n * m * count
+        }
+        let weighted = Matrix(rows: n, columns: m * count, elements: storage)
+        let projected = Matrix.product(features, .transposed, weighted, .none)  // d × (m·w)
+        return (0..<count).map { w in
+            var gradient = Matrix(rows: m, columns: d)
+            gradient.elements.withUnsafeMutableBufferPointer { pg in
+                pointFeatures.elements.withUnsafeBufferPointer { pt in
+                    projected.elements.withUnsafeBufferPointer { pp in
+                        for k in 0..<d {
+                            let scale = 2 / parameters[k]
+                            for j in 0..<m {
+                                pg[j + k * m] = scale * (pt[j + k * m] * sums[w * m + j] - pp[k + (w * m + j) * d])
+                            }
+                        }
+                    }
+                }
+            }
+            return gradient
+        }
     }
 }

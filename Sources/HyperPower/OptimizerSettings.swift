@@ -6,7 +6,7 @@ public struct OptimizerSettings: Sendable {
     /// region). `nil`: ``SpaceFillingDesign/defaultSize(dimension:)``.
     public var initialDesignSize: Int?
     /// The GP kernel of every model.
-    public var kernel: any StationaryKernel
+    public var kernel: any Kernel
     /// Priors, restarts and optimiser of the hyper-parameter fits.
     public var fitOptions: GaussianProcessFitOptions
     /// Every `coldFitInterval`-th fit of a model starts cold (with restarts); the others are
@@ -24,7 +24,7 @@ public struct OptimizerSettings: Sendable {
     /// Settings; every default is the one the benchmarks use.
     public init(
         initialDesignSize: Int? = nil,
-        kernel: any StationaryKernel = Matern52Kernel(),
+        kernel: any Kernel = Matern52Kernel(),
         fitOptions: GaussianProcessFitOptions = GaussianProcessFitOptions(),
         coldFitInterval: Int = 8,
         maximizer: AcquisitionMaximizer = AcquisitionMaximizer(),

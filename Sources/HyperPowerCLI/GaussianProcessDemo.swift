@@ -42,7 +42,7 @@ struct GaussianProcessDemo: ParsableCommand {
         }
     }
 
-    static let kernels: [String: any StationaryKernel] = [
+    static let kernels: [String: any Kernel] = [
         "matern52": Matern52Kernel(), "matern32": Matern32Kernel(), "squaredExponential": SquaredExponentialKernel(),
     ]
 

@@ -9,7 +9,8 @@ extension ConstrainedGPSampler {
     ) -> GaussianProcess? {
         let count = fitCounts[name, default: 0]
         fitCounts[name] = count + 1
-        let previous = warmStarts[name].flatMap { $0.dimension == inputs.columns ? $0 : nil }
+        let kernelParameters = settings.kernel.parameterCount(dimension: inputs.columns)
+        let previous = warmStarts[name].flatMap { $0.kernelParameters.count == kernelParameters ? $0 : nil }
         let cold = previous == nil || count % settings.coldFitInterval == 0
         var options = settings.fitOptions
         options.seed = seed &+ UInt64(number) &* 0x9E37_79B9
