@@ -135,65 +135,84 @@ extension StationaryKernel {
         return CrossCovariance(values: covariance, derivatives: derivatives)
     }
 
-    /// With `A = W ∘ σ²κ′`: `Gⱼₖ = (2/ℓₖ)(tⱼₖ Σₐ Aₐⱼ − (sᵀA)ₖⱼ)`, t and s scaled. Every
-    /// weighting is formed while a column of κ′ is in cache, side by side in one n × (m·w)
-    /// matrix, so that one `dgemm` sums over the training set for all points and all weights.
+    /// With `A = W ∘ σ²κ′`: `Gⱼₖ = (2/ℓₖ)(tⱼₖ Σₐ Aₐⱼ − (sᵀA)ₖⱼ)`, t and s scaled, the sum over
+    /// the training set for all m points by one `dgemm` per weight matrix. The last weighting
+    /// is formed in κ′'s own storage, the others in fresh n × m matrices (blocks of the size the
+    /// GP predicts in are recycled by the allocator; one matrix for all would not be).
     public func inputGradients(
         derivatives: consuming Matrix?, weights: [Matrix], features: Matrix, pointFeatures: Matrix,
         parameters: [Double]
     ) -> [Matrix] {
-        guard let derivatives else {
+        guard var derivatives, let last = weights.indices.last else {
             precondition(weights.isEmpty, "input gradients need a cross-covariance computed with derivatives")
             return []
         }
         let n = derivatives.rows
         let m = derivatives.columns
-        let d = features.columns
-        let count = weights.count
-        for weight in weights {
-            precondition(weight.rows == n && (weight.columns == m || weight.columns == 1), "weights must be n × m or n × 1")
+        var gradients: [Matrix] = []
+        for w in 0..<last {
+            var sums = [Double](repeating: 0, count: m)
+            let storage = [Double](unsafeUninitializedCapacity: n * m) { pa, initialized in
+                derivatives.elements.withUnsafeBufferPointer { pd in
+                    weigh(UnsafeMutablePointer(mutating: pd.baseAddress!), by: weights[w], into: pa.baseAddress!, rows: n, columns: m, sums: &sums)
+                }
+                initialized = n * m
+            }
+            let weighted = Matrix(rows: n, columns: m, elements: storage)
+            gradients.append(Self.inputGradient(weighted: weighted, sums: sums, features, pointFeatures, parameters))
         }
-        // Block w holds W_w ∘ σ²κ′; every element is written, so the storage starts uninitialised.
-        var sums = [Double](repeating: 0, count: m * count)
-        let storage = [Double](unsafeUninitializedCapacity: n * m * count) { pa, initialized in
-            derivatives.elements.withUnsafeBufferPointer { pd in
+        var sums = [Double](repeating: 0, count: m)
+        derivatives.elements.withUnsafeMutableBufferPointer { pd in
+            weigh(pd.baseAddress!, by: weights[last], into: pd.baseAddress!, rows: n, columns: m, sums: &sums)
+        }
+        gradients.append(Self.inputGradient(weighted: derivatives, sums: sums, features, pointFeatures, parameters))
+        return gradients
+    }
+
+    /// `target = source ∘ W` column by column (W n × m, or n × 1 for every column) and each
+    /// column's sum; `target` may be `source`.
+    private func weigh(
+        _ source: UnsafeMutablePointer<Double>, by weights: Matrix, into target: UnsafeMutablePointer<Double>,
+        rows n: Int, columns m: Int, sums: inout [Double]
+    ) {
+        precondition(weights.rows == n && (weights.columns == m || weights.columns == 1), "weights must be n × m or n × 1")
+        let stride = weights.columns == 1 ? 0 : n
+        weights.elements.withUnsafeBufferPointer { pw in
+            sums.withUnsafeMutableBufferPointer { ps in
                 for j in 0..<m {
-                    let source = pd.baseAddress! + j * n
-                    for w in 0..<count {
-                        let column = pa.baseAddress! + (w * m + j) * n
-                        let stride = weights[w].columns == 1 ? 0 : n
-                        sums[w * m + j] = weights[w].elements.withUnsafeBufferPointer { pw in
-                            let weightColumn = pw.baseAddress! + j * stride
-                            var sum = 0.0
-                            for a in 0..<n {
-                                let value = source[a] * weightColumn[a]
-                                column[a] = value
-                                sum += value
-                            }
-                            return sum
-                        }
+                    let input = source + j * n
+                    let output = target + j * n
+                    let weightColumn = pw.baseAddress! + j * stride
+                    var sum = 0.0
+                    for a in 0..<n {
+                        let value = input[a] * weightColumn[a]
+                        output[a] = value
+                        sum += value
+                    }
+                    ps[j] = sum
+                }
+            }
+        }
+    }
+
+    /// `Gⱼₖ = (2/ℓₖ)(tⱼₖ Σₐ Aₐⱼ − (sᵀA)ₖⱼ)` from the weighted derivatives A and their column sums.
+    private static func inputGradient(
+        weighted: Matrix, sums: [Double], _ features: Matrix, _ pointFeatures: Matrix, _ parameters: [Double]
+    ) -> Matrix {
+        let m = weighted.columns
+        let d = features.columns
+        let projected = Matrix.product(features, .transposed, weighted, .none)  // d × m
+        var gradient = Matrix(rows: m, columns: d)
+        gradient.elements.withUnsafeMutableBufferPointer { pg in
+            pointFeatures.elements.withUnsafeBufferPointer { pt in
+                projected.elements.withUnsafeBufferPointer { pp in
+                    for k in 0..<d {
+                        let scale = 2 / parameters[k]
+                        for j in 0..<m { pg[j + k * m] = scale * (pt[j + k * m] * sums[j] - pp[k + j * d]) }
                     }
                 }
             }
-            initialized = n * m * count
         }
-        let weighted = Matrix(rows: n, columns: m * count, elements: storage)
-        let projected = Matrix.product(features, .transposed, weighted, .none)  // d × (m·w)
-        return (0..<count).map { w in
-            var gradient = Matrix(rows: m, columns: d)
-            gradient.elements.withUnsafeMutableBufferPointer { pg in
-                pointFeatures.elements.withUnsafeBufferPointer { pt in
-                    projected.elements.withUnsafeBufferPointer { pp in
-                        for k in 0..<d {
-                            let scale = 2 / parameters[k]
-                            for j in 0..<m {
-                                pg[j + k * m] = scale * (pt[j + k * m] * sums[w * m + j] - pp[k + (w * m + j) * d])
-                            }
-                        }
-                    }
-                }
-            }
-            return gradient
-        }
+        return gradient
     }
 }

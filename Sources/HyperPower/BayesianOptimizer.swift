@@ -112,8 +112,10 @@ public final class BayesianOptimizer: Sendable {
         try await study.tell(number, error: error, evaluationSeconds: evaluationSeconds)
     }
 
-    /// Queues a configuration to be suggested first (see ``Study/enqueue(_:)``).
-    public func enqueue(_ configuration: Configuration) async throws(HyperPowerError) {
+    /// Queues a configuration to be suggested first, unless it is already queued, pending or
+    /// evaluated (see ``Study/enqueue(_:)``); returns whether it was queued.
+    @discardableResult
+    public func enqueue(_ configuration: Configuration) async throws(HyperPowerError) -> Bool {
         try await study.enqueue(configuration)
     }
 

@@ -65,32 +65,53 @@ public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertibl
 
     /// A numeric parameter's value (reals, integers, powers of two, ordinals).
     ///
-    /// - Precondition: `name` is a numeric parameter of this configuration.
+    /// Stops the program with a message naming the parameter and what it holds (in release
+    /// builds too) when `name` is missing or categorical; ``value(_:)`` throws instead.
     public func double(_ name: String) -> Double {
-        guard let number = values[name]?.number else {
-            preconditionFailure("configuration has no numeric parameter '\(name)' (has \(values.keys.sorted()))")
-        }
+        guard let number = values[name]?.number else { fatalError(mismatch(name, wanted: "a number")) }
         return number
     }
 
     /// An integer parameter's value (integers, powers of two).
     ///
-    /// - Precondition: `name` is an integer parameter of this configuration.
+    /// Stops the program with a message naming the parameter and what it holds (in release
+    /// builds too) when `name` is missing or not an integer; ``value(_:)`` throws instead.
     public func integer(_ name: String) -> Int {
-        guard case let .integer(value)? = values[name] else {
-            preconditionFailure("configuration has no integer parameter '\(name)' (has \(values.keys.sorted()))")
-        }
+        guard case let .integer(value)? = values[name] else { fatalError(mismatch(name, wanted: "an integer")) }
         return value
     }
 
     /// A categorical parameter's value.
     ///
-    /// - Precondition: `name` is a categorical parameter of this configuration.
+    /// Stops the program with a message naming the parameter and what it holds (in release
+    /// builds too) when `name` is missing or not categorical; ``value(_:)`` throws instead.
     public func string(_ name: String) -> String {
-        guard case let .categorical(value)? = values[name] else {
-            preconditionFailure("configuration has no categorical parameter '\(name)' (has \(values.keys.sorted()))")
+        guard case let .categorical(value)? = values[name] else { fatalError(mismatch(name, wanted: "a category")) }
+        return value
+    }
+
+    /// The value of `name`.
+    ///
+    /// - Throws: ``HyperPowerError/invalidConfiguration(parameter:reason:)`` when the
+    ///   configuration has no such parameter.
+    public func value(_ name: String) throws(HyperPowerError) -> ParameterValue {
+        guard let value = values[name] else {
+            throw .invalidConfiguration(parameter: name, reason: "no such parameter (the configuration has \(values.keys.sorted()))")
         }
         return value
+    }
+
+    /// Why a typed accessor cannot answer: the parameter is missing, or holds another kind.
+    func mismatch(_ name: String, wanted: String) -> String {
+        guard let value = values[name] else {
+            return "configuration has no parameter '\(name)' (it has \(values.keys.sorted()))"
+        }
+        let (kind, accessor) = switch value {
+        case .real: ("a real number", "double")
+        case .integer: ("an integer", "integer (or double)")
+        case .categorical: ("a category", "string")
+        }
+        return "parameter '\(name)' holds \(kind) (\(value)), not \(wanted): read it with \(accessor)(\"\(name)\")"
     }
 
     public var description: String {

@@ -87,16 +87,17 @@ public struct Constraint: Sendable {
     }
 
     /// The prediction for a configuration, or `nil` for an observed constraint. A predictor
-    /// that throws or returns NaN gives NaN, which no bound accepts.
+    /// that throws or returns NaN gives NaN; NaN and ±∞ pass no gate and satisfy no bound.
     public func prediction(for configuration: Configuration) -> Double? {
         guard case let .known(predictor) = kind else { return nil }
         guard let value = try? predictor(configuration), !value.isNaN else { return .nan }
         return value
     }
 
-    /// Whether `value` satisfies the constraint (NaN never does).
+    /// Whether `value` satisfies the constraint. A value that is not finite never does: a
+    /// model or meter answering −∞ for a latency bound is broken, not fast.
     public func isSatisfied(by value: Double) -> Bool {
-        !value.isNaN && direction.isSatisfied(value, bound: bound)
+        value.isFinite && direction.isSatisfied(value, bound: bound)
     }
 
     /// The bound the gate applies: the bound tightened by the safety margin.
@@ -104,9 +105,9 @@ public struct Constraint: Sendable {
         direction == .atMost ? bound - safetyMargin * abs(bound) : bound + safetyMargin * abs(bound)
     }
 
-    /// Whether a prediction passes the gate (``gateBound``).
+    /// Whether a prediction passes the gate (``gateBound``); NaN and ±∞ never do.
     public func passesGate(_ prediction: Double) -> Bool {
-        !prediction.isNaN && direction.isSatisfied(prediction, bound: gateBound)
+        prediction.isFinite && direction.isSatisfied(prediction, bound: gateBound)
     }
 
     func validate() throws(HyperPowerError) {

@@ -1,3 +1,4 @@
+import Foundation
 /// Failures the optimiser reports to its user.
 public enum HyperPowerError: Error, Equatable, Sendable, CustomStringConvertible {
     /// The search space is invalid; names the parameter.
@@ -39,5 +40,29 @@ public enum HyperPowerError: Error, Equatable, Sendable, CustomStringConvertible
         case let .journalMismatch(path, reason):
             return "the journal \(path) belongs to another study (\(reason)); use another path or this study's settings"
         }
+    }
+}
+
+extension HyperPowerError {
+    /// One line for an error, for messages: Foundation's file errors (an `NSCocoaErrorDomain`
+    /// dump otherwise) become their POSIX reason ("No such file or directory").
+    public static func reason(of error: any Error) -> String {
+        let nsError = error as NSError
+        if let underlying = nsError.userInfo[NSUnderlyingErrorKey] as? NSError, underlying.domain == NSPOSIXErrorDomain {
+            return String(cString: strerror(Int32(underlying.code)))
+        }
+        if nsError.domain == NSPOSIXErrorDomain { return String(cString: strerror(Int32(nsError.code))) }
+        if nsError.domain == NSCocoaErrorDomain {
+            switch CocoaError.Code(rawValue: nsError.code) {
+            case .fileNoSuchFile, .fileReadNoSuchFile: return "No such file or directory"
+            case .fileWriteNoPermission, .fileReadNoPermission: return "Permission denied"
+            case .fileWriteOutOfSpace: return "No space left on device"
+            case .fileWriteVolumeReadOnly: return "Read-only file system"
+            case .fileWriteFileExists: return "File exists"
+            default: break
+            }
+        }
+        let text = "\(error)"
+        return text.split(separator: "\n").first.map(String.init) ?? text
     }
 }

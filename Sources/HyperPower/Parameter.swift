@@ -71,7 +71,9 @@ public enum Parameter: Sendable, Equatable, Codable {
             guard values.allSatisfy(\.isFinite) else { throw fail("values must be finite") }
             guard Set(values).count == values.count else { throw fail("values repeat") }
         case let .categorical(_, choices):
-            guard !choices.isEmpty else { throw fail("no categories") }
+            guard choices.count >= 2 else {
+                throw fail("a categorical needs at least 2 choices, got \(choices.count)\(choices.isEmpty ? "" : " (\(choices[0]))")")
+            }
             guard Set(choices).count == choices.count else { throw fail("categories repeat") }
         }
     }
@@ -93,8 +95,26 @@ public struct Real: ParameterDescription {
     /// The parameter described.
     public let parameter: Parameter
     /// A real parameter over `range`, sampled uniformly on the given scale.
+    ///
+    /// Swift checks a range written with `...` itself and stops the program on a reversed one
+    /// (`2...1`) before the library sees it; for bounds computed at run time, use
+    /// ``init(_:from:to:scale:)``, which throws instead.
     public init(_ name: String, _ range: ClosedRange<Double>, scale: Scale = .linear) {
         parameter = .real(name: name, range: range, scale: scale)
+    }
+
+    /// A real parameter from `lower` to `upper`.
+    ///
+    /// - Throws: ``HyperPowerError/invalidParameter(name:reason:)`` naming the parameter when
+    ///   the bounds are reversed, equal or not finite (write `try` inside the `SearchSpace` block).
+    public init(_ name: String, from lower: Double, to upper: Double, scale: Scale = .linear) throws(HyperPowerError) {
+        guard lower.isFinite, upper.isFinite else {
+            throw .invalidParameter(name: name, reason: "the bounds \(lower) and \(upper) are not both finite")
+        }
+        guard lower < upper else {
+            throw .invalidParameter(name: name, reason: "the lower bound \(lower) is not below the upper bound \(upper)")
+        }
+        self.init(name, lower...upper, scale: scale)
     }
 }
 
@@ -102,9 +122,20 @@ public struct Real: ParameterDescription {
 public struct Integer: ParameterDescription {
     /// The parameter described.
     public let parameter: Parameter
-    /// An integer parameter over `range` (equal bins, or logarithmic with `.log`).
+    /// An integer parameter over `range` (equal bins, or logarithmic with `.log`). For bounds
+    /// computed at run time, ``init(_:from:to:scale:)`` throws where `...` would stop the program.
     public init(_ name: String, _ range: ClosedRange<Int>, scale: Scale = .linear) {
         parameter = .integer(name: name, range: range, scale: scale)
+    }
+
+    /// An integer parameter from `lower` to `upper`, both included.
+    ///
+    /// - Throws: ``HyperPowerError/invalidParameter(name:reason:)`` when `lower ≥ upper`.
+    public init(_ name: String, from lower: Int, to upper: Int, scale: Scale = .linear) throws(HyperPowerError) {
+        guard lower < upper else {
+            throw .invalidParameter(name: name, reason: "the lower bound \(lower) is not below the upper bound \(upper)")
+        }
+        self.init(name, lower...upper, scale: scale)
     }
 }
 
@@ -115,6 +146,17 @@ public struct PowerOfTwo: ParameterDescription {
     /// The powers of two in `range` (whose bounds must be powers of two).
     public init(_ name: String, _ range: ClosedRange<Int>) {
         parameter = .powerOfTwo(name: name, range: range)
+    }
+
+    /// The powers of two from `lower` to `upper`.
+    ///
+    /// - Throws: ``HyperPowerError/invalidParameter(name:reason:)`` when `lower ≥ upper` (the
+    ///   space checks that both are powers of two).
+    public init(_ name: String, from lower: Int, to upper: Int) throws(HyperPowerError) {
+        guard lower < upper else {
+            throw .invalidParameter(name: name, reason: "the lower bound \(lower) is not below the upper bound \(upper)")
+        }
+        self.init(name, lower...upper)
     }
 }
 

@@ -34,8 +34,18 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     }
 
     /// A space written with the builder: `try SearchSpace { Real("lr", 1e-4...1e-1, scale: .log) … }`.
-    public init(@SearchSpaceBuilder _ build: () -> [Parameter]) throws(HyperPowerError) {
-        try self.init(parameters: build())
+    /// Parameters whose bounds are computed at run time can be written with `try` inside the
+    /// block (`try Real("x", from: low, to: high)`); their errors come out of this initialiser.
+    public init(@SearchSpaceBuilder _ build: () throws -> [Parameter]) throws(HyperPowerError) {
+        let parameters: [Parameter]
+        do {
+            parameters = try build()
+        } catch let error as HyperPowerError {
+            throw error
+        } catch {
+            throw .invalidParameter(name: "", reason: "the search space's block threw: \(error)")
+        }
+        try self.init(parameters: parameters)
     }
 
     /// The number of distinct configurations, or `nil` if a parameter is real (or it overflows).

@@ -26,25 +26,25 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     @OptionGroup var seeds: SeedOptions
 
-    @Option(help: "Evaluations per run (default: the problem's own, 40 or 60).")
+    @Option(parsing: .unconditional, help: "Evaluations per run (default: the problem's own, 40 or 60).")
     var budget: Int?
 
-    @Option(help: "Acquisition candidates per suggestion (default: the library's).")
+    @Option(parsing: .unconditional, help: "Acquisition candidates per suggestion (default: the library's).")
     var candidates: Int?
 
-    @Option(help: "Candidates refined by gradient ascent per suggestion (default: the library's).")
+    @Option(parsing: .unconditional, help: "Candidates refined by gradient ascent per suggestion (default: the library's).")
     var refinedStarts: Int?
 
-    @Option(help: "Initial design size (default: the library's, 2(D+1) clamped to 5…20).")
+    @Option(parsing: .unconditional, help: "Initial design size (default: the library's, 2(D+1) clamped to 5…20).")
     var initialDesign: Int?
 
-    @Option(help: "Evaluations kept in flight (pending points enter the models as fantasies).")
+    @Option(parsing: .unconditional, help: "Evaluations kept in flight (pending points enter the models as fantasies).")
     var concurrency: Int = 1
 
     @Option(help: "Keep the study in this journal (JSON Lines); resume it if it exists. Needs --seeds 1 and one problem.")
     var journal: String?
 
-    @Option(help: "Sleep this many ms in each evaluation, to simulate an expensive objective (crash and concurrency tests).")
+    @Option(parsing: .unconditional, help: "Sleep this many ms in each evaluation, to simulate an expensive objective (crash and concurrency tests).")
     var evaluationDelay: Int = 0
 
     @Flag(help: "Write one JSON document instead of the table.")

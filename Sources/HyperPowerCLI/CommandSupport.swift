@@ -1,4 +1,11 @@
 import Foundation
+import HyperPower
+
+/// A failure while a command runs (not a usage mistake): printed as one line, without the usage.
+struct CommandFailure: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
 
 /// Helpers shared by the commands.
 enum CommandSupport {
@@ -7,6 +14,45 @@ enum CommandSupport {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+
+    /// One line for an error (Foundation's file errors included): see ``HyperPowerError/reason(of:)``.
+    static func oneLine(_ error: any Error) -> String { HyperPowerError.reason(of: error) }
+
+    /// Writes `text` to `path`, or fails with one line naming the path.
+    static func write(_ text: String, to path: String) throws {
+        do {
+            try text.write(toFile: path, atomically: true, encoding: .utf8)
+        } catch {
+            throw CommandFailure("cannot write \(path): \(oneLine(error))")
+        }
+    }
+
+    /// Creates `path` (a folder) if needed and checks that a file can be written in it, before
+    /// any work whose results would go there.
+    static func prepareOutputFolder(_ path: String) throws {
+        let folder = URL(fileURLWithPath: path)
+        do {
+            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+            let probe = folder.appendingPathComponent(".hyperpower-write-check-\(getpid())")
+            try Data().write(to: probe)
+            try FileManager.default.removeItem(at: probe)
+        } catch {
+            throw CommandFailure("cannot write into the folder \(path): \(oneLine(error))")
+        }
+    }
+
+    /// Checks, before any work, that the file `path` can be written (its folder exists and is
+    /// writable; the file itself is replaced at the end).
+    static func checkWritableFile(_ path: String) throws {
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isFolder), isFolder.boolValue else {
+            throw CommandFailure("cannot write \(path): the folder \(folder) does not exist")
+        }
+        guard access(folder, W_OK) == 0 else {
+            throw CommandFailure("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
     }
 }
 
@@ -18,10 +64,10 @@ extension HyperPower.Method: ExpressibleByArgument {}
 /// The one spelling of seeds across commands: `--seed S` (the first) and `--seeds K` (runs S …
 /// S + K − 1). `--first-seed` is accepted for `--seed`, as `benchmark` spelled it before.
 struct SeedOptions: ParsableArguments {
-    @Option(name: [.customLong("seed"), .customLong("first-seed")], help: "First seed; runs use seed, seed + 1, …")
+    @Option(name: [.customLong("seed"), .customLong("first-seed")], parsing: .unconditional, help: "First seed; runs use seed, seed + 1, …")
     var first: UInt64 = 0
 
-    @Option(name: .customLong("seeds"), help: "Number of seeds (runs).")
+    @Option(name: .customLong("seeds"), parsing: .unconditional, help: "Number of seeds (runs).")
     var count: Int = 1
 
     func validate() throws {

@@ -44,7 +44,7 @@ struct CostModelCommand: ParsableCommand {
     @Flag(help: "Fit the logarithm of the target.")
     var logTarget = false
 
-    @Option(help: "Training rows (random); the rest are held out.")
+    @Option(parsing: .unconditional, help: "Training rows (random); the rest are held out.")
     var train: Int
 
     /// Seeds of the random split (and of the CV folds); with several, the median held-out errors.

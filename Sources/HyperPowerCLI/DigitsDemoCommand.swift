@@ -15,19 +15,19 @@ struct DigitsDemoCommand: AsyncParsableCommand {
             baseline at the same budget. Writes trials.csv, result.json and best_error.svg to --output.
             """)
 
-    @Option(help: "Trainings per method.")
+    @Option(parsing: .unconditional, help: "Trainings per method.")
     var budget: Int = 30
 
-    @Option(help: "Seed of the optimisers, the profiling and the training.")
+    @Option(parsing: .unconditional, help: "Seed of the optimisers, the profiling and the training.")
     var seed: UInt64 = 0
 
-    @Option(help: "Inference latency budget (batch of 1) in µs (default: the median of the profiled configurations).")
+    @Option(parsing: .unconditional, help: "Inference latency budget (batch of 1) in µs (default: the median of the profiled configurations).")
     var latencyBudget: Double?
 
-    @Option(help: "Model memory budget (weights + inference activations, fp32) in kB.")
+    @Option(parsing: .unconditional, help: "Model memory budget (weights + inference activations, fp32) in kB.")
     var memoryBudget: Double = 1000
 
-    @Option(help: "Training epochs per evaluation.")
+    @Option(parsing: .unconditional, help: "Training epochs per evaluation.")
     var epochs: Int = 15
 
     @Option(help: "Report folder.")
@@ -50,12 +50,17 @@ struct DigitsDemoCommand: AsyncParsableCommand {
         settings.latencyBudgetMicroseconds = latencyBudget
         settings.memoryBudgetBytes = memoryBudget * 1000
         settings.epochs = epochs
+        try CommandSupport.prepareOutputFolder(output)
         print("HyperPower demo: an MLP on the UCI handwritten digits (1,797 8×8 images; 1,348 train, 449 validation)")
         print("Search: layers 1–3, units 16–512, learning rate 1e-4–1e-1, batch 16–256, weight decay 1e-6–1e-2; \(epochs) epochs\n")
         let start = Date()
         let report = try await DigitsDemo.run(settings) { line in print(line) }
         let folder = URL(fileURLWithPath: output)
-        try DemoReportWriter.write(report, to: folder)
+        do {
+            try DemoReportWriter.write(report, to: folder)
+        } catch {
+            throw CommandFailure("cannot write the report into \(output): \(CommandSupport.oneLine(error))")
+        }
         print("\nmethod               best error  layers×units  lr       batch  wd       latency µs (pred/meas)  memory kB  evals  broke a budget  wall s")
         for result in report.results {
             let name = result.method.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0)

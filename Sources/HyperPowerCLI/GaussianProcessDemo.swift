@@ -17,19 +17,19 @@ struct GaussianProcessDemo: ParsableCommand {
             conditions the model on a few new points without a refit and checks it against a rebuild.
             """)
 
-    @Option(help: "Number of training points (Sobol design).")
+    @Option(parsing: .unconditional, help: "Number of training points (Sobol design).")
     var points: Int = 150
 
-    @Option(help: "Number of held-out test points (uniform random).")
+    @Option(parsing: .unconditional, help: "Number of held-out test points (uniform random).")
     var testPoints: Int = 2000
 
-    @Option(help: "Seed for the design scrambling, the test points and the fit's restarts.")
+    @Option(parsing: .unconditional, help: "Seed for the design scrambling, the test points and the fit's restarts.")
     var seed: UInt64 = 1
 
     @Option(help: "Kernel: matern52, matern32 or squaredExponential.")
     var kernel: String = "matern52"
 
-    @Option(help: "Standard deviation of Gaussian noise added to the training targets.")
+    @Option(parsing: .unconditional, help: "Standard deviation of Gaussian noise added to the training targets.")
     var noise: Double = 0.01
 
     func validate() throws {

@@ -5,7 +5,7 @@ struct HyperPowerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hyperpower",
         abstract: "Hardware-aware, constrained Bayesian hyper-parameter optimisation.",
-        subcommands: [DemoCommand.self, BenchmarkCommand.self, CostModelCommand.self, ReportCommand.self],
+        subcommands: [DemoCommand.self, BenchmarkCommand.self, CostModelCommand.self, ReportCommand.self, JournalCommand.self],
         defaultSubcommand: DemoCommand.self
     )
 }

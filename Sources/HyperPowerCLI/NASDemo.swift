@@ -24,21 +24,21 @@ struct NASDemo: AsyncParsableCommand {
     @Option(help: "Device: \(Self.deviceList).")
     var device: String = "pixel3"
 
-    @Option(help: "Latency budget in ms.")
+    @Option(parsing: .unconditional, help: "Latency budget in ms.")
     var latencyBudget: Double = 10
 
-    @Option(help: "Evaluations per run.")
+    @Option(parsing: .unconditional, help: "Evaluations per run.")
     var budget: Int = 100
 
-    @Option(help: "Profiled cells the latency model is fitted on.")
+    @Option(parsing: .unconditional, help: "Profiled cells the latency model is fitted on.")
     var profiled: Int = 50
 
     @OptionGroup var seeds: SeedOptions
 
-    @Option(help: "HyperPower's initial design size (default: the library's).")
+    @Option(parsing: .unconditional, help: "HyperPower's initial design size (default: the library's).")
     var initialDesign: Int?
 
-    @Option(help: "Report the evaluations each method needs to reach this CIFAR-10 accuracy (%).")
+    @Option(parsing: .unconditional, help: "Report the evaluations each method needs to reach this CIFAR-10 accuracy (%).")
     var targetAccuracy: Double?
 
     @Flag(help: "Also learn the measured latency as an observed constraint.")

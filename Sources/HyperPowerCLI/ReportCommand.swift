@@ -16,11 +16,12 @@ struct ReportCommand: AsyncParsableCommand {
     var svg: String?
 
     func run() async throws {
+        if let svg { try CommandSupport.checkWritableFile(svg) }
         let study: Study
         do {
             study = try await Study.load(from: FileJournalStorage(url: URL(fileURLWithPath: journal), readOnly: true))
         } catch {
-            throw ValidationError("cannot read \(journal) as a HyperPower study: \(error)")
+            throw CommandFailure("cannot read \(journal) as a HyperPower study: \(error)")
         }
         let trials = await study.trials
         let objective = study.objective
@@ -49,7 +50,7 @@ struct ReportCommand: AsyncParsableCommand {
             let plot = LinePlot(
                 title: "Best feasible \(objective.name) against evaluations", yLabel: "best feasible \(objective.name)",
                 series: [LinePlot.Series(name: objective.name, values: Trajectory.bestSoFar(trials, objective: objective))])
-            try plot.svg.write(toFile: svg, atomically: true, encoding: .utf8)
+            try CommandSupport.write(plot.svg, to: svg)
             print("Wrote \(svg)")
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import HyperPower
 import Testing
 
 /// The `hyperpower` executable, run as a user would.
@@ -52,11 +53,94 @@ import Testing
             (["benchmark", "--problem", "nope"], "unknown --problem 'nope'"),
             (["benchmark", "--problem", "all", "--journal", "/tmp/x.jsonl"], "--journal keeps one study"),
             (["cost-model", "--target", "lat_fpga_ms", "--train", "10"], "give --features A,B,… or --nb201"),
+            // A negative number is the option's value, not an unknown option.
+            (["benchmark", "--problem", "gramacy", "--budget", "-1"], "--budget must be at least 1 (got -1)"),
+            (["demo", "--epochs", "-2"], "--epochs must be at least 1 (got -2)"),
         ]
         for (arguments, message) in cases {
             let (status, _, errors) = try await Self.run(arguments)
             #expect(status != 0, "\(arguments) should fail")
             #expect(errors.contains(message), "\(arguments): \(errors)")
         }
+    }
+
+    /// An output folder that cannot be written is refused before any training, in one line.
+    @Test func unwritableOutputsFailBeforeAnyWork() async throws {
+        let (status, output, errors) = try await Self.run(["demo", "mlp", "--output", "/proc/hyperpower-nope", "--budget", "2"])
+        #expect(status != 0)
+        #expect(errors.contains("cannot write into the folder /proc/hyperpower-nope"), "\(errors)")
+        #expect(!errors.contains("NSCocoaErrorDomain") && !errors.contains("Usage:"), "\(errors)")
+        #expect(!output.contains("HyperPower demo"), "started before checking its output: \(output)")
+
+        let journal = try await Self.shortJournal()
+        defer { try? FileManager.default.removeItem(at: journal.deletingLastPathComponent()) }
+        let (svgStatus, _, svgErrors) = try await Self.run(["report", journal.path, "--svg", "/tmp/hyperpower-no-such-folder/p.svg"])
+        #expect(svgStatus != 0)
+        #expect(svgErrors.contains("cannot write /tmp/hyperpower-no-such-folder/p.svg: the folder"), "\(svgErrors)")
+        #expect(!svgErrors.contains("NSCocoaErrorDomain"))
+    }
+
+    /// `journal check` lists every bad line by number; `journal repair` writes a copy without
+    /// them that opens as the same study, and never changes the original.
+    @Test func journalCheckAndRepair() async throws {
+        let journal = try await Self.shortJournal()
+        let folder = journal.deletingLastPathComponent()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let (okStatus, okOutput, _) = try await Self.run(["journal", "check", journal.path])
+        #expect(okStatus == 0)
+        #expect(okOutput.contains("OK: 6 completed trials, 0 pending"), "\(okOutput)")
+
+        var lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        lines.insert("{\"event\": broken", at: 3)             // becomes line 4
+        lines.insert("garbage", at: lines.count - 1)          // the last line, before the final newline
+        let damaged = folder.appendingPathComponent("damaged.jsonl")
+        try lines.joined(separator: "\n").write(to: damaged, atomically: true, encoding: .utf8)
+        let original = try Data(contentsOf: damaged)
+
+        let (status, output, _) = try await Self.run(["journal", "check", damaged.path])
+        #expect(status == 1)
+        #expect(output.contains("line 4 is not a study record"), "\(output)")
+        #expect(output.contains("line \(lines.count - 1) is not a study record: garbage"), "\(output)")
+
+        // The study itself refuses it, naming the first bad line.
+        let (reportStatus, _, reportErrors) = try await Self.run(["report", damaged.path])
+        #expect(reportStatus != 0)
+        #expect(reportErrors.contains("line 4 of"), "\(reportErrors)")
+
+        let repaired = folder.appendingPathComponent("repaired.jsonl")
+        let (repairStatus, repairOutput, repairErrors) = try await Self.run(["journal", "repair", damaged.path, "--output", repaired.path])
+        #expect(repairStatus == 0, "\(repairErrors)")
+        #expect(repairOutput.contains("dropped line 4") && repairOutput.contains("dropped line \(lines.count - 1)"), "\(repairOutput)")
+        #expect(repairOutput.contains("6 completed trials"), "\(repairOutput)")
+        #expect(try Data(contentsOf: damaged) == original)
+        #expect(try Data(contentsOf: repaired) == Data(contentsOf: journal))
+
+        // A copy is never written over an existing file.
+        let (againStatus, _, againErrors) = try await Self.run(["journal", "repair", damaged.path, "--output", repaired.path])
+        #expect(againStatus != 0 && againErrors.contains("exists"), "\(againErrors)")
+    }
+
+    /// A journal whose first line is not the header is refused, even if a header comes later.
+    @Test func aHeaderAfterTheFirstLineIsRefused() async throws {
+        let journal = try await Self.shortJournal()
+        defer { try? FileManager.default.removeItem(at: journal.deletingLastPathComponent()) }
+        var lines = try String(contentsOf: journal, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.append(lines.removeFirst())
+        try (lines.joined(separator: "\n") + "\n").write(to: journal, atomically: true, encoding: .utf8)
+        let (status, _, errors) = try await Self.run(["report", journal.path])
+        #expect(status != 0)
+        #expect(errors.contains("does not start with a study header"), "\(errors)")
+    }
+
+    /// A six-trial study journal in a fresh folder, written by the library.
+    static func shortJournal() async throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-journal-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let url = folder.appendingPathComponent("study.jsonl")
+        let optimizer = RandomSearch(space: OptimizerTests.square, seed: 3, storage: .journal(url), logger: quietLogger) {
+            .success(objective: OptimizerTests.bowl($0))
+        }
+        _ = try await optimizer.run(budget: .evaluations(6))
+        return url
     }
 }

@@ -66,7 +66,7 @@ import Testing
         let decoded = try JSONDecoder().decode(Configuration.self, from: data)
         #expect(decoded == configuration)
         // An integral real comes back as an integer; validation restores the type.
-        let space = try SearchSpace { Real("lr", 0...1); Integer("layers", 1...3); Categorical("act", ["relu"]) }
+        let space = try SearchSpace { Real("lr", 0...1); Integer("layers", 1...3); Categorical("act", ["relu", "tanh"]) }
         let integral = try JSONDecoder().decode(Configuration.self, from: Data(#"{"lr": 1, "layers": 2, "act": "relu"}"#.utf8))
         #expect(try space.validated(integral)["lr"] == .real(1))
     }
@@ -81,7 +81,7 @@ import Testing
         #expect(throws: HyperPowerError.duplicateParameter(name: "x")) {
             try SearchSpace { Real("x", 0...1); Integer("x", 1...2) }
         }
-        #expect(throws: HyperPowerError.invalidParameter(name: "act", reason: "no categories")) {
+        #expect(throws: HyperPowerError.invalidParameter(name: "act", reason: "a categorical needs at least 2 choices, got 0")) {
             try SearchSpace { Categorical("act", []) }
         }
         #expect(throws: HyperPowerError.invalidParameter(name: "batch", reason: "24 is not a power of two")) {

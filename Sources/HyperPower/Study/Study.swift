@@ -116,10 +116,34 @@ public actor Study {
     /// Queues a configuration to be suggested before anything else (a warm start: a known good
     /// configuration, or one to re-check). It is not checked against the known constraints.
     ///
+    /// A configuration already queued, pending or evaluated is not queued again (a warning is
+    /// logged; Optuna's `enqueue_trial(skip_if_exists=True)`); one evaluated by another process
+    /// in the meantime (or before this study read the storage) is dropped when its turn comes.
+    ///
+    /// - Returns: whether the configuration was queued.
     /// - Throws: ``HyperPowerError/invalidConfiguration(parameter:reason:)`` if it does not
     ///   belong to the space.
-    public func enqueue(_ configuration: Configuration) throws(HyperPowerError) {
-        queue.append(try space.validated(configuration))
+    @discardableResult
+    public func enqueue(_ configuration: Configuration) throws(HyperPowerError) -> Bool {
+        let configuration = try space.validated(configuration)
+        if let duplicate = duplicateDescription(configuration) {
+            logger.warning("not enqueued: \(configuration) is \(duplicate)")
+            return false
+        }
+        queue.append(configuration)
+        return true
+    }
+
+    /// Where `configuration` already is (the queue, a pending or a completed trial), if anywhere.
+    func duplicateDescription(_ configuration: Configuration) -> String? {
+        if queue.contains(configuration) { return "already queued" }
+        if let number = pending.first(where: { $0.value.suggestion.configuration == configuration })?.key {
+            return "pending as trial \(number)"
+        }
+        if let trial = trials.first(where: { $0.configuration == configuration }) {
+            return "already evaluated as trial \(trial.number)"
+        }
+        return nil
     }
 
     /// Completed trials, after applying what the storage holds (other processes' trials count).

@@ -1,0 +1,109 @@
+import Foundation
+import HyperPower
+import Testing
+
+/// Bad inputs found by trying the library as a new user would: each gets a clear error (or,
+/// for a programming mistake, a stop whose message names the parameter), never a silent wrong
+/// answer.
+@Suite struct HardeningTests {
+    /// A predictor answering −∞ for an `atMost` bound (or +∞ for `atLeast`) is broken, not
+    /// cheap: it passes no gate, and no trial is proposed on its word.
+    @Test func nonFinitePredictionsNeverPassTheGate() async throws {
+        let atMost = Constraint.known("latency", atMost: 10) { _ in -.infinity }
+        let atLeast = Constraint.known("throughput", atLeast: 10) { _ in .infinity }
+        for constraint in [atMost, atLeast] {
+            #expect(!constraint.passesGate(constraint.direction == .atMost ? -.infinity : .infinity))
+            #expect(!constraint.passesGate(.nan))
+            #expect(!constraint.isSatisfied(by: constraint.direction == .atMost ? -.infinity : .infinity))
+        }
+        #expect(atMost.passesGate(9.5) && atLeast.passesGate(10.5))
+
+        // Half the square predicts −∞: every trial the optimiser runs has a finite prediction.
+        let broken = Constraint.known("latency", atMost: 1.2) { config in
+            config.double("x") < 0.5 ? -.infinity : config.double("x") + config.double("y")
+        }
+        let optimizer = BayesianOptimizer(
+            space: OptimizerTests.square, constraints: [broken], seed: 4, logger: quietLogger
+        ) { .success(objective: OptimizerTests.bowl($0)) }
+        let result = try await optimizer.run(budget: .evaluations(15))
+        #expect(result.trials.count == 15)
+        for trial in result.trials {
+            let prediction = try #require(trial.predictions["latency"])
+            #expect(prediction.isFinite && prediction <= 1.2, "trial \(trial.number) ran on a prediction of \(prediction)")
+        }
+        // A gate through which nothing finite passes is an empty region, said so.
+        let nothing = BayesianOptimizer(
+            space: OptimizerTests.square, constraints: [atMost], seed: 4, logger: quietLogger
+        ) { .success(objective: OptimizerTests.bowl($0)) }
+        await #expect(throws: HyperPowerError.self) { try await nothing.ask() }
+    }
+
+    /// Bounds computed at run time are checked by the library, which names the parameter (a
+    /// reversed `...` range is Swift's own stop, before any library code runs).
+    @Test func reversedBoundsAreAClearError() throws {
+        let (low, high) = (2.0, 1.0)
+        #expect(throws: HyperPowerError.invalidParameter(name: "x", reason: "the lower bound 2.0 is not below the upper bound 1.0")) {
+            try SearchSpace { try Real("x", from: low, to: high) }
+        }
+        #expect(throws: HyperPowerError.self) { try SearchSpace { try Real("x", from: 0, to: .infinity) } }
+        #expect(throws: HyperPowerError.invalidParameter(name: "n", reason: "the lower bound 5 is not below the upper bound 5")) {
+            try SearchSpace { try Integer("n", from: 5, to: 5) }
+        }
+        #expect(throws: HyperPowerError.self) { try SearchSpace { try PowerOfTwo("b", from: 64, to: 16) } }
+        let space = try SearchSpace {
+            try Real("x", from: low - 1, to: high + 1, scale: .linear)
+            try Integer("n", from: 1, to: 4)
+            try PowerOfTwo("b", from: 16, to: 64)
+        }
+        #expect(space.parameters.map(\.name) == ["x", "n", "b"])
+    }
+
+    /// A categorical with one choice is refused like every other single-valued parameter.
+    @Test func aSingleChoiceCategoricalIsRefused() {
+        #expect(throws: HyperPowerError.invalidParameter(name: "c", reason: "a categorical needs at least 2 choices, got 1 (only)")) {
+            try SearchSpace { Categorical("c", ["only"]) }
+        }
+        #expect(throws: HyperPowerError.self) { try SearchSpace { Categorical("c", []) } }
+    }
+
+    /// Enqueuing a configuration twice evaluates it once; so does enqueuing one already evaluated.
+    @Test func duplicateEnqueuesAreEvaluatedOnce() async throws {
+        let optimizer = BayesianOptimizer(space: OptimizerTests.square, seed: 5, logger: quietLogger) {
+            .success(objective: OptimizerTests.bowl($0))
+        }
+        let configuration = Configuration(["x": .real(0.25), "y": .real(0.5)])
+        #expect(try await optimizer.enqueue(configuration))
+        #expect(try await !optimizer.enqueue(configuration))
+        let result = try await optimizer.run(budget: .evaluations(6))
+        #expect(result.trials.filter { $0.configuration == configuration }.count == 1)
+        #expect(try await !optimizer.enqueue(configuration))  // evaluated already
+        #expect(Set(result.trials.map(\.configuration)).count == result.trials.count)
+
+        // Two studies sharing a storage: one evaluates a configuration the other had queued.
+        let storage = InMemoryStorage()
+        let first = Study(space: OptimizerTests.square, sampler: RandomSampler(seed: 1), storage: storage, seed: 1, logger: quietLogger)
+        let second = Study(space: OptimizerTests.square, sampler: RandomSampler(seed: 1), storage: storage, seed: 1, logger: quietLogger)
+        try await first.enqueue(configuration)
+        try await second.enqueue(configuration)
+        let a = try await first.ask()
+        try await first.tell(a.number, .success(objective: 1))
+        let b = try await second.ask()
+        #expect(a.configuration == configuration)
+        #expect(b.configuration != configuration, "the second study ran the configuration again")
+    }
+
+    /// A typed accessor used on the wrong kind stops with a message that names the parameter,
+    /// what it holds and the accessor to use (`fatalError`: in release builds too).
+    @Test func typedAccessorsNameTheParameterWhenMisused() async throws {
+        let result = await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            let configuration = Configuration(["rate": .real(0.3)])
+            _ = configuration.integer("rate")
+        }
+        let message = String(decoding: result?.standardErrorContent ?? [], as: UTF8.self)
+        #expect(message.contains("parameter 'rate' holds a real number (0.3), not an integer: read it with double(\"rate\")"), "\(message)")
+        let configuration = Configuration(["rate": .real(0.3)])
+        #expect(throws: HyperPowerError.self) { try configuration.value("missing") }
+        let rate = try configuration.value("rate")
+        #expect(rate == .real(0.3))
+    }
+}
