@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := liblapacke-dev libopenblas-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test demo bench docs clean
+.PHONY: all deps build test demo bench docs fuzz sanitize clean
 
 all: build
 
@@ -38,5 +38,25 @@ docs: deps
 	$(SWIFT) package --allow-writing-to-directory .build/docs generate-documentation --target HyperPower \
 		--disable-indexing --transform-for-static-hosting --output-path .build/docs
 
+# libFuzzer targets (Fuzz/, their own package): the journal reader, configuration decoding
+# against a space, the cost models' CSV reader. FUZZ_SECONDS each (default 600); crashes go
+# to .build/fuzz/artifacts, the grown corpora to .build/fuzz/<target>. Docs/Reliability.md.
+FUZZ_SECONDS ?= 600
+FUZZ_TARGETS := Journal Configuration CSV
+fuzz: deps
+	cd Fuzz && $(SWIFT) build -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -use-ld=lld
+	mkdir -p .build/fuzz/artifacts
+	for target in $(FUZZ_TARGETS); do \
+		lower=$$(echo $$target | tr A-Z a-z); mkdir -p .build/fuzz/$$lower; \
+		SWIFT_BACKTRACE=enable=no Fuzz/.build/release/Fuzz$$target -max_total_time=$(FUZZ_SECONDS) -detect_leaks=0 \
+			-dict=Fuzz/json.dict -artifact_prefix=.build/fuzz/artifacts/$$lower- .build/fuzz/$$lower Fuzz/Corpus/$$lower \
+			|| exit 1; \
+	done
+
+# The test suite under AddressSanitizer, then ThreadSanitizer (separate build folders).
+sanitize: deps
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test --sanitize=address --scratch-path .build/asan
+	OPENBLAS_NUM_THREADS=1 $(SWIFT) test --sanitize=thread --scratch-path .build/tsan
+
 clean:
-	rm -rf .build Benchmarks/.build
+	rm -rf .build Benchmarks/.build Fuzz/.build

@@ -200,6 +200,9 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     }
 
     static func realValue(_ u: Double, range: ClosedRange<Double>, scale: Scale) -> Double {
+        // The bounds exactly (exp(log(b)) is not always b): a user's bound comes back as written.
+        if u <= 0 { return range.lowerBound }
+        if u >= 1 { return range.upperBound }
         let value: Double
         switch scale {
         case .linear: value = range.lowerBound + u * (range.upperBound - range.lowerBound)

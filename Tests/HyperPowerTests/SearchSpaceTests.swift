@@ -71,6 +71,20 @@ import Testing
         #expect(try space.validated(integral)["lr"] == .real(1))
     }
 
+    /// Found by the configuration fuzzer: a log-scale bound came back as exp(log(b)) ≠ b
+    /// (1e-4 → 1.0000000000000009e-4). Bounds now decode exactly.
+    @Test func logScaleBoundsRoundTripExactly() throws {
+        let space = try SearchSpace { Real("lr", 1e-4...1e-1, scale: .log); Real("wd", 3e-7...0.7, scale: .log) }
+        for corner in [[0.0, 0.0], [1.0, 1.0], [0.0, 1.0]] {
+            let configuration = space.decode(corner)
+            let expected = Configuration([
+                "lr": .real(corner[0] == 0 ? 1e-4 : 1e-1), "wd": .real(corner[1] == 0 ? 3e-7 : 0.7),
+            ])
+            #expect(configuration == expected)
+            #expect(space.decode(try space.encode(expected)) == expected)
+        }
+    }
+
     @Test func invalidSpacesNameTheParameter() {
         #expect(throws: HyperPowerError.invalidParameter(name: "lr", reason: "the range 0.5...0.5 is empty")) {
             try SearchSpace { Real("lr", 0.5...0.5) }
