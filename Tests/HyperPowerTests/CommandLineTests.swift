@@ -107,6 +107,15 @@ import Testing
         #expect(reportStatus != 0)
         #expect(reportErrors.contains("line 4 of"), "\(reportErrors)")
 
+        // Garbage only on the last line (ending in a newline) is named by its number too.
+        let lastOnly = folder.appendingPathComponent("last-only.jsonl")
+        let clean = try String(contentsOf: journal, encoding: .utf8)
+        try (clean + "garbage\n").write(to: lastOnly, atomically: true, encoding: .utf8)
+        let lineCount = clean.split(separator: "\n").count + 1
+        let (lastStatus, _, lastErrors) = try await Self.run(["report", lastOnly.path])
+        #expect(lastStatus != 0)
+        #expect(lastErrors.contains("line \(lineCount) of") && !lastErrors.contains("middle"), "\(lastErrors)")
+
         let repaired = folder.appendingPathComponent("repaired.jsonl")
         let (repairStatus, repairOutput, repairErrors) = try await Self.run(["journal", "repair", damaged.path, "--output", repaired.path])
         #expect(repairStatus == 0, "\(repairErrors)")
