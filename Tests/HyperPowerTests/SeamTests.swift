@@ -226,7 +226,9 @@ final class FlakyStorage: StudyStorage {
             return .success(objective: OptimizerTests.bowl(config))
         }
         let run = Task { try await optimizer.run(budget: .evaluations(10), concurrency: 2) }
-        try await Task.sleep(for: .milliseconds(500))
+        // Cancel once a blocking evaluation is in flight (polled: a sanitizer build is slow).
+        while started.count < 3 { try await Task.sleep(for: .milliseconds(20)) }
+        try await Task.sleep(for: .milliseconds(100))
         run.cancel()
         let result = try await run.value
         #expect(result.stopReason == .cancelled)
