@@ -143,7 +143,7 @@ extension StationaryKernel {
         derivatives: consuming Matrix?, weights: [Matrix], features: Matrix, pointFeatures: Matrix,
         parameters: [Double]
     ) -> [Matrix] {
-        guard var derivatives, let last = weights.indices.last else {
+        guard var derivatives = consume derivatives, let last = weights.indices.last else {
             precondition(weights.isEmpty, "input gradients need a cross-covariance computed with derivatives")
             return []
         }
