@@ -106,4 +106,21 @@ import Testing
         let rate = try configuration.value("rate")
         #expect(rate == .real(0.3))
     }
+
+    /// A known-feasible region of about 0.1% of a 7-D box (a ball of radius 0.3): the first
+    /// `ask` used to throw `knownFeasibleRegionEmpty` when the 64 × 16 Sobol points of the
+    /// initial design missed it, though random search behind the same gate finds points there.
+    @Test(arguments: [UInt64(0), 1, 2, 3, 4])
+    func aTinyFeasibleRegionIsSearchedNotDeclaredEmpty(seed: UInt64) async throws {
+        let space = try SearchSpace { for k in 0..<7 { Real("x\(k)", 0...1) } }
+        let ball = Constraint.known("distance", atMost: 0.3 * 0.3) { config in
+            (0..<7).reduce(0) { sum, k in let d = config.double("x\(k)") - 0.5; return sum + d * d }
+        }
+        let optimizer = BayesianOptimizer(space: space, constraints: [ball], seed: seed, logger: quietLogger) { config in
+            .success(objective: config.double("x0") + config.double("x1"))
+        }
+        let result = try await optimizer.run(budget: .evaluations(20))
+        #expect(result.trials.count == 20)
+        #expect(result.trials.allSatisfy { ($0.predictions["distance"] ?? .infinity) <= 0.09 })
+    }
 }

@@ -25,6 +25,9 @@ public struct SpaceFillingDesign: Sampler {
     /// 2(D + 1); Optuna's GP sampler starts from 10). The one place this formula lives.
     public static func defaultSize(dimension: Int) -> Int { min(max(2 * (dimension + 1), 5), 20) }
 
+    /// The fewest Sobol points drawn when the gate rejects most of them.
+    static let minimumDraws = 16_384
+
     /// The design size for a space.
     public func resolvedSize(dimension: Int) -> Int { size ?? Self.defaultSize(dimension: dimension) }
 
@@ -60,16 +63,20 @@ public struct SpaceFillingDesign: Sampler {
             } catch {
                 throw .invalidSettings(reason: "\(error)")
             }
+            // Sobol points until the design is full: at least 64 per design point, and at least
+            // 16,384 in all, so that a region of a few thousandths of the box still gets a
+            // space-filling design. Fewer (or none) are filled with random feasible points,
+            // whose search says whether the region is empty.
             var points: [[Double]] = []
             var drawn = 0
-            while points.count < size && drawn < 64 * size {
+            let limit = max(64 * size, Self.minimumDraws)
+            while points.count < size && drawn < limit {
                 let point = context.space.canonicalize(sequence.next())
                 drawn += 1
                 if context.region.contains(point) && !SamplingSupport.isDuplicate(point, of: points, tolerance: duplicateTolerance) {
                     points.append(point)
                 }
             }
-            if points.isEmpty { throw context.region.emptinessDiagnosis() }
             design = points
         }
         let excluded = context.excludedPoints
