@@ -116,21 +116,22 @@ extension StationaryKernel {
     ) -> CrossCovariance {
         var covariance = ScaledDistances.cross(features, pointFeatures)
         var derivatives: Matrix?
+        // κ and κ′ are scaled by σ² through the buffers, in loops that vectorise (not element
+        // by element through the matrix and the optional).
         covariance.elements.withUnsafeMutableBufferPointer { pc in
             if withDerivatives {
                 // applyCorrelation writes every derivative: the storage starts uninitialised.
                 let storage = [Double](unsafeUninitializedCapacity: pc.count) { pd, initialized in
-                    applyCorrelation(to: pc, derivatives: UnsafeMutableBufferPointer(rebasing: pd[0..<pc.count]))
+                    let buffer = UnsafeMutableBufferPointer(rebasing: pd[0..<pc.count])
+                    applyCorrelation(to: pc, derivatives: buffer)
+                    for i in buffer.indices { buffer[i] *= signalVariance }
                     initialized = pc.count
                 }
                 derivatives = Matrix(rows: covariance.rows, columns: covariance.columns, elements: storage)
             } else {
                 applyCorrelation(to: pc, derivatives: nil)
             }
-        }
-        for i in covariance.elements.indices { covariance.elements[i] *= signalVariance }
-        if derivatives != nil {
-            for i in derivatives!.elements.indices { derivatives!.elements[i] *= signalVariance }
+            for i in pc.indices { pc[i] *= signalVariance }
         }
         return CrossCovariance(values: covariance, derivatives: derivatives)
     }
