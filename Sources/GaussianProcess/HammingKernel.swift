@@ -36,16 +36,16 @@ public struct HammingKernel: Kernel {
     ) {
         let n = x.rows
         let weights = mismatchWeights(parameters)
-        workspace?.reserve(n * (n + 1) / 2)
-        var offset = 0
+        var packed: [Double] = []
+        packed.reserveCapacity(workspace == nil ? 0 : n * (n + 1) / 2)
         for b in 0..<n {
             for a in b..<n {
                 let value = signalVariance * exp(-mismatch(x, a, x, b, weights))
                 matrix[a, b] = value + (a == b ? noiseVariance : 0)
-                workspace?.buffer[offset + a - b] = value
+                if workspace != nil { packed.append(value) }
             }
-            offset += n - b
         }
+        workspace?.buffer = packed
     }
 
     /// `½ Σₐᵦ Wₐᵦ σ²κₐᵦ δₐᵦₖ/(d ℓₖ)`: each off-diagonal pair of the lower triangle counts twice.

@@ -138,8 +138,8 @@ extension StationaryKernel {
 
     /// With `A = W ∘ σ²κ′`: `Gⱼₖ = (2/ℓₖ)(tⱼₖ Σₐ Aₐⱼ − (sᵀA)ₖⱼ)`, t and s scaled, the sum over
     /// the training set for all m points by one `dgemm` per weight matrix. The last weighting
-    /// is formed in κ′'s own storage, the others in fresh n × m matrices (blocks of the size the
-    /// GP predicts in are recycled by the allocator; one matrix for all would not be).
+    /// is formed in κ′'s own storage, the others in fresh n × m matrices (measured faster than
+    /// one n × m·w matrix for all, `Docs/Performance.md`).
     public func inputGradients(
         derivatives: consuming Matrix?, weights: [Matrix], features: Matrix, pointFeatures: Matrix,
         parameters: [Double]
@@ -155,7 +155,7 @@ extension StationaryKernel {
             var sums = [Double](repeating: 0, count: m)
             let storage = [Double](unsafeUninitializedCapacity: n * m) { pa, initialized in
                 derivatives.elements.withUnsafeBufferPointer { pd in
-                    weigh(UnsafeMutablePointer(mutating: pd.baseAddress!), by: weights[w], into: pa.baseAddress!, rows: n, columns: m, sums: &sums)
+                    weigh(pd.baseAddress!, by: weights[w], into: pa.baseAddress!, rows: n, columns: m, sums: &sums)
                 }
                 initialized = n * m
             }
@@ -164,7 +164,7 @@ extension StationaryKernel {
         }
         var sums = [Double](repeating: 0, count: m)
         derivatives.elements.withUnsafeMutableBufferPointer { pd in
-            weigh(pd.baseAddress!, by: weights[last], into: pd.baseAddress!, rows: n, columns: m, sums: &sums)
+            weigh(UnsafePointer(pd.baseAddress!), by: weights[last], into: pd.baseAddress!, rows: n, columns: m, sums: &sums)
         }
         gradients.append(Self.inputGradient(weighted: derivatives, sums: sums, features, pointFeatures, parameters))
         return gradients
@@ -173,7 +173,7 @@ extension StationaryKernel {
     /// `target = source ∘ W` column by column (W n × m, or n × 1 for every column) and each
     /// column's sum; `target` may be `source`.
     private func weigh(
-        _ source: UnsafeMutablePointer<Double>, by weights: Matrix, into target: UnsafeMutablePointer<Double>,
+        _ source: UnsafePointer<Double>, by weights: Matrix, into target: UnsafeMutablePointer<Double>,
         rows n: Int, columns m: Int, sums: inout [Double]
     ) {
         precondition(weights.rows == n && (weights.columns == m || weights.columns == 1), "weights must be n × m or n × 1")

@@ -106,15 +106,10 @@ public struct Real: ParameterDescription {
     /// A real parameter from `lower` to `upper`.
     ///
     /// - Throws: ``HyperPowerError/invalidParameter(name:reason:)`` naming the parameter when
-    ///   the bounds are reversed, equal or not finite (write `try` inside the `SearchSpace` block).
+    ///   the bounds are reversed, equal or NaN (write `try` inside the `SearchSpace` block); the
+    ///   space reports infinite ones.
     public init(_ name: String, from lower: Double, to upper: Double, scale: Scale = .linear) throws(HyperPowerError) {
-        guard lower.isFinite, upper.isFinite else {
-            throw .invalidParameter(name: name, reason: "the bounds \(lower) and \(upper) are not both finite")
-        }
-        guard lower < upper else {
-            throw .invalidParameter(name: name, reason: "the lower bound \(lower) is not below the upper bound \(upper)")
-        }
-        self.init(name, lower...upper, scale: scale)
+        self.init(name, try orderedBounds(name, lower, upper), scale: scale)  // the space checks finiteness
     }
 }
 
@@ -132,10 +127,7 @@ public struct Integer: ParameterDescription {
     ///
     /// - Throws: ``HyperPowerError/invalidParameter(name:reason:)`` when `lower ≥ upper`.
     public init(_ name: String, from lower: Int, to upper: Int, scale: Scale = .linear) throws(HyperPowerError) {
-        guard lower < upper else {
-            throw .invalidParameter(name: name, reason: "the lower bound \(lower) is not below the upper bound \(upper)")
-        }
-        self.init(name, lower...upper, scale: scale)
+        self.init(name, try orderedBounds(name, lower, upper), scale: scale)
     }
 }
 
@@ -153,10 +145,7 @@ public struct PowerOfTwo: ParameterDescription {
     /// - Throws: ``HyperPowerError/invalidParameter(name:reason:)`` when `lower ≥ upper` (the
     ///   space checks that both are powers of two).
     public init(_ name: String, from lower: Int, to upper: Int) throws(HyperPowerError) {
-        guard lower < upper else {
-            throw .invalidParameter(name: name, reason: "the lower bound \(lower) is not below the upper bound \(upper)")
-        }
-        self.init(name, lower...upper)
+        self.init(name, try orderedBounds(name, lower, upper))
     }
 }
 
@@ -178,6 +167,15 @@ public struct Categorical: ParameterDescription {
     public init(_ name: String, _ choices: [String]) {
         parameter = .categorical(name: name, choices: choices)
     }
+}
+
+/// `lower...upper`, or an error naming the parameter where `...` would stop the program
+/// (reversed or equal bounds, or NaN).
+private func orderedBounds<Bound: Comparable>(_ name: String, _ lower: Bound, _ upper: Bound) throws(HyperPowerError) -> ClosedRange<Bound> {
+    guard lower < upper else {
+        throw .invalidParameter(name: name, reason: "the lower bound \(lower) is not below the upper bound \(upper)")
+    }
+    return lower...upper
 }
 
 /// Collects parameter descriptions in a `SearchSpace { … }` block.

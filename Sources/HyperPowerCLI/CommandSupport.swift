@@ -16,15 +16,12 @@ enum CommandSupport {
         print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 
-    /// One line for an error (Foundation's file errors included): see ``HyperPowerError/reason(of:)``.
-    static func oneLine(_ error: any Error) -> String { HyperPowerError.reason(of: error) }
-
     /// Writes `text` to `path`, or fails with one line naming the path.
     static func write(_ text: String, to path: String) throws {
         do {
             try text.write(toFile: path, atomically: true, encoding: .utf8)
         } catch {
-            throw CommandFailure("cannot write \(path): \(oneLine(error))")
+            throw CommandFailure("cannot write \(path): \(HyperPowerError.reason(of: error))")
         }
     }
 
@@ -38,7 +35,7 @@ enum CommandSupport {
             try Data().write(to: probe)
             try FileManager.default.removeItem(at: probe)
         } catch {
-            throw CommandFailure("cannot write into the folder \(path): \(oneLine(error))")
+            throw CommandFailure("cannot write into the folder \(path): \(HyperPowerError.reason(of: error))")
         }
     }
 

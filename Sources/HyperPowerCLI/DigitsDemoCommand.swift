@@ -59,7 +59,7 @@ struct DigitsDemoCommand: AsyncParsableCommand {
         do {
             try DemoReportWriter.write(report, to: folder)
         } catch {
-            throw CommandFailure("cannot write the report into \(output): \(CommandSupport.oneLine(error))")
+            throw CommandFailure("cannot write the report into \(output): \(HyperPowerError.reason(of: error))")
         }
         print("\nmethod               best error  layers×units  lr       batch  wd       latency µs (pred/meas)  memory kB  evals  broke a budget  wall s")
         for result in report.results {

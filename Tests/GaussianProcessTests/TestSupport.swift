@@ -27,4 +27,15 @@ func rows(_ m: Matrix) -> [[Double]] { (0..<m.rows).map { m.row($0) } }
 
 func relativeError(_ a: Double, _ b: Double) -> Double { abs(a - b) / max(abs(b), 1e-300) }
 
+/// Central differences `(f(θ + h eᵢ) − f(θ − h eᵢ)) / 2h`, one per coordinate of θ.
+func centralDifferences(at θ: [Double], step h: Double = 1e-5, of f: ([Double]) throws -> Double) rethrows -> [Double] {
+    try θ.indices.map { i in
+        var plus = θ
+        var minus = θ
+        plus[i] += h
+        minus[i] -= h
+        return (try f(plus) - f(minus)) / (2 * h)
+    }
+}
+
 let allKernels: [any StationaryKernel] = [Matern52Kernel(), Matern32Kernel(), SquaredExponentialKernel()]

@@ -123,4 +123,25 @@ import Testing
         #expect(result.trials.count == 20)
         #expect(result.trials.allSatisfy { ($0.predictions["distance"] ?? .infinity) <= 0.09 })
     }
+
+    /// The study and `journal check` read lines the same way (one scanner): a whitespace-only
+    /// line is skipped by both, a bad line is reported by both with the same number.
+    @Test func theStudyAndTheInspectionAgreeOnEveryLine() async throws {
+        let url = try await CommandLineTests.shortJournal()
+        defer { try? FileManager.default.removeItem(at: url.deletingLastPathComponent()) }
+        var lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map(String.init)
+        lines.insert("  \r", at: 2)
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        #expect(try JournalInspection(url: url).problems.isEmpty)
+        let study = try await Study.load(from: FileJournalStorage(url: url, readOnly: true))
+        #expect(await study.trials.count == 6)
+
+        lines.insert("not json", at: 5)  // line 6
+        try (lines.joined(separator: "\n") + "\n").write(to: url, atomically: true, encoding: .utf8)
+        #expect(try JournalInspection(url: url).badLines.map(\.number) == [6])
+        let error = await #expect(throws: HyperPowerError.self) {
+            try await Study.load(from: FileJournalStorage(url: url, readOnly: true))
+        }
+        #expect("\(error.map { "\($0)" } ?? "")".contains("line 6 of"))
+    }
 }

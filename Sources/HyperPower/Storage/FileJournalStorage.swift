@@ -135,18 +135,11 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
             let code = errno
             throw .storage(reason: "cannot read \(url.path): \(read < 0 ? String(cString: strerror(code)) : "short read")")
         }
-        let decoder = JSONDecoder()
         var records: [StudyRecord] = []
-        var start = 0
-        var lineNumber = consumedLines
-        for (index, byte) in buffer.enumerated() where byte == 0x0A {
-            lineNumber += 1
-            defer { start = index + 1 }
-            guard index > start else { continue }
-            let line = Data(buffer[start..<index])
-            guard let record = try? decoder.decode(StudyRecord.self, from: line) else {
-                let excerpt = String(decoding: line.prefix(120), as: UTF8.self)
-                throw .storage(reason: "line \(lineNumber) of \(url.path) is not a study record: \(excerpt)")
+        let (start, nextLine) = try Self.scanLines(buffer, firstLine: consumedLines + 1) {
+            (number, line, record) throws(HyperPowerError) in
+            guard let record else {
+                throw .storage(reason: "line \(number) of \(url.path) is not a study record: \(Self.excerpt(line))")
             }
             records.append(record)
         }
@@ -159,11 +152,39 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
             }
         }
         consumedBytes += start
-        consumedLines = lineNumber
+        consumedLines = nextLine - 1
         let skip = max(position - consumedRecords, 0)
         consumedRecords += records.count
         return Array(records.dropFirst(skip))
     }
+
+    /// Visits each complete line of `bytes` (one ending in a newline) with its number (the
+    /// first is `firstLine`), its bytes and its record, `nil` when it is not one. Blank lines
+    /// (spaces, tabs, carriage returns) are skipped. The one reading of journal lines, shared by
+    /// the storage (which stops at a bad line) and ``JournalInspection`` (which lists them).
+    ///
+    /// - Returns: the offset just past the last newline (bytes after it are a torn line) and
+    ///   the number the next line would have.
+    static func scanLines<Failure: Error>(
+        _ bytes: [UInt8], firstLine: Int,
+        _ visit: (_ number: Int, _ line: ArraySlice<UInt8>, _ record: StudyRecord?) throws(Failure) -> Void
+    ) throws(Failure) -> (end: Int, nextLine: Int) {
+        let decoder = JSONDecoder()
+        var start = 0
+        var number = firstLine
+        for index in bytes.indices where bytes[index] == 0x0A {
+            let line = bytes[start..<index]
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                try visit(number, line, try? decoder.decode(StudyRecord.self, from: Data(line)))
+            }
+            number += 1
+            start = index + 1
+        }
+        return (start, number)
+    }
+
+    /// The first 120 bytes of a line, for messages.
+    static func excerpt(_ line: some Collection<UInt8>) -> String { String(decoding: line.prefix(120), as: UTF8.self) }
 
     private func writeLines(_ lines: Data, count: Int) throws(HyperPowerError) {
         guard !isReadOnly else { throw .storage(reason: "\(url.path) was opened read-only") }

@@ -36,28 +36,22 @@ public struct JournalInspection: Sendable {
             throw .storage(reason: "cannot read \(url.path): \(HyperPowerError.reason(of: error))")
         }
         self.url = url
-        let decoder = JSONDecoder()
+        let bytes = [UInt8](data)
         var records: [(line: Int, record: StudyRecord)] = []
         var lines: [Data] = []
         var bad: [BadLine] = []
-        var start = data.startIndex
-        var number = 0
-        for index in data.indices where data[index] == 0x0A {
-            number += 1
-            defer { start = index + 1 }
-            let line = data[start..<index]
-            if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) { continue }
-            if let record = try? decoder.decode(StudyRecord.self, from: line) {
+        let (end, _) = FileJournalStorage.scanLines(bytes, firstLine: 1) { number, line, record in
+            if let record {
                 records.append((number, record))
                 lines.append(Data(line))
             } else {
-                bad.append(BadLine(number: number, excerpt: String(decoding: line.prefix(120), as: UTF8.self)))
+                bad.append(BadLine(number: number, excerpt: FileJournalStorage.excerpt(line)))
             }
         }
         self.records = records
         self.recordLines = lines
         self.badLines = bad
-        self.tornTail = start < data.endIndex ? String(decoding: data[start...].prefix(120), as: UTF8.self) : nil
+        self.tornTail = end < bytes.count ? FileJournalStorage.excerpt(bytes[end...]) : nil
     }
 
     /// What keeps a study from opening this journal, worst first: no header as the first

@@ -43,13 +43,9 @@ extension Study {
         let start = DispatchTime.now().uptimeNanoseconds
         let number = nextNumber
         // A queued configuration that another process has evaluated since is dropped.
-        while let first = queue.first {
+        while let first = queue.first, let trial = trialHolding(first) {
+            logger.warning("dropped from the queue: \(first) is \(trial)")
             queue.removeFirst()
-            guard let duplicate = duplicateDescription(first) else {
-                queue.insert(first, at: 0)
-                break
-            }
-            logger.warning("dropped from the queue: \(first) is \(duplicate)")
         }
         if let cardinality = space.cardinality, trials.count + pending.count >= cardinality, queue.isEmpty {
             throw .searchSpaceExhausted(configurations: cardinality)

@@ -126,7 +126,7 @@ public actor Study {
     @discardableResult
     public func enqueue(_ configuration: Configuration) throws(HyperPowerError) -> Bool {
         let configuration = try space.validated(configuration)
-        if let duplicate = duplicateDescription(configuration) {
+        if let duplicate = queue.contains(configuration) ? "already queued" : trialHolding(configuration) {
             logger.warning("not enqueued: \(configuration) is \(duplicate)")
             return false
         }
@@ -134,9 +134,8 @@ public actor Study {
         return true
     }
 
-    /// Where `configuration` already is (the queue, a pending or a completed trial), if anywhere.
-    func duplicateDescription(_ configuration: Configuration) -> String? {
-        if queue.contains(configuration) { return "already queued" }
+    /// The pending or completed trial that holds `configuration`, described, if any.
+    func trialHolding(_ configuration: Configuration) -> String? {
         if let number = pending.first(where: { $0.value.suggestion.configuration == configuration })?.key {
             return "pending as trial \(number)"
         }
