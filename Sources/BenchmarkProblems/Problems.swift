@@ -67,20 +67,7 @@ extension BenchmarkProblem {
         constraintSpecifications: [BenchmarkConstraint(name: "norm", bound: 1, direction: .atMost, isKnown: true)],
         defaultBudget: 60, coordinates: realCoordinates(6)
     ) { x in
-        let alpha = [1.0, 1.2, 3.0, 3.2]
-        let a: [[Double]] = [
-            [10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14],
-        ]
-        let p: [[Double]] = [
-            [0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886], [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
-            [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650], [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381],
-        ]
-        var value = 0.0
-        for i in 0..<4 {
-            var exponent = 0.0
-            for j in 0..<6 { exponent -= a[i][j] * (x[j] - p[i][j]) * (x[j] - p[i][j]) }
-            value -= alpha[i] * exp(exponent)
-        }
+        let value = hartmann6(x)
         return (value, ["norm": x.reduce(0) { $0 + $1 * $1 }.squareRoot()])
     }
 

@@ -20,12 +20,51 @@ import Testing
     }
 
     @Test func everyProblemHasAKnownOrObservedConstraintAndAValidSpace() {
-        #expect(BenchmarkProblem.all.count == 8)
+        #expect(BenchmarkProblem.all.count == 14)
         for problem in BenchmarkProblem.all {
             #expect(!problem.constraints.isEmpty)
             #expect(problem.space.parameters.count == problem.optimizer.count)
         }
         #expect(BenchmarkProblem.named("nope") == nil)
+    }
+
+    /// Values from `Fixtures/wider_suite_reference.py` (numpy/scipy, independent of this code).
+    @Test func widerSuiteMatchesTheIndependentReference() throws {
+        #expect(abs(BenchmarkProblem.speedReducer.values(at: BenchmarkProblem.speedReducer.optimizer).objective - 2996.3481649685295) < 1e-9)
+        #expect(abs(BenchmarkProblem.g7.values(at: BenchmarkProblem.g7.optimizer).objective - 24.30620906817991) < 1e-9)
+        let fpga = try #require(BenchmarkProblem.named("nas-fpga"))
+        let pixel = try #require(BenchmarkProblem.named("nas-pixel3"))
+        #expect(abs(fpga.optimum - (100 - 93.397)) < 1e-9)
+        #expect(abs(pixel.optimum - (100 - 93.625)) < 1e-9)
+        // The reference's optimal cells, through the search space (categories by name).
+        let operations = NASBench201.operationNames
+        for (problem, cell) in [(fpga, [0, 3, 1, 1, 1, 2]), (pixel, [2, 2, 3, 1, 0, 2])] {
+            let configuration = Configuration(
+                Dictionary(uniqueKeysWithValues: zip(NASBench201.edgeNames, cell.map { ParameterValue.categorical(operations[$0]) })))
+            #expect(abs(problem.values(at: problem.rawCoordinates(configuration)).objective - problem.optimum) < 1e-9)
+            #expect(problem.violations(configuration).all.isEmpty)
+        }
+    }
+
+    /// The tiny known-feasible region: under 1% of uniform samples pass all eleven known
+    /// constraints of the speed reducer (the reference: 0.18%), yet the optimiser's first asks
+    /// find feasible points.
+    @Test func speedReducerHasATinyKnownFeasibleRegionThatTheOptimizerStillSamples() async throws {
+        let problem = BenchmarkProblem.speedReducer
+        var generator = SeededGenerator(seed: 3)
+        let region = KnownFeasibleRegion(space: problem.space, constraints: problem.constraints)
+        let passing = (0..<20_000).filter { _ in
+            region.contains((0..<problem.space.encodedDimension).map { _ in generator.nextUniform() })
+        }.count
+        #expect(passing > 0 && passing < 200, "\(passing) of 20,000")
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let optimizer = BayesianOptimizer(space: problem.space, constraints: problem.constraints, seed: 2, logger: logger) {
+            problem.evaluate($0)
+        }
+        let result = try await optimizer.run(budget: .evaluations(12))
+        #expect(result.trials.count == 12)
+        #expect(result.trials.allSatisfy { problem.violations($0.configuration).known.isEmpty })
     }
 
     @Test func shortHyperPowerRunOnBraninDiskNeverBreaksTheKnownConstraint() async throws {
