@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := liblapacke-dev libopenblas-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test demo bench docs fuzz sanitize clean
+.PHONY: all deps build test demo bench peers docs fuzz sanitize clean
 
 all: build
 
@@ -31,6 +31,16 @@ demo: deps
 # Benchmarks (ordo-one/benchmark) live in their own package so the library build stays light.
 bench: deps
 	cd Benchmarks && OPENBLAS_NUM_THREADS=1 $(SWIFT) package --allow-writing-to-package-directory benchmark
+
+# Optuna's GPSampler, TPE and random search on the benchmark suite, side by side with
+# `hyperpower benchmark` (Docs/Benchmarks.md). Installs its own virtual environment
+# (Benchmarks/Peers/.venv; torch is a large download). PEERS_ARGS passes options, e.g.
+# PEERS_ARGS="--problems g7,ackley10 --samplers gp --seeds 5". Never part of `make test`.
+PEERS_ARGS ?=
+peers:
+	@test -x Benchmarks/Peers/.venv/bin/python || python3 -m venv Benchmarks/Peers/.venv
+	Benchmarks/Peers/.venv/bin/pip install -q -r Benchmarks/Peers/requirements.txt
+	Benchmarks/Peers/.venv/bin/python Benchmarks/Peers/peers.py $(PEERS_ARGS)
 
 # The DocC catalogue of the HyperPower module (articles in Sources/HyperPower/HyperPower.docc),
 # as a static site in .build/docs.

@@ -17,6 +17,15 @@ public protocol FeasibleRegion: Sendable {
 
     /// Whether the region has a boundary inside the cube (the maximiser then follows it).
     var hasBoundary: Bool { get }
+
+    /// Each constraint's margin at a point, in the units of ``margin(_:)`` (whose value is
+    /// their minimum); the maximiser's barrier sums their logarithms. The default is the one
+    /// margin.
+    func margins(_ point: [Double]) -> [Double]
+}
+
+extension FeasibleRegion {
+    public func margins(_ point: [Double]) -> [Double] { [margin(point)] }
 }
 
 extension FeasibleRegion {
@@ -55,6 +64,13 @@ public protocol PointRounding: Sendable {
     func discreteNeighbours(of point: [Double]) -> [[Double]]
     /// Whether any dimension is discrete (the maximiser then searches neighbours too).
     var hasDiscreteDimensions: Bool { get }
+    /// The canonical point of every configuration when every dimension is discrete and there
+    /// are at most `limit` of them (the maximiser then scores them all); `nil` otherwise.
+    func enumeratedPoints(limit: Int) -> [[Double]]?
+}
+
+extension PointRounding {
+    public func enumeratedPoints(limit: Int) -> [[Double]]? { nil }
 }
 
 /// Every dimension continuous: points are their own representatives.

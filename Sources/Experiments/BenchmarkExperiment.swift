@@ -46,6 +46,9 @@ public struct BenchmarkExperiment: Sendable {
         public var firstFeasibleIteration: Int?
         public var medianSuggestionSeconds: Double
         public var evaluations: Int
+        /// The share of real coordinates, over every trial, that lie exactly on a bound of their
+        /// range (a maximiser that piles proposals on the faces of the box shows here).
+        public var shareOnBounds: Double?
     }
 
     public struct Summary: Codable, Sendable {
@@ -57,6 +60,7 @@ public struct BenchmarkExperiment: Sendable {
         public var medianConstraintViolations: Double
         public var medianFirstFeasibleIteration: Double?
         public var medianSuggestionSeconds: Double
+        public var medianShareOnBounds: Double?
     }
 
     public struct Report: Codable, Sendable {
@@ -113,7 +117,22 @@ public struct BenchmarkExperiment: Sendable {
         return SeedReport(
             seed: seed, bestFeasible: best, regret: regret, log10Regret: regret.map { log10(max($0, 1e-12)) },
             knownConstraintViolations: known, constraintViolations: any, firstFeasibleIteration: firstFeasible,
-            medianSuggestionSeconds: Statistics.median(trials.map(\.suggestionSeconds)) ?? 0, evaluations: trials.count)
+            medianSuggestionSeconds: Statistics.median(trials.map(\.suggestionSeconds)) ?? 0, evaluations: trials.count,
+            shareOnBounds: shareOnBounds(trials, space: problem.space))
+    }
+
+    /// The share of real coordinates of `trials` equal to a bound of their range; `nil` without
+    /// real parameters.
+    public static func shareOnBounds(_ trials: [Trial], space: SearchSpace) -> Double? {
+        var (onBound, total) = (0, 0)
+        for trial in trials {
+            for parameter in space.parameters {
+                guard case let .real(name, range, _) = parameter, case let .real(value)? = trial.configuration[name] else { continue }
+                total += 1
+                if value == range.lowerBound || value == range.upperBound { onBound += 1 }
+            }
+        }
+        return total > 0 ? Double(onBound) / Double(total) : nil
     }
 
     /// Medians and quartiles over seeds.
@@ -127,6 +146,7 @@ public struct BenchmarkExperiment: Sendable {
             medianKnownConstraintViolations: Statistics.median(reports.map { Double($0.knownConstraintViolations) }) ?? 0,
             medianConstraintViolations: Statistics.median(reports.map { Double($0.constraintViolations) }) ?? 0,
             medianFirstFeasibleIteration: Statistics.median(reports.compactMap { $0.firstFeasibleIteration.map(Double.init) }),
-            medianSuggestionSeconds: Statistics.median(reports.map(\.medianSuggestionSeconds)) ?? 0)
+            medianSuggestionSeconds: Statistics.median(reports.map(\.medianSuggestionSeconds)) ?? 0,
+            medianShareOnBounds: Statistics.median(reports.compactMap(\.shareOnBounds)))
     }
 }

@@ -57,15 +57,17 @@ public struct KnownFeasibleRegion: FeasibleRegion {
 
     /// The smallest scaled slack of the known constraints at a point (negative outside,
     /// `−∞` where a prediction is not finite).
-    public func margin(_ point: [Double]) -> Double {
+    public func margin(_ point: [Double]) -> Double { margins(point).min() ?? .infinity }
+
+    /// Each known constraint's scaled slack at a point (negative outside, `−∞` where a
+    /// prediction is not finite), in the order of ``constraints``.
+    public func margins(_ point: [Double]) -> [Double] {
         let configuration = space.decode(point)
-        var smallest = Double.infinity
-        for constraint in constraints {
+        return constraints.map { constraint in
             guard let value = constraint.prediction(for: configuration), value.isFinite else { return -.infinity }
             let slack = constraint.direction == .atMost ? constraint.gateBound - value : value - constraint.gateBound
-            smallest = min(smallest, slack / scale(of: constraint))
+            return slack / scale(of: constraint)
         }
-        return smallest
     }
 
     /// Every known constraint's prediction for a configuration, by name.
@@ -75,14 +77,16 @@ public struct KnownFeasibleRegion: FeasibleRegion {
         return predictions
     }
 
-    /// Why the region looks empty: each known constraint's range of predictions over uniform
-    /// samples, against its bound.
+    /// Why the region looks empty: how many uniform samples pass every known constraint
+    /// jointly, and each known constraint's range of predictions and rejections over them,
+    /// against its bound (constraints that each pass often can still exclude each other).
     func emptinessDiagnosis(samples: Int = 10_000) -> HyperPowerError {
         var generator = SeededGenerator(seed: seed ^ 0xD1A6_0515)
         let configurations = (0..<samples).map { _ in
             space.decode((0..<space.encodedDimension).map { _ in generator.nextUniform() })
         }
-        var parts: [String] = []
+        let jointly = configurations.filter(contains).count
+        var parts = ["\(jointly) of \(samples) uniform samples pass every known constraint jointly"]
         for constraint in constraints {
             let values = configurations.map { constraint.prediction(for: $0)! }
             let finite = values.filter(\.isFinite)

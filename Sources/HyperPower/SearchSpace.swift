@@ -199,6 +199,47 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         return result
     }
 
+    /// Every value of each discrete parameter, `nil` if one is real.
+    var discreteValues: [[ParameterValue]]? {
+        var all: [[ParameterValue]] = []
+        for parameter in parameters {
+            switch parameter {
+            case .real: return nil
+            case let .integer(_, range, _): all.append(range.map { .integer($0) })
+            case let .powerOfTwo(_, range):
+                all.append((Parameter.exponent(range.lowerBound)...Parameter.exponent(range.upperBound)).map { .integer(1 << $0) })
+            case let .ordinal(_, values): all.append(values.map { .real($0) })
+            case let .categorical(_, choices): all.append(choices.map { .categorical($0) })
+            }
+        }
+        return all
+    }
+
+    /// The canonical point of every configuration, in lexicographic order of the parameters'
+    /// values, when every parameter is discrete and there are at most `limit` configurations.
+    ///
+    /// - Complexity: O(``cardinality`` × ``encodedDimension``).
+    public func enumeratedPoints(limit: Int) -> [[Double]]? {
+        guard let count = cardinality, count <= limit, let values = discreteValues else { return nil }
+        var points: [[Double]] = []
+        points.reserveCapacity(count)
+        var digits = [Int](repeating: 0, count: parameters.count)
+        for _ in 0..<count {
+            var configuration = Configuration([:])
+            for (k, parameter) in parameters.enumerated() { configuration[parameter.name] = values[k][digits[k]] }
+            // Every combination of the parameters' own values belongs to the space.
+            points.append(try! encode(configuration))
+            var k = parameters.count - 1
+            while k >= 0 {
+                digits[k] += 1
+                if digits[k] < values[k].count { break }
+                digits[k] = 0
+                k -= 1
+            }
+        }
+        return points
+    }
+
     static func realValue(_ u: Double, range: ClosedRange<Double>, scale: Scale) -> Double {
         // The bounds exactly (exp(log(b)) is not always b): a user's bound comes back as written.
         if u <= 0 { return range.lowerBound }

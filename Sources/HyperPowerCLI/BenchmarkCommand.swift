@@ -35,6 +35,12 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Candidates refined by gradient ascent per suggestion (default: the library's).")
     var refinedStarts: Int?
 
+    @Option(help: "The GP kernel: matern52 (default), matern32, rbf or hamming (categorical overlap).")
+    var kernel: String?
+
+    @Option(parsing: .unconditional, help: "Candidates drawn around the best points per suggestion (default: the library's; 0: off).")
+    var localCandidates: Int?
+
     @Option(parsing: .unconditional, help: "Initial design size (default: the library's, 2(D+1) clamped to 5…20).")
     var initialDesign: Int?
 
@@ -65,6 +71,10 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if let budget, budget < 1 { throw ValidationError("--budget must be at least 1 (got \(budget))") }
         if let candidates, candidates < 1 { throw ValidationError("--candidates must be at least 1") }
         if let refinedStarts, refinedStarts < 0 { throw ValidationError("--refined-starts must be at least 0") }
+        if let kernel, !["matern52", "matern32", "rbf", "hamming"].contains(kernel) {
+            throw ValidationError("unknown --kernel '\(kernel)'; choose matern52, matern32, rbf or hamming")
+        }
+        if let localCandidates, localCandidates < 0 { throw ValidationError("--local-candidates must be at least 0") }
         if let initialDesign, initialDesign < 1 { throw ValidationError("--initial-design must be at least 1") }
     }
 
@@ -102,6 +112,13 @@ struct BenchmarkCommand: AsyncParsableCommand {
         var settings = OptimizerSettings()
         if let candidates { settings.maximizer.candidates = candidates }
         if let refinedStarts { settings.maximizer.refinedStarts = refinedStarts }
+        if let localCandidates { settings.maximizer.localCandidates = localCandidates }
+        switch kernel {
+        case "matern32": settings.kernel = Matern32Kernel()
+        case "rbf": settings.kernel = SquaredExponentialKernel()
+        case "hamming": settings.kernel = HammingKernel()
+        default: break
+        }
         if let initialDesign { settings.initialDesignSize = initialDesign }
         let experiment = BenchmarkExperiment(
             problem: problem, method: method, budget: budget, seeds: seeds.values, settings: settings,
@@ -129,6 +146,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
                      summary.medianKnownConstraintViolations, summary.medianConstraintViolations,
                      summary.medianFirstFeasibleIteration.map { String(format: "%.1f", $0) } ?? "—",
                      summary.medianSuggestionSeconds * 1000))
+        if let share = summary.medianShareOnBounds {
+            print(String(format: "  median share of real coordinates on a bound of their range %.2f\n", share))
+        }
     }
 
 }

@@ -1,5 +1,7 @@
-import Acquisition
+import Foundation
+@testable import Acquisition
 import LinearAlgebra
+import NumericalOptimization
 import Testing
 
 /// A test acquisition that lives in the test target: a smooth bump `−|x − peak|²`. Writing one
@@ -20,6 +22,18 @@ struct HalfSpace: FeasibleRegion {
     var normal: [Double]
     var offset: Double
     func margin(_ point: [Double]) -> Double { offset - zip(normal, point).reduce(0) { $0 + $1.0 * $1.1 } }
+    func contains(_ point: [Double]) -> Bool { margin(point) >= 0 }
+    var hasBoundary: Bool { true }
+}
+
+/// The polytope `rows·x ≤ offsets`, margin per row.
+struct Polytope: FeasibleRegion {
+    var rows: [[Double]]
+    var offsets: [Double]
+    func margins(_ point: [Double]) -> [Double] {
+        zip(rows, offsets).map { row, offset in offset - zip(row, point).reduce(0) { $0 + $1.0 * $1.1 } }
+    }
+    func margin(_ point: [Double]) -> Double { margins(point).min()! }
     func contains(_ point: [Double]) -> Bool { margin(point) >= 0 }
     var hasBoundary: Bool { true }
 }
@@ -95,9 +109,107 @@ struct GridRounding: PointRounding {
         }
     }
 
+    /// A bump at (0.8, …, 0.8) in 6-D behind three oblique walls x₁+x₂ ≤ 1, x₃+x₄ ≤ 1,
+    /// x₅+x₆ ≤ 1: the constrained optimum, the bump's projection onto the polytope, is
+    /// (0.5, …, 0.5), where all three are active. The walled ascent stops at the first wall it
+    /// meets; the soft gate slides along all three.
+    @Test func severalActiveWallsAreFollowedByTheSoftGate() throws {
+        let walls = Polytope(rows: [[1, 1, 0, 0, 0, 0], [0, 0, 1, 1, 0, 0], [0, 0, 0, 0, 1, 1]], offsets: [1, 1, 1])
+        let bump = BumpAcquisition(peak: [Double](repeating: 0.8, count: 6))
+        var errors: [Double] = []
+        var walledErrors: [Double] = []
+        for seed in 0..<5 {
+            let soft = try AcquisitionMaximizer(candidates: 256, refinedStarts: 4, localCandidates: 0).maximize(
+                bump, in: walls, dimension: 6, seed: UInt64(seed))
+            let walled = try AcquisitionMaximizer(candidates: 256, refinedStarts: 4, localCandidates: 0, gateSoftness: 0).maximize(
+                bump, in: walls, dimension: 6, seed: UInt64(seed))
+            #expect(walls.contains(soft.point))
+            errors.append(soft.point.map { abs($0 - 0.5) }.max()!)
+            walledErrors.append(walled.point.map { abs($0 - 0.5) }.max()!)
+        }
+        #expect(errors.max()! < 2e-3, "\(errors)")
+        #expect(walledErrors.max()! > 10 * errors.max()!, "walled \(walledErrors), soft \(errors)")
+    }
+
     @Test func theDefaultNormalIsTheMarginGradient() {
         let gate = HalfSpace(normal: [1, 2], offset: 1)
         let normal = (gate as any FeasibleRegion).normal(at: [0.2, 0.3])
         #expect(abs(normal[0] + 1) < 1e-6 && abs(normal[1] + 2) < 1e-6)
+    }
+}
+
+/// A fully discrete rounding on a grid of `steps + 1` values per dimension, enumerable.
+struct EnumerableGrid: PointRounding {
+    var steps: Int
+    var dimension: Int
+    func canonicalize(_ point: [Double]) -> [Double] { point.map { ($0 * Double(steps)).rounded() / Double(steps) } }
+    func discreteNeighbours(of point: [Double]) -> [[Double]] { [] }
+    var hasDiscreteDimensions: Bool { true }
+    func enumeratedPoints(limit: Int) -> [[Double]]? {
+        var points: [[Double]] = [[]]
+        for _ in 0..<dimension {
+            points = points.flatMap { prefix in (0...steps).map { prefix + [Double($0) / Double(steps)] } }
+        }
+        return points.count <= limit ? points : nil
+    }
+}
+
+@Suite struct LocalAndEnumeratedCandidateTests {
+    /// A peak far narrower than the space-filling candidates' spacing in 10-D, next to an
+    /// anchor: found through local candidates, not from the Sobol points alone (whose nearest
+    /// lies ~0.5 away, where the bump is flat to machine precision).
+    @Test func localCandidatesFindANarrowPeakBesideTheAnchor() throws {
+        let peak = [Double](repeating: 0.31, count: 10)
+        let narrow = NarrowPeak(peak: peak, width: 0.01)
+        let anchor = peak.map { $0 + 0.004 }
+        let withAnchors = try AcquisitionMaximizer(candidates: 256).maximize(
+            narrow, in: UnitCube(), dimension: 10, anchors: [anchor], seed: 5)
+        #expect(zip(withAnchors.point, peak).allSatisfy { abs($0 - $1) < 1e-3 }, "\(withAnchors.point)")
+        let without = try AcquisitionMaximizer(candidates: 256).maximize(narrow, in: UnitCube(), dimension: 10, seed: 5)
+        #expect(without.value < withAnchors.value - 0.5, "\(without.value) against \(withAnchors.value)")
+    }
+
+    /// Perturbations stay in the cube, never sit on its faces (they are reflected, not
+    /// clamped), and draw more around the first anchor than around the others.
+    @Test func perturbationsAreReflectedAndFavourTheBestAnchor() {
+        var generator = SeededGenerator(seed: 9)
+        let anchors: [[Double]] = [[0.0, 0.5, 1.0], [0.9, 0.9, 0.9]]
+        let points = AcquisitionMaximizer.perturbations(of: anchors, count: 4000, generator: &generator)
+        #expect(points.count == 4000)
+        #expect(points.allSatisfy { $0.allSatisfy { $0 > 0 && $0 < 1 } })
+        let nearFirst = points.filter { abs($0[1] - 0.5) < abs($0[1] - 0.9) }.count
+        #expect(nearFirst > 2200 && nearFirst < 3200, "\(nearFirst) of 4000 (weights 2/3 and 1/3)")
+    }
+
+    /// A discrete space small enough is enumerated: the proposal is the best gate-passing,
+    /// non-excluded configuration, exactly.
+    @Test func enumerationScoresEveryFeasibleConfiguration() throws {
+        let grid = EnumerableGrid(steps: 10, dimension: 3)  // 1,331 configurations
+        let bump = BumpAcquisition(peak: [0.72, 0.2, 0.5])
+        let gate = HalfSpace(normal: [1, 0, 0], offset: 0.65)
+        let first = try AcquisitionMaximizer().maximize(bump, in: gate, dimension: 3, rounding: grid, seed: 1)
+        #expect(first.point == [0.6, 0.2, 0.5])
+        #expect(first.knownFeasibleCandidates == 7 * 11 * 11)
+        let second = try AcquisitionMaximizer().maximize(
+            bump, in: gate, dimension: 3, rounding: grid, excluding: [first.point], seed: 1)
+        let brute = grid.enumeratedPoints(limit: .max)!.filter { gate.contains($0) && $0 != first.point }
+            .max { bump.values(at: Matrix(rowMajor: [$0]))[0] < bump.values(at: Matrix(rowMajor: [$1]))[0] }!
+        #expect(second.point == brute)
+        // Over the limit: the continuous path (a point on the grid, not necessarily the best).
+        let relaxed = try AcquisitionMaximizer(enumerationLimit: 1000).maximize(bump, in: gate, dimension: 3, rounding: grid, seed: 1)
+        #expect(relaxed.sampledCandidates != 1331)
+    }
+}
+
+/// `log` of a Gaussian bump of the given width: −|x − peak|²/(2w²).
+struct NarrowPeak: AcquisitionFunction {
+    var peak: [Double]
+    var width: Double
+    func values(at points: Matrix) -> [Double] { (0..<points.rows).map { valueAndGradient(at: points.row($0)).value } }
+    func valueAndGradient(at point: [Double]) -> (value: Double, gradient: [Double]) {
+        let delta = zip(point, peak).map { $0 - $1 }
+        let scale = 1 / (width * width)
+        let value = -0.5 * scale * delta.reduce(0) { $0 + $1 * $1 }
+        return (exp(value) - 1, delta.map { -scale * $0 * exp(value) })
     }
 }

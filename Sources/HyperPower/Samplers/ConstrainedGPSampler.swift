@@ -126,7 +126,9 @@ public struct ConstrainedGPSampler: Sampler {
         do {
             let proposal = try settings.maximizer.maximize(
                 acquisition, in: context.region, dimension: space.encodedDimension, rounding: space,
-                excluding: points + pendingPoints, seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
+                excluding: points + pendingPoints, anchors: Self.anchors(trials: trials, points: points, context: context),
+                trustRegion: Self.feasibilityTrustRegion(trials: trials, points: points, context: context),
+                seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
             return (proposal.point, .model)
         } catch AcquisitionError.noKnownFeasibleCandidate {
             // The candidates missed a small feasible region: try harder before giving up.
@@ -172,6 +174,76 @@ public struct ConstrainedGPSampler: Sampler {
             if feasible { incumbent = min(incumbent, value) }
         }
         return incumbent
+    }
+
+    /// The points the maximiser draws local candidates around: the best feasible trials by
+    /// objective, then — while fewer than five are feasible — the trials closest to
+    /// feasibility (smallest sum of observed constraints' violations, each relative to its
+    /// bound's scale; crashes last). Best first, at most five.
+    static func anchors(trials: [Trial], points: [[Double]], context: SamplingContext) -> [[Double]] {
+        let count = 5
+        let objective = context.objective
+        // Alternate: local candidates while they pay, space-filling ones alone after `limit`
+        // trials without a new best, local again after as many more, and so on.
+        let limit = max(5, context.space.encodedDimension / 2)
+        var stall = 0
+        var best = Double.infinity
+        for trial in trials {
+            if trial.isFeasible, objective.minimized(trial.outcome.objective!) < best {
+                best = objective.minimized(trial.outcome.objective!)
+                stall = 0
+            } else {
+                stall += 1
+            }
+        }
+        if best.isFinite && (stall / limit) % 2 == 1 { return [] }
+        let feasible = trials.indices.filter { trials[$0].isFeasible }
+            .sorted { objective.minimized(trials[$0].outcome.objective!) < objective.minimized(trials[$1].outcome.objective!) }
+        var chosen = Array(feasible.prefix(count))
+        if chosen.count < count {
+            let rest = trials.indices.filter { !trials[$0].isFeasible }
+                .map { ($0, violation(of: trials[$0], context: context)) }
+                .filter { $0.1.isFinite }
+                .sorted { $0.1 < $1.1 }
+            chosen += rest.prefix(count - chosen.count).map(\.0)
+        }
+        return chosen.map { points[$0] }
+    }
+
+    /// How far a trial is from feasibility: the sum of its observed constraints' excesses, each
+    /// relative to max(|bound|, 1); a missing measurement counts 10⁶, a crash +∞.
+    static func violation(of trial: Trial, context: SamplingContext) -> Double {
+        guard trial.outcome.objective != nil else { return .infinity }
+        return context.constraints.filter { !$0.isKnown }.reduce(0) { sum, constraint in
+            guard let value = trial.measurements[constraint.name], value.isFinite else { return sum + 1e6 }
+            let excess = constraint.direction == .atMost ? value - constraint.bound : constraint.bound - value
+            return sum + max(excess, 0) / max(abs(constraint.bound), 1)
+        }
+    }
+
+    /// SCBO's answer to a search that has found no feasible point yet: a trust region around the
+    /// trial closest to feasibility, half-width 0.4 of the cube, halved after every
+    /// max(5, d/2) trials that did not get closer, and back to 0.4 below 0.4/64. Without it the
+    /// probability of feasibility, whose models revert to their mean far from the data, is
+    /// highest in the corners of the box, where a 10-D search with a small feasible region
+    /// spent its budget. `nil` once a feasible trial exists, or when nothing measures a violation.
+    static func feasibilityTrustRegion(trials: [Trial], points: [[Double]], context: SamplingContext) -> TrustRegion? {
+        guard !trials.contains(where: \.isFeasible) else { return nil }
+        let limit = max(5, context.space.encodedDimension / 2)
+        var best = Double.infinity
+        var center: Int?
+        var stall = 0
+        for (index, trial) in trials.enumerated() {
+            let violation = violation(of: trial, context: context)
+            if violation < best {
+                (best, center, stall) = (violation, index, 0)
+            } else {
+                stall += 1
+            }
+        }
+        guard let center else { return nil }
+        let halvings = (stall / limit) % 7
+        return TrustRegion(center: points[center], halfWidth: 0.4 / Double(1 << halvings))
     }
 
     /// `sign(y)·log(1 + |y|)`: monotone, keeps the sign, compresses large magnitudes.

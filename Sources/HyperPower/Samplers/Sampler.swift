@@ -1,3 +1,4 @@
+import Foundation
 /// Chooses the next configuration of a study from what the study knows: the seam where search
 /// strategies plug in (random search, the space-filling design, HyperPower's constrained GP
 /// sampler; trust regions, multi-objective and multi-fidelity samplers later).
@@ -133,19 +134,40 @@ enum SamplingSupport {
         excluded.contains { other in zip(other, point).allSatisfy { abs($0 - $1) <= tolerance } }
     }
 
-    /// A uniform random canonical point inside the region that repeats nothing.
+    /// A random canonical point inside the region that repeats nothing: up to `attempts`
+    /// uniform draws; then, when they found no new point, up to `attempts` local moves from
+    /// the known-feasible points found so far (evaluated, pending, or hit by the uniform
+    /// draws) — a Gaussian step in every coordinate, its size halving from 0.1 to 2·10⁻⁴ of
+    /// the cube's side and starting over, reflected at the faces. A region of a millionth of
+    /// the box with one known member still yields new points. The region is declared empty
+    /// only when neither found a single known-feasible point
+    /// (``KnownFeasibleRegion/emptinessDiagnosis(samples:)`` then says why).
     static func randomFeasiblePoint(
         _ context: SamplingContext, generator: inout SeededGenerator, tolerance: Double = 1e-9, attempts: Int = 10_000
     ) throws(HyperPowerError) -> [Double] {
         let excluded = context.excludedPoints
-        var anyFeasible = false
+        let dimension = context.space.encodedDimension
+        var members: [[Double]] = []
         for _ in 0..<attempts {
-            let point = context.space.canonicalize((0..<context.space.encodedDimension).map { _ in generator.nextUniform() })
+            let point = context.space.canonicalize((0..<dimension).map { _ in generator.nextUniform() })
             guard context.region.contains(point) else { continue }
-            anyFeasible = true
             if !isDuplicate(point, of: excluded, tolerance: tolerance) { return point }
+            if members.count < 64 { members.append(point) }
         }
-        if !anyFeasible { throw context.region.emptinessDiagnosis() }
+        members += excluded.filter(context.region.contains)
+        if members.isEmpty { throw context.region.emptinessDiagnosis() }
+        for attempt in 0..<attempts {
+            let base = members[Int(generator.next() % UInt64(members.count))]
+            let sigma = 0.1 * pow(0.5, Double(attempt % 10))
+            let moved = base.map { value -> Double in
+                var next = value + sigma * generator.nextStandardNormal()
+                if next < 0 { next = -next }
+                if next > 1 { next = 2 - next }
+                return min(max(next, 0), 1)
+            }
+            let point = context.space.canonicalize(moved)
+            if context.region.contains(point) && !isDuplicate(point, of: excluded, tolerance: tolerance) { return point }
+        }
         throw .searchSpaceExhausted(configurations: excluded.count)
     }
 }

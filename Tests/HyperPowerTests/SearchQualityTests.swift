@@ -1,0 +1,67 @@
+import Foundation
+import HyperPower
+import Testing
+
+/// Issue #16's guarantees that a unit test can check: enumeration of small discrete spaces,
+/// sampling in regions too small for uniform draws, and a joint diagnosis of an empty region.
+@Suite struct SearchQualityTests {
+    @Test func smallDiscreteSpacesEnumerateEveryConfigurationOnce() throws {
+        let space = try SearchSpace {
+            Categorical("op", ["conv", "pool", "skip"])
+            Integer("depth", 2...5)
+            PowerOfTwo("width", 16...64)
+            Ordinal("dropout", [0, 0.25, 0.5])
+        }
+        let points = try #require(space.enumeratedPoints(limit: 1000))
+        #expect(points.count == space.cardinality)
+        #expect(points.count == 3 * 4 * 3 * 3)
+        #expect(Set(points).count == points.count)
+        // Each is canonical: decoding and encoding gives it back.
+        #expect(try points.allSatisfy { try space.encode(space.decode($0)) == $0 })
+        #expect(space.enumeratedPoints(limit: 107) == nil)
+        let mixed = try SearchSpace {
+            Categorical("op", ["conv", "pool"])
+            Real("rate", 0...1)
+        }
+        #expect(mixed.enumeratedPoints(limit: 1_000_000) == nil)
+    }
+
+    /// A ball of radius 10⁻³ in 4-D is ~5·10⁻¹² of the box: uniform draws never hit it. With
+    /// one known member (enqueued), the study still proposes new configurations inside it.
+    @Test func aRegionTooSmallForUniformDrawsIsSampledFromItsKnownMembers() async throws {
+        let space = try SearchSpace { for k in 0..<4 { Real("x\(k)", 0...1) } }
+        let radius = 1e-3
+        let ball = Constraint.known("distance", atMost: radius * radius) { config in
+            (0..<4).reduce(0) { sum, k in let d = config.double("x\(k)") - 0.37; return sum + d * d }
+        }
+        let optimizer = BayesianOptimizer(space: space, constraints: [ball], seed: 4, logger: quietLogger) { config in
+            .success(objective: config.double("x0") - config.double("x1"))
+        }
+        var centre = Configuration([:])
+        for k in 0..<4 { centre["x\(k)"] = .real(0.37) }
+        #expect(try await optimizer.enqueue(centre))
+        let result = try await optimizer.run(budget: .evaluations(8))
+        #expect(result.trials.count == 8)
+        #expect(result.trials.allSatisfy { ($0.predictions["distance"] ?? .infinity) <= radius * radius })
+        #expect(Set(result.trials.map(\.configuration)).count == 8)
+    }
+
+    /// Two constraints that each pass half the box but exclude each other: the error says
+    /// that none passes jointly, beside each one's own figures.
+    @Test func anEmptyRegionReportsTheJointCount() async throws {
+        let space = try SearchSpace { Real("x", 0...1) }
+        let low = Constraint.known("low", atMost: 0.3) { $0.double("x") }
+        let high = Constraint.known("high", atLeast: 0.7) { $0.double("x") }
+        let optimizer = BayesianOptimizer(space: space, constraints: [low, high], seed: 2, logger: quietLogger) {
+            .success(objective: $0.double("x"))
+        }
+        do {
+            _ = try await optimizer.ask()
+            Issue.record("expected an error")
+        } catch {
+            guard case let .knownFeasibleRegionEmpty(details) = error else { Issue.record("wrong error \(error)"); return }
+            #expect(details.contains("0 of 10000 uniform samples pass every known constraint jointly"), "\(details)")
+            #expect(details.contains("'low'") && details.contains("'high'"))
+        }
+    }
+}
