@@ -7,10 +7,19 @@ extension ConstrainedGPSampler {
     mutating func fitModel(
         _ name: String, inputs: Matrix, targets: [Double], number: Int, pending: [[Double]]
     ) -> GaussianProcess? {
-        let count = fitCounts[name, default: 0]
-        fitCounts[name] = count + 1
         let kernelParameters = settings.kernel.parameterCount(dimension: inputs.columns)
         let previous = warmStarts[name].flatMap { $0.kernelParameters.count == kernelParameters ? $0 : nil }
+        if let previous, !Self.refitsHyperparameters(observations: inputs.rows) {
+            // Between refits: the previous hyper-parameters, conditioned on all the data.
+            do {
+                let model = try GaussianProcess(inputs: inputs, targets: targets, kernel: settings.kernel, hyperparameters: previous)
+                return withFantasies(model, pending: pending, name: name)
+            } catch {
+                logger.info("the \(name) model does not factorise with its previous hyper-parameters (\(error)); refitting")
+            }
+        }
+        let count = fitCounts[name, default: 0]
+        fitCounts[name] = count + 1
         let cold = previous == nil || count % settings.coldFitInterval == 0
         var options = settings.fitOptions
         options.seed = seed &+ UInt64(number) &* 0x9E37_79B9
@@ -22,11 +31,19 @@ extension ConstrainedGPSampler {
             options.priors.lengthscale = Self.lengthscalePrior(parameters: parameterCount(inputs: inputs))
         }
         do {
+            // Hyper-parameters from at most `fitSubsetSize` observations (the most recent half
+            // and an evenly spaced half of the rest); the model conditions on all of them.
+            let subset = Self.fitSubset(observations: inputs.rows, size: Self.fitSubsetSize)
+            let fitInputs = subset.map { indices in Matrix(rowMajor: indices.map { inputs.row($0) }) } ?? inputs
+            let fitTargets = subset.map { indices in indices.map { targets[$0] } } ?? targets
             let fit = try GaussianProcess.fit(
-                inputs: inputs, targets: targets, kernel: settings.kernel, options: options,
+                inputs: fitInputs, targets: fitTargets, kernel: settings.kernel, options: options,
                 warmStart: cold ? nil : previous)
             warmStarts[name] = fit.model.hyperparameters
-            return withFantasies(fit.model, pending: pending, name: name)
+            let model = subset == nil
+                ? fit.model
+                : try GaussianProcess(inputs: inputs, targets: targets, kernel: settings.kernel, hyperparameters: fit.model.hyperparameters)
+            return withFantasies(model, pending: pending, name: name)
         } catch {
             logger.warning("fit of the \(name) model failed (\(error)); trying the previous hyper-parameters")
             guard let previous else {
@@ -41,6 +58,30 @@ extension ConstrainedGPSampler {
                 return nil
             }
         }
+    }
+
+    /// Long studies: hyper-parameters are refitted at every suggestion up to 100 observations,
+    /// then when the count of observations is a multiple of ⌊n/25⌋ (every 4th at 100, every 12th
+    /// at 300, every 40th at 1,000); in between, the model is the previous hyper-parameters
+    /// conditioned on all the data (one Cholesky factorisation instead of a MAP fit of tens to
+    /// hundreds of them). A deterministic function of n, so a resumed study refits where the
+    /// original would have.
+    static func refitsHyperparameters(observations n: Int) -> Bool {
+        n < 100 || n % max(n / 25, 1) == 0
+    }
+
+    /// The most observations a hyper-parameter fit sees: beyond it, a fit costs as at this
+    /// size (the model still conditions on every observation).
+    static let fitSubsetSize = 300
+
+    /// The indices a fit uses when there are more than `size` observations: the most recent
+    /// `size/2` and `size/2` evenly spaced among the others (deterministic); `nil` when all fit.
+    static func fitSubset(observations n: Int, size: Int) -> [Int]? {
+        guard n > size else { return nil }
+        let recent = size / 2
+        let older = n - recent
+        let spaced = (0..<(size - recent)).map { $0 * older / (size - recent) }
+        return spaced + Array(older..<n)
     }
 
     /// The optimiser's lengthscale prior for a space of `parameters` parameters (unit-cube
