@@ -105,6 +105,20 @@ public struct AcquisitionMaximizer: Sendable {
         self.duplicateTolerance = duplicateTolerance
     }
 
+    /// This maximiser with fewer candidates for a model of `n` observations: scoring a
+    /// candidate costs O(n²) (its posterior variance), so beyond 300 observations the
+    /// space-filling and local candidates shrink by (300/n)², to no fewer than 256 and 64 —
+    /// the cost of scoring stays that of n = 300 while the model, by then well informed,
+    /// is maximised mostly from the refined starts.
+    public func scaled(forObservations n: Int) -> AcquisitionMaximizer {
+        guard n > 300 else { return self }
+        let factor = (300.0 / Double(n)) * (300.0 / Double(n))
+        var copy = self
+        copy.candidates = max(min(candidates, 256), Int(Double(candidates) * factor))
+        copy.localCandidates = max(min(localCandidates, 64), Int(Double(localCandidates) * factor))
+        return copy
+    }
+
     /// Proposes the point of `region` that maximises `acquisition`, canonical under
     /// `rounding`, that is not within ``duplicateTolerance`` of a point in `excluded`.
     ///
@@ -196,9 +210,13 @@ public struct AcquisitionMaximizer: Sendable {
                 .sorted { refinedPoints[$0].value > refinedPoints[$1].value }
             if gateSoftness > 0 {
                 for index in nearBoundary.prefix(3) {
-                    let point = Self.softGateAscent(
-                        from: refinedPoints[index].point, acquisition: acquisition, region: region, softness: gateSoftness,
-                        lower: lower, upper: upper, optimizer: optimizer)
+                    // Continuation: τ, then τ/10 from there (G7: 0.078 → 0.025).
+                    var point = refinedPoints[index].point
+                    for softness in [gateSoftness, gateSoftness / 10] {
+                        point = Self.softGateAscent(
+                            from: point, acquisition: acquisition, region: region, softness: softness,
+                            lower: lower, upper: upper, optimizer: optimizer)
+                    }
                     refinedPoints[index].point = point
                     refinedPoints[index].value = acquisition.valueAndGradient(at: point).value
                 }

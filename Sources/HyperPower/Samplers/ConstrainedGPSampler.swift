@@ -124,7 +124,7 @@ public struct ConstrainedGPSampler: Sampler {
             return (try design.randomPoint(context), .random)
         }
         do {
-            let proposal = try settings.maximizer.maximize(
+            let proposal = try settings.maximizer.scaled(forObservations: trials.count).maximize(
                 acquisition, in: context.region, dimension: space.encodedDimension, rounding: space,
                 excluding: points + pendingPoints, anchors: Self.anchors(trials: trials, points: points, context: context),
                 trustRegion: Self.feasibilityTrustRegion(trials: trials, points: points, context: context),
@@ -186,13 +186,18 @@ public struct ConstrainedGPSampler: Sampler {
         // Alternate: local candidates while they pay, space-filling ones alone after `limit`
         // trials without a new best, local again after as many more, and so on.
         let limit = max(5, context.space.encodedDimension / 2)
+        // A new best counts as progress only if it improves by a thousandth of the spread of the
+        // values seen: creeping by rounding errors beside the incumbent is a stall.
+        let values = trials.filter(\.isFeasible).map { objective.minimized($0.outcome.objective!) }
+        let threshold = 1e-3 * ((values.max() ?? 0) - (values.min() ?? 0))
         var stall = 0
         var best = Double.infinity
         for trial in trials {
-            if trial.isFeasible, objective.minimized(trial.outcome.objective!) < best {
+            if trial.isFeasible, objective.minimized(trial.outcome.objective!) < best - threshold {
                 best = objective.minimized(trial.outcome.objective!)
                 stall = 0
             } else {
+                if trial.isFeasible { best = min(best, objective.minimized(trial.outcome.objective!)) }
                 stall += 1
             }
         }
