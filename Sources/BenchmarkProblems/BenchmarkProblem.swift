@@ -79,13 +79,25 @@ public struct BenchmarkProblem: Sendable {
 
     /// Every problem, in the order of the quality table: the first wave's eight, then the wider
     /// suite (`WiderProblems.swift`, `NASProblems.swift`).
-    public static let all: [BenchmarkProblem] = [
+    public static let all: [BenchmarkProblem] = analytic + nasProblems
+
+    /// The problems defined by formulas (all but the NAS-Bench-201 ones).
+    static let analytic: [BenchmarkProblem] = [
         gramacy, gardner1, gardner2, braninDisk, hartmann6Ball, pressureVessel, spring, weldedBeam,
         hartmann6Sum, ackley10, g7, speedReducer,
-    ] + nasProblems
+    ]
+
+    /// The names of ``all``, in order, without loading the NAS-Bench-201 table (a command's
+    /// help text lists them).
+    public static let names: [String] = [
+        "gramacy", "gardner1", "gardner2", "branin-disk", "hartmann6", "pressure-vessel", "spring", "welded-beam",
+        "hartmann6-sum", "ackley10", "g7", "speed-reducer", "nas-fpga", "nas-pixel3",
+    ]
 
     /// The problem with this command-line name.
-    public static func named(_ name: String) -> BenchmarkProblem? { all.first { $0.name == name } }
+    public static func named(_ name: String) -> BenchmarkProblem? {
+        analytic.first { $0.name == name } ?? (name.hasPrefix("nas-") ? nasProblems.first { $0.name == name } : nil)
+    }
 
     static func realCoordinates(_ count: Int) -> @Sendable (Configuration) -> [Double] {
         { configuration in (1...count).map { configuration.double("x\($0)") } }

@@ -12,7 +12,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         commandName: "benchmark",
         abstract: "Run an optimiser on a constrained test problem with a known optimum, over several seeds.",
         discussion: """
-            Problems: \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), or 'all'.
+            Problems: \(BenchmarkProblem.names.joined(separator: ", ")), or 'all'.
             Methods: hyperpower (known constraints gate the search), unknown-constraints (the \
             constraint-unaware baseline: known constraints are learned like observed ones), \
             random (random search with known-constraint rejection).
@@ -61,7 +61,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard problem == "all" || BenchmarkProblem.named(problem) != nil else {
-            throw ValidationError("unknown --problem '\(problem)'; choose one of \(BenchmarkProblem.all.map(\.name).joined(separator: ", ")), or all")
+            throw ValidationError("unknown --problem '\(problem)'; choose one of \(BenchmarkProblem.names.joined(separator: ", ")), or all")
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
         guard evaluationDelay >= 0 else { throw ValidationError("--evaluation-delay must be ≥ 0 ms") }

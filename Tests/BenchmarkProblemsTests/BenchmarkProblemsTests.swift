@@ -21,6 +21,7 @@ import Testing
 
     @Test func everyProblemHasAKnownOrObservedConstraintAndAValidSpace() {
         #expect(BenchmarkProblem.all.count == 14)
+        #expect(BenchmarkProblem.all.map(\.name) == BenchmarkProblem.names)
         for problem in BenchmarkProblem.all {
             #expect(!problem.constraints.isEmpty)
             #expect(problem.space.parameters.count == problem.optimizer.count)
