@@ -168,8 +168,10 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     }
 
     /// The canonical points one discrete step from `point`'s configuration: each categorical
-    /// parameter set to each other category, each integer, power-of-two or ordinal parameter
-    /// moved to the next value up or down. Real parameters are left to gradient refinement.
+    /// parameter set to each other category; each integer, power-of-two or ordinal parameter
+    /// set to each of its other values when it has at most 32, otherwise moved by ±1, ±2, ±4, …
+    /// (`steps(from:count:)`; Optuna's mixed optimiser line-searches discrete coordinates the
+    /// same way). Real parameters are left to gradient refinement.
     public func discreteNeighbours(of point: [Double]) -> [[Double]] {
         let configuration = decode(point)
         var result: [[Double]] = []
@@ -179,13 +181,14 @@ public struct SearchSpace: Sendable, Equatable, Codable {
             case .real: continue
             case let .integer(name, range, _):
                 let v = configuration.integer(name)
-                alternatives = [v - 1, v + 1].filter { range.contains($0) }.map { .integer($0) }
+                alternatives = Self.steps(from: v - range.lowerBound, count: range.count).map { .integer(range.lowerBound + $0) }
             case let .powerOfTwo(name, range):
-                let v = configuration.integer(name)
-                alternatives = [v / 2, v * 2].filter { range.contains($0) }.map { .integer($0) }
+                let low = Parameter.exponent(range.lowerBound)
+                let v = Parameter.exponent(configuration.integer(name)) - low
+                alternatives = Self.steps(from: v, count: parameter.cardinality!).map { .integer(1 << (low + $0)) }
             case let .ordinal(name, values):
                 let index = values.firstIndex(of: configuration.double(name))!
-                alternatives = [index - 1, index + 1].filter { values.indices.contains($0) }.map { .real(values[$0]) }
+                alternatives = Self.steps(from: index, count: values.count).map { .real(values[$0]) }
             case let .categorical(name, choices):
                 alternatives = choices.filter { $0 != configuration.string(name) }.map { .categorical($0) }
             }
@@ -238,6 +241,20 @@ public struct SearchSpace: Sendable, Equatable, Codable {
             }
         }
         return points
+    }
+
+    /// The indices a discrete parameter at `index` of `count` values may move to in one
+    /// neighbour step: every other value when there are at most 32, otherwise steps of
+    /// ±1, ±2, ±4, … (a coordinate-wise line search in O(log count) points).
+    static func steps(from index: Int, count: Int) -> [Int] {
+        if count <= 32 { return (0..<count).filter { $0 != index } }
+        var result: [Int] = []
+        var step = 1
+        while step < count {
+            for candidate in [index - step, index + step] where candidate >= 0 && candidate < count { result.append(candidate) }
+            step *= 2
+        }
+        return result
     }
 
     static func realValue(_ u: Double, range: ClosedRange<Double>, scale: Scale) -> Double {

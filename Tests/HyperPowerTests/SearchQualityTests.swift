@@ -26,6 +26,23 @@ import Testing
         #expect(mixed.enumeratedPoints(limit: 1_000_000) == nil)
     }
 
+    /// Discrete neighbours are a coordinate-wise line search: every other value of a small
+    /// integer parameter, steps of ±1, ±2, ±4, … of a large one; the others stay put.
+    @Test func discreteNeighboursSearchEachCoordinate() throws {
+        let space = try SearchSpace {
+            Integer("small", 1...5)
+            Integer("large", 1...99)
+            Real("rate", 0...1)
+        }
+        let point = try space.encode(Configuration(["small": .integer(2), "large": .integer(13), "rate": .real(0.4)]))
+        let neighbours = space.discreteNeighbours(of: point).map(space.decode)
+        let small = neighbours.filter { $0.integer("large") == 13 }.map { $0.integer("small") }.sorted()
+        #expect(small == [1, 3, 4, 5])
+        let large = neighbours.filter { $0.integer("small") == 2 }.map { $0.integer("large") }.sorted()
+        #expect(large == [5, 9, 11, 12, 14, 15, 17, 21, 29, 45, 77])
+        #expect(neighbours.allSatisfy { abs($0.double("rate") - 0.4) < 1e-12 })
+    }
+
     /// A ball of radius 10⁻³ in 4-D is ~5·10⁻¹² of the box: uniform draws never hit it. With
     /// one known member (enqueued), the study still proposes new configurations inside it.
     @Test func aRegionTooSmallForUniformDrawsIsSampledFromItsKnownMembers() async throws {
