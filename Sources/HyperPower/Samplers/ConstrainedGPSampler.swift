@@ -183,11 +183,28 @@ public struct ConstrainedGPSampler: Sampler {
     static func anchors(trials: [Trial], points: [[Double]], context: SamplingContext) -> [[Double]] {
         let count = 5
         let objective = context.objective
-        // Alternate: local candidates while they pay, space-filling ones alone after `limit`
-        // trials without a new best, local again after as many more, and so on.
+        if searchPhase(trials: trials, context: context) == .global { return [] }
+        let feasible = trials.indices.filter { trials[$0].isFeasible }
+            .sorted { objective.minimized(trials[$0].outcome.objective!) < objective.minimized(trials[$1].outcome.objective!) }
+        var chosen = Array(feasible.prefix(count))
+        if chosen.count < count {
+            let rest = trials.indices.filter { !trials[$0].isFeasible }
+                .map { ($0, violation(of: trials[$0], context: context)) }
+                .filter { $0.1.isFinite }
+                .sorted { $0.1 < $1.1 }
+            chosen += rest.prefix(count - chosen.count).map(\.0)
+        }
+        return chosen.map { points[$0] }
+    }
+
+    /// Where the search stands: ``SearchPhase/local`` while new bests keep coming (or before
+    /// any feasible trial), ``SearchPhase/global`` after max(5, d/2) trials without one, local
+    /// again after as many more, and so on. A new best counts as progress only if it improves
+    /// by a thousandth of the spread of the values seen: creeping by rounding errors beside the
+    /// incumbent is a stall.
+    static func searchPhase(trials: [Trial], context: SamplingContext) -> SearchPhase {
+        let objective = context.objective
         let limit = max(5, context.space.encodedDimension / 2)
-        // A new best counts as progress only if it improves by a thousandth of the spread of the
-        // values seen: creeping by rounding errors beside the incumbent is a stall.
         let values = trials.filter(\.isFeasible).map { objective.minimized($0.outcome.objective!) }
         let threshold = 1e-3 * ((values.max() ?? 0) - (values.min() ?? 0))
         var stall = 0
@@ -201,19 +218,10 @@ public struct ConstrainedGPSampler: Sampler {
                 stall += 1
             }
         }
-        if best.isFinite && (stall / limit) % 2 == 1 { return [] }
-        let feasible = trials.indices.filter { trials[$0].isFeasible }
-            .sorted { objective.minimized(trials[$0].outcome.objective!) < objective.minimized(trials[$1].outcome.objective!) }
-        var chosen = Array(feasible.prefix(count))
-        if chosen.count < count {
-            let rest = trials.indices.filter { !trials[$0].isFeasible }
-                .map { ($0, violation(of: trials[$0], context: context)) }
-                .filter { $0.1.isFinite }
-                .sorted { $0.1 < $1.1 }
-            chosen += rest.prefix(count - chosen.count).map(\.0)
-        }
-        return chosen.map { points[$0] }
+        return best.isFinite && (stall / limit) % 2 == 1 ? .global : .local
     }
+
+    enum SearchPhase { case local, global }
 
     /// How far a trial is from feasibility: the sum of its observed constraints' excesses, each
     /// relative to max(|bound|, 1); a missing measurement counts 10⁶, a crash +∞.
