@@ -339,7 +339,7 @@ public struct AcquisitionMaximizer: Sendable {
     /// with no wall — the known constraints as a probability of feasibility that is exact up
     /// to a softness τ (`gateSoftness`, in margin units) — then pull the result back inside by
     /// bisection towards `start` when it ended just outside, and keep it only if α improved.
-    /// The margins' gradients come from central differences (2d margin evaluations per step).
+    /// The margins' gradients come from one-sided differences (d margin evaluations per step).
     /// With no wall to stop at, the line search slides along several active known constraints
     /// at once, as it does along a learned constraint (`unknown-constraints` reached G7's optimum
     /// to 0.02 while the walled ascent crept along the intersection of its linear constraints:
@@ -355,18 +355,17 @@ public struct AcquisitionMaximizer: Sendable {
         func gate(_ margins: [Double]) -> Double { margins.reduce(0) { $0 + logNormalCDF($1 / softness).value } }
         let result = optimizer.minimize(start: start, lower: lower, upper: upper) { x in
             let (value, gradient) = acquisition.valueAndGradient(at: x)
-            let total = value + gate(region.margins(x))
+            let here = gate(region.margins(x))
+            let total = value + here
             guard total.isFinite else { return (.infinity, zero) }
             var totalGradient = gradient
+            // One-sided differences (backwards at an upper bound): d margin evaluations.
             let h = 1e-6
             for k in 0..<d {
-                var plus = x
-                var minus = x
-                plus[k] = min(x[k] + h, upper[k])
-                minus[k] = max(x[k] - h, lower[k])
-                let step = plus[k] - minus[k]
-                guard step > 0 else { continue }
-                let difference = gate(region.margins(plus)) - gate(region.margins(minus))
+                var moved = x
+                let step = x[k] + h <= upper[k] ? h : -h
+                moved[k] += step
+                let difference = gate(region.margins(moved)) - here
                 if difference.isFinite { totalGradient[k] += difference / step }
             }
             return (-total, totalGradient.map { -$0 })
