@@ -43,6 +43,9 @@ public struct LogNormalPrior: Sendable, Equatable, Codable {
 public struct HyperparameterPriors: Sendable, Equatable {
     /// Prior on each lengthscale; `nil` means the dimension-scaled default.
     public var lengthscale: LogNormalPrior?
+    /// A prior per input column, overriding ``lengthscale`` when it has one entry per
+    /// lengthscale (continuous and one-hot columns of a mixed space want different ones).
+    public var columnLengthscales: [LogNormalPrior]?
     /// Prior on the signal variance.
     public var signalVariance: LogNormalPrior
     /// Prior on the noise variance.

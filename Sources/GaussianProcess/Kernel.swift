@@ -122,8 +122,12 @@ extension Kernel {
 
     /// The lengthscale prior and bounds of `priors` for each parameter.
     public func parameterPriors(dimension: Int, priors: HyperparameterPriors) -> [KernelParameterPrior] {
+        let count = parameterCount(dimension: dimension)
+        if let columns = priors.columnLengthscales, columns.count == count {
+            return columns.map { KernelParameterPrior(prior: $0, bounds: priors.lengthscaleBounds) }
+        }
         let prior = KernelParameterPrior(prior: priors.lengthscalePrior(dimension: dimension), bounds: priors.lengthscaleBounds)
-        return [KernelParameterPrior](repeating: prior, count: parameterCount(dimension: dimension))
+        return [KernelParameterPrior](repeating: prior, count: count)
     }
 
     /// `σ²κ` among the rows of `points` themselves (m × m), from their features.

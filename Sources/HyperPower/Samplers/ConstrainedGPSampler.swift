@@ -21,6 +21,9 @@ public struct ConstrainedGPSampler: Sampler {
     var fitCounts: [String: Int] = [:]
     /// Parameters of the space being modelled (the lengthscale prior counts them).
     var parameterCountHint: Int?
+    /// Per encoded column: whether it encodes a discrete parameter (a one-hot column of a
+    /// categorical, an integer, a power of two, an ordinal).
+    var discreteColumns: [Bool]?
 
     /// A sampler with these model settings; `seed` drives its design, fits and maximiser.
     public init(settings: OptimizerSettings = OptimizerSettings(), seed: UInt64, logger: Logger = Logger(label: "hyperpower")) {
@@ -61,6 +64,13 @@ public struct ConstrainedGPSampler: Sampler {
         let number = context.number
         let space = context.space
         parameterCountHint = space.parameters.count
+        discreteColumns = space.parameters.flatMap { parameter -> [Bool] in
+            switch parameter {
+            case .real: return [false]
+            case let .categorical(_, choices): return Array(repeating: true, count: choices.count)
+            case .integer, .powerOfTwo, .ordinal: return [true]
+            }
+        }
         // Trials whose configuration no longer encodes (a hand-edited journal) are left out.
         let encoded = context.trials.compactMap { trial in (try? space.encode(trial.configuration)).map { (trial, $0) } }
         let trials = encoded.map(\.0)
