@@ -127,3 +127,33 @@ import Testing
         #expect(reencoded == decoded)
     }
 }
+
+/// Per-column lengthscale priors (continuous and one-hot columns of a mixed space): used when
+/// there is one per lengthscale, ignored otherwise, and they move a MAP fit's lengthscales.
+@Suite struct ColumnPriorTests {
+    @Test func columnPriorsApplyOnlyWithOnePerLengthscale() {
+        var priors = HyperparameterPriors()
+        let short = LogNormalPrior(location: -0.5, scale: 0.7)
+        let long = LogNormalPrior(location: 2, scale: 0.5)
+        priors.columnLengthscales = [short, long, short]
+        let perColumn = Matern52Kernel().parameterPriors(dimension: 3, priors: priors)
+        #expect(perColumn.map(\.prior) == [short, long, short])
+        let mismatched = Matern52Kernel().parameterPriors(dimension: 4, priors: priors)
+        #expect(mismatched.allSatisfy { $0.prior == priors.lengthscalePrior(dimension: 4) })
+    }
+
+    @Test func aTightColumnPriorHoldsItsLengthscale() throws {
+        // y = sin(6x₀) + x₁ on 30 points: free priors fit a short ℓ₀; a tight prior at ℓ₀ = 5 holds it there.
+        let points = (0..<30).map { i in [Double(i % 10) / 9, Double(i / 10) / 2] }
+        let targets = points.map { sin(6 * $0[0]) + $0[1] }
+        let inputs = Matrix(rowMajor: points)
+        var free = GaussianProcessFitOptions()
+        free.seed = 1
+        var held = free
+        held.priors.columnLengthscales = [LogNormalPrior(location: log(5), scale: 0.01), LogNormalPrior(location: 0, scale: 1)]
+        let freeFit = try GaussianProcess.fit(inputs: inputs, targets: targets, options: free)
+        let heldFit = try GaussianProcess.fit(inputs: inputs, targets: targets, options: held)
+        #expect(freeFit.model.hyperparameters.lengthscales[0] < 2)
+        #expect(abs(heldFit.model.hyperparameters.lengthscales[0] - 5) < 0.5)
+    }
+}
