@@ -32,6 +32,7 @@ let package = Package(
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
                 .product(name: "HyperPower", package: library),
+                .product(name: "BenchmarkProblems", package: library),
             ],
             path: "Benchmarks/OptimizerBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -211,14 +211,13 @@ public struct AcquisitionMaximizer: Sendable {
             if gateSoftness > 0 {
                 for index in nearBoundary.prefix(3) {
                     // Continuation: τ, then τ/10 from there (G7: 0.078 → 0.025).
-                    var point = refinedPoints[index].point
+                    var (point, value) = (refinedPoints[index].point, refinedPoints[index].value)
                     for softness in [gateSoftness, gateSoftness / 10] {
-                        point = Self.softGateAscent(
-                            from: point, acquisition: acquisition, region: region, softness: softness,
+                        (point, value) = Self.softGateAscent(
+                            from: point, value: value, acquisition: acquisition, region: region, softness: softness,
                             lower: lower, upper: upper, optimizer: optimizer)
                     }
-                    refinedPoints[index].point = point
-                    refinedPoints[index].value = acquisition.valueAndGradient(at: point).value
+                    (refinedPoints[index].point, refinedPoints[index].value) = (point, value)
                 }
                 nearBoundary.sort { refinedPoints[$0].value > refinedPoints[$1].value }
             }
@@ -326,10 +325,7 @@ public struct AcquisitionMaximizer: Sendable {
             var point = anchors[anchor]
             let forced = Int(generator.next() % UInt64(dimension))
             for k in 0..<dimension where k == forced || generator.nextUniform() < moveProbability {
-                var value = point[k] + sigma * generator.nextStandardNormal()
-                if value < 0 { value = -value }
-                if value > 1 { value = 2 - value }
-                point[k] = min(max(value, 0), 1)
+                point[k] = Self.reflectedIntoUnitInterval(point[k] + sigma * generator.nextStandardNormal())
             }
             return point
         }
@@ -338,19 +334,19 @@ public struct AcquisitionMaximizer: Sendable {
     /// Refinement of a point the +∞ wall stopped: maximise `α(x) + Σᵢ log Φ(marginᵢ(x)/τ)`
     /// with no wall — the known constraints as a probability of feasibility that is exact up
     /// to a softness τ (`gateSoftness`, in margin units) — then pull the result back inside by
-    /// bisection towards `start` when it ended just outside, and keep it only if α improved.
+    /// bisection towards `start` (``lastFeasible(from:towards:region:rounding:)``) when it ended
+    /// just outside, and keep it only if α (`value` at `start`) improved.
     /// The margins' gradients come from one-sided differences (d margin evaluations per step).
     /// With no wall to stop at, the line search slides along several active known constraints
     /// at once, as it does along a learned constraint (`unknown-constraints` reached G7's optimum
     /// to 0.02 while the walled ascent crept along the intersection of its linear constraints:
     /// median regret 0.87; with this, 0.05).
     static func softGateAscent(
-        from start: [Double], acquisition: some AcquisitionFunction, region: some FeasibleRegion, softness: Double,
-        lower: [Double], upper: [Double], optimizer: BoundedLBFGS
-    ) -> [Double] {
+        from start: [Double], value startValue: Double, acquisition: some AcquisitionFunction, region: some FeasibleRegion,
+        softness: Double, lower: [Double], upper: [Double], optimizer: BoundedLBFGS
+    ) -> (point: [Double], value: Double) {
         let d = start.count
-        let startValue = acquisition.valueAndGradient(at: start).value
-        guard startValue.isFinite, region.contains(start) else { return start }
+        guard startValue.isFinite, region.contains(start) else { return (start, startValue) }
         let zero = [Double](repeating: 0, count: d)
         func gate(_ margins: [Double]) -> Double { margins.reduce(0) { $0 + logNormalCDF($1 / softness).value } }
         let result = optimizer.minimize(start: start, lower: lower, upper: upper) { x in
@@ -372,15 +368,22 @@ public struct AcquisitionMaximizer: Sendable {
         }
         var point = result.point
         if !region.contains(point) {
-            var (inside, outside) = (start, point)
-            for _ in 0..<40 {
-                let middle = zip(inside, outside).map { 0.5 * ($0 + $1) }
-                if region.contains(middle) { inside = middle } else { outside = middle }
-            }
+            guard let inside = lastFeasible(from: start, towards: point, region: region, rounding: ContinuousRounding())
+            else { return (start, startValue) }
             point = inside
         }
         let value = acquisition.valueAndGradient(at: point).value
-        return value.isFinite && value > startValue ? point : start
+        return value.isFinite && value > startValue ? (point, value) : (start, startValue)
+    }
+
+    /// A coordinate moved outside [0, 1] reflected back at the face it crossed (then clamped,
+    /// for steps longer than the side): random steps that leave the cube do not pile up on
+    /// its faces, as clamping alone would make them.
+    public static func reflectedIntoUnitInterval(_ x: Double) -> Double {
+        var value = x
+        if value < 0 { value = -value }
+        if value > 1 { value = 2 - value }
+        return min(max(value, 0), 1)
     }
 
     /// Gradient projection along the boundary of the known-feasible region: the ascent

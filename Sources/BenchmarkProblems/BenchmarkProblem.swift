@@ -89,10 +89,7 @@ public struct BenchmarkProblem: Sendable {
 
     /// The names of ``all``, in order, without loading the NAS-Bench-201 table (a command's
     /// help text lists them).
-    public static let names: [String] = [
-        "gramacy", "gardner1", "gardner2", "branin-disk", "hartmann6", "pressure-vessel", "spring", "welded-beam",
-        "hartmann6-sum", "ackley10", "g7", "speed-reducer", "nas-fpga", "nas-pixel3",
-    ]
+    public static let names: [String] = analytic.map(\.name) + nasSpecifications.map(\.name)
 
     /// The problem with this command-line name.
     public static func named(_ name: String) -> BenchmarkProblem? {

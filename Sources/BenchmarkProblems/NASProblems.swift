@@ -55,9 +55,12 @@ extension BenchmarkProblem {
     /// table cannot be read.
     public static let nasProblems: [BenchmarkProblem] = {
         guard let bench = try? NASBench201.load() else { return [] }
-        return [
-            try? nasBench201(name: "nas-fpga", bench: bench, device: "fpga", budget: 3),
-            try? nasBench201(name: "nas-pixel3", bench: bench, device: "pixel3", budget: 10),
-        ].compactMap { $0 }
+        return nasSpecifications.compactMap { try? nasBench201(name: $0.name, bench: bench, device: $0.device, budget: $0.budget) }
     }()
+
+    /// Name, device and latency budget (ms) of each NAS-Bench-201 problem (the names are known
+    /// without loading the table).
+    static let nasSpecifications: [(name: String, device: String, budget: Double)] = [
+        ("nas-fpga", "fpga", 3), ("nas-pixel3", "pixel3", 10),
+    ]
 }

@@ -1,6 +1,7 @@
 // Time of one suggestion of the Bayesian optimiser: the quality bar asks for ≤ 30 ms at 50
 // observations with two constraint models on one core. Run with `make bench`.
 import Benchmark
+import BenchmarkProblems
 import Foundation
 import HyperPower
 import Logging
@@ -42,41 +43,21 @@ func optimizer(observations count: Int, design: Int, seed: UInt64) async throws 
     return optimizer
 }
 
-/// Hartmann-6 on [0, 1]⁶ with the observed constraint Σx ≤ 3 (issue #16's long-study case).
-func hartmann6Sum(_ c: Configuration) -> Evaluation {
-    let x = (0..<6).map { c.double("x\($0)") }
-    let alpha = [1.0, 1.2, 3.0, 3.2]
-    let a: [[Double]] = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
-    let p: [[Double]] = [
-        [0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886], [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
-        [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650], [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381],
-    ]
-    var value = 0.0
-    for i in 0..<4 {
-        var exponent = 0.0
-        for j in 0..<6 {
-            let d = x[j] - p[i][j]
-            exponent -= a[i][j] * d * d
-        }
-        value -= alpha[i] * exp(exponent)
-    }
-    return .success(objective: value, measurements: ["sum": x.reduce(0, +)])
-}
-
-/// A study of Hartmann-6 with `count` space-filling observations, then one suggestion (its
-/// fits cold) told: the next `ask` is the one between refits.
-func longStudy(observations count: Int, seed: UInt64) async throws -> (BayesianOptimizer, Suggestion) {
+/// A study of Hartmann-6 with the observed constraint Σx ≤ 3 (the suite's `hartmann6-sum`,
+/// issue #16's long-study case) holding `count` space-filling observations: its next `ask`
+/// fits cold (on at most 300 of them).
+func longStudy(observations count: Int, seed: UInt64) async throws -> BayesianOptimizer {
     var logger = Logger(label: "bench")
     logger.logLevel = .critical
-    let space = try SearchSpace { for k in 0..<6 { Real("x\(k)", 0...1) } }
+    let problem = BenchmarkProblem.hartmann6Sum
     let optimizer = BayesianOptimizer(
-        space: space, constraints: [.observed("sum", atMost: 3)], seed: seed,
+        space: problem.space, constraints: problem.constraints, seed: seed,
         settings: OptimizerSettings(initialDesignSize: count), logger: logger)
     for _ in 0..<count {
         let suggestion = try await optimizer.ask()
-        try await optimizer.tell(suggestion.number, hartmann6Sum(suggestion.configuration))
+        try await optimizer.tell(suggestion.number, problem.evaluate(suggestion.configuration))
     }
-    return (optimizer, try await optimizer.ask())
+    return optimizer
 }
 
 let benchmarks: @Sendable () -> Void = {
@@ -103,16 +84,7 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("long study: suggestion at \(n) observations, Hartmann-6 + 1 observed constraint (cold fit)",
                   configuration: .init(maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
             for iteration in benchmark.scaledIterations {
-                var logger = Logger(label: "bench")
-                logger.logLevel = .critical
-                let space = try SearchSpace { for k in 0..<6 { Real("x\(k)", 0...1) } }
-                let optimizer = BayesianOptimizer(
-                    space: space, constraints: [.observed("sum", atMost: 3)], seed: UInt64(iteration),
-                    settings: OptimizerSettings(initialDesignSize: n), logger: logger)
-                for _ in 0..<n {
-                    let suggestion = try await optimizer.ask()
-                    try await optimizer.tell(suggestion.number, hartmann6Sum(suggestion.configuration))
-                }
+                let optimizer = try await longStudy(observations: n, seed: UInt64(iteration))
                 benchmark.startMeasurement()
                 let suggestion = try await optimizer.ask()
                 benchmark.stopMeasurement()
@@ -122,8 +94,9 @@ let benchmarks: @Sendable () -> Void = {
         Benchmark("long study: suggestion at \(n + 1) observations, Hartmann-6 + 1 observed constraint (between refits)",
                   configuration: .init(maxDuration: .seconds(60), maxIterations: 3)) { benchmark in
             for iteration in benchmark.scaledIterations {
-                let (optimizer, first) = try await longStudy(observations: n, seed: UInt64(iteration))
-                try await optimizer.tell(first.number, hartmann6Sum(first.configuration))
+                let optimizer = try await longStudy(observations: n, seed: UInt64(iteration))
+                let first = try await optimizer.ask()
+                try await optimizer.tell(first.number, BenchmarkProblem.hartmann6Sum.evaluate(first.configuration))
                 benchmark.startMeasurement()
                 let suggestion = try await optimizer.ask()
                 benchmark.stopMeasurement()

@@ -159,12 +159,7 @@ enum SamplingSupport {
         for attempt in 0..<attempts {
             let base = members[Int(generator.next() % UInt64(members.count))]
             let sigma = 0.1 * pow(0.5, Double(attempt % 10))
-            let moved = base.map { value -> Double in
-                var next = value + sigma * generator.nextStandardNormal()
-                if next < 0 { next = -next }
-                if next > 1 { next = 2 - next }
-                return min(max(next, 0), 1)
-            }
+            let moved = base.map { AcquisitionMaximizer.reflectedIntoUnitInterval($0 + sigma * generator.nextStandardNormal()) }
             let point = context.space.canonicalize(moved)
             if context.region.contains(point) && !isDuplicate(point, of: excluded, tolerance: tolerance) { return point }
         }
