@@ -41,8 +41,11 @@ public struct BenchmarkProblem: Sendable {
     public var constraints: [Constraint] {
         constraintSpecifications.map { spec in
             if spec.isKnown, let predictor = gatePredictors[spec.name] {
+                // A fitted model gates, and the evaluation measures the truth: the gate is
+                // calibrated by it, as a user with a measured metric would declare it.
                 return Constraint(
-                    name: spec.name, bound: spec.bound, direction: spec.direction, kind: .known(predictor: predictor))
+                    name: spec.name, bound: spec.bound, direction: spec.direction, kind: .known(predictor: predictor)
+                ).calibrated()
             }
             if spec.isKnown {
                 let function = self.function
@@ -56,11 +59,14 @@ public struct BenchmarkProblem: Sendable {
         }
     }
 
-    /// The objective as the optimiser sees it: the value and the observed constraints' values.
+    /// The objective as the optimiser sees it: the value and the observed constraints' values,
+    /// and the measured values of known constraints whose gate is a fitted model.
     public func evaluate(_ configuration: Configuration) -> Evaluation {
         let (objective, values) = function(coordinates(configuration))
         var measurements: [String: Double] = [:]
-        for spec in constraintSpecifications where !spec.isKnown { measurements[spec.name] = values[spec.name] }
+        for spec in constraintSpecifications where !spec.isKnown || gatePredictors[spec.name] != nil {
+            measurements[spec.name] = values[spec.name]
+        }
         return .success(objective: objective, measurements: measurements)
     }
 

@@ -16,12 +16,20 @@ public struct NASExperiment: Sendable {
     public var initialDesignSize: Int?
     /// HyperPower also learns the measured latency as an observed constraint.
     public var observedLatency: Bool
+    /// HyperPower's latency constraint is calibrated by the measured latency
+    /// (`Constraint.calibrated(by:)`): the gate learns the model's error.
+    public var calibrated: Bool
+    /// δ of the calibrated gate.
+    public var violationProbability: Double
     public var targetAccuracy: Double?
 
     public init(
         bench: NASBench201, device: String, latencyBudgetMilliseconds: Double, evaluations: Int, profiledCells: Int,
-        initialDesignSize: Int? = nil, observedLatency: Bool = false, targetAccuracy: Double? = nil
+        initialDesignSize: Int? = nil, observedLatency: Bool = false, calibrated: Bool = true,
+        violationProbability: Double = Constraint.Calibration.defaultViolationProbability, targetAccuracy: Double? = nil
     ) {
+        self.calibrated = calibrated
+        self.violationProbability = violationProbability
         self.bench = bench
         self.device = device
         self.latencyBudgetMilliseconds = latencyBudgetMilliseconds
@@ -80,7 +88,9 @@ public struct NASExperiment: Sendable {
         let exact = Constraint.known("latency", atMost: budgetMs) { cellOf($0).latencies[device]! }
         var logger = Logger(label: "hyperpower")
         logger.logLevel = .warning
-        var hyperPowerConstraints = [predicted]
+        var hyperPowerConstraints = [
+            calibrated ? predicted.calibrated(by: "measured latency", violationProbability: violationProbability) : predicted,
+        ]
         if observedLatency { hyperPowerConstraints.append(.observed("measured latency", atMost: budgetMs)) }
         let methods: [(String, BayesianOptimizer)] = [
             ("hyperpower", Method.hyperpower.optimizer(

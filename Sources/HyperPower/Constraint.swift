@@ -27,6 +27,9 @@ public struct Constraint: Sendable {
     /// (`atMost`: proposes only predictions ≤ bound − margin·|bound|), to absorb model error.
     /// Trials are still judged against the bound itself.
     public let safetyMargin: Double
+    /// For a known constraint whose metric the objective also measures: how the gate learns
+    /// the model's error from the measurements (``calibrated(by:violationProbability:)``).
+    public private(set) var calibration: Calibration?
 
     /// A constraint of any kind; the static constructors (`.known`, `.observed`) read better.
     public init(name: String, bound: Double, direction: ConstraintDirection, kind: Kind, safetyMargin: Double = 0) {
@@ -36,6 +39,59 @@ public struct Constraint: Sendable {
         self.kind = kind
         self.safetyMargin = safetyMargin
     }
+
+    /// How a calibrated known constraint corrects its predictor with what is measured.
+    ///
+    /// The optimiser models the residual of the predictor — `log(measured) − log(predicted)`
+    /// when the bound and every prediction and measurement are positive (costs), the plain
+    /// difference otherwise — with a Gaussian process over the search space, whose constant
+    /// mean is the predictor's average bias. The gate then proposes a configuration only if
+    /// the corrected cost meets the (margin-tightened) bound with probability at least
+    /// 1 − ``violationProbability``: the model's `(1 − δ)` quantile of the cost, not its
+    /// prediction, must pass. Where the predictor is right, the residuals are near zero, and
+    /// so is their spread: the gate is the hard one. Until ``minimumMeasurements`` trials have
+    /// measured the metric, the gate is the predictor's own.
+    public struct Calibration: Sendable, Equatable {
+        /// The measurement that reports the metric the predictor predicts (a trial is judged
+        /// by it when reported).
+        public var measurement: String
+        /// δ: the largest probability of breaking the bound a proposal may have under the
+        /// corrected model.
+        public var violationProbability: Double
+        /// Measurements needed before the correction replaces the plain predictor.
+        public var minimumMeasurements: Int
+
+        /// The default δ, chosen on NAS-Bench-201 (Pixel 3 ≤ 10 ms, FPGA ≤ 3 ms; see
+        /// `Docs/HardwareModels.md`).
+        public static let defaultViolationProbability = 0.1
+
+        public init(measurement: String, violationProbability: Double = defaultViolationProbability, minimumMeasurements: Int = 3) {
+            self.measurement = measurement
+            self.violationProbability = violationProbability
+            self.minimumMeasurements = minimumMeasurements
+        }
+    }
+
+    /// This known constraint, calibrated by a measurement of the metric it predicts: the
+    /// objective reports the measured cost under `measurement` (by default the constraint's
+    /// name), the optimiser learns the predictor's error from it, and the gate proposes only
+    /// configurations that meet the bound with probability ≥ 1 − `violationProbability` under
+    /// the corrected model (``Calibration``). A trial is judged by its measurement.
+    ///
+    /// ```swift
+    /// let latency = Constraint.known("latency", atMost: 10, predictedBy: model, features: cellFeatures)
+    ///     .calibrated(by: "measured latency")
+    /// ```
+    public func calibrated(
+        by measurement: String? = nil, violationProbability: Double = Calibration.defaultViolationProbability
+    ) -> Constraint {
+        var copy = self
+        copy.calibration = Calibration(measurement: measurement ?? name, violationProbability: violationProbability)
+        return copy
+    }
+
+    /// The measurement that judges a trial: the calibration's, else the constraint's name.
+    public var measurementKey: String { calibration?.measurement ?? name }
 
     /// A known constraint `predictor(config) ≤ bound`.
     public static func known(
@@ -115,6 +171,19 @@ public struct Constraint: Sendable {
         if !bound.isFinite { throw .invalidConstraint(name: name, reason: "the bound \(bound) is not finite") }
         if !(safetyMargin >= 0 && safetyMargin < 1) {
             throw .invalidConstraint(name: name, reason: "the safety margin \(safetyMargin) is not in [0, 1)")
+        }
+        if let calibration {
+            if !isKnown {
+                throw .invalidConstraint(name: name, reason: "only a known constraint (one with a predictor) can be calibrated")
+            }
+            if calibration.measurement.isEmpty { throw .invalidConstraint(name: name, reason: "the calibrating measurement's name is empty") }
+            if !(calibration.violationProbability > 0 && calibration.violationProbability < 0.5) {
+                throw .invalidConstraint(
+                    name: name, reason: "the violation probability \(calibration.violationProbability) is not in (0, 0.5)")
+            }
+            if calibration.minimumMeasurements < 2 {
+                throw .invalidConstraint(name: name, reason: "a calibration needs at least 2 measurements (got \(calibration.minimumMeasurements))")
+            }
         }
     }
 }

@@ -1,3 +1,5 @@
+import Acquisition
+import Foundation
 import NumericalOptimization
 import Synchronization
 
@@ -16,6 +18,9 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     /// Each known constraint's spread of predictions, by name, computed when a margin first
     /// needs it (a study that never asks for margins never calls its predictors for them).
     private let scales = ScaleCache()
+    /// Learned corrections of calibrated constraints' predictors, by constraint name (none
+    /// until the sampler has fitted them: ``corrected(by:)``).
+    public private(set) var corrections: [String: CostCorrection] = [:]
 
     /// The region of `constraints`' known members over `space`.
     public init(space: SearchSpace, constraints: [Constraint], seed: UInt64 = 0) {
@@ -44,15 +49,37 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     /// Whether there is a known constraint (otherwise the region is the whole cube).
     public var hasBoundary: Bool { !constraints.isEmpty }
 
+    /// This region with calibrated constraints' predictors corrected: the gate then tests each
+    /// corrected constraint's `(1 − δ)` quantile of the cost instead of its prediction.
+    public func corrected(by corrections: [String: CostCorrection]) -> KnownFeasibleRegion {
+        var copy = self
+        copy.corrections = corrections
+        return copy
+    }
+
+    /// The value the gate tests for a constraint: its prediction, or, for a corrected one, the
+    /// corrected cost's quantile on the unsafe side (upper for `atMost`).
+    func gateValue(of constraint: Constraint, prediction: Double, at point: [Double]?) -> Double {
+        guard let correction = corrections[constraint.name], let point, prediction.isFinite else { return prediction }
+        return correction.quantile(prediction: prediction, at: point, direction: constraint.direction)
+    }
+
     /// Whether the configuration at a point of the unit cube passes every known constraint.
     public func contains(_ point: [Double]) -> Bool {
         if constraints.isEmpty { return true }
-        return contains(space.decode(point))
+        let configuration = space.decode(point)
+        return constraints.allSatisfy { constraint in
+            constraint.passesGate(gateValue(of: constraint, prediction: constraint.prediction(for: configuration)!, at: point))
+        }
     }
 
-    /// Whether every known constraint's prediction for `configuration` passes the gate.
+    /// Whether every known constraint's prediction for `configuration` passes the gate
+    /// (corrected where ``corrections`` say so).
     public func contains(_ configuration: Configuration) -> Bool {
-        constraints.allSatisfy { $0.passesGate($0.prediction(for: configuration)!) }
+        let point = corrections.isEmpty ? nil : try? space.encode(configuration)
+        return constraints.allSatisfy { constraint in
+            constraint.passesGate(gateValue(of: constraint, prediction: constraint.prediction(for: configuration)!, at: point))
+        }
     }
 
     /// The smallest scaled slack of the known constraints at a point (negative outside,
@@ -64,7 +91,9 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     public func margins(_ point: [Double]) -> [Double] {
         let configuration = space.decode(point)
         return constraints.map { constraint in
-            guard let value = constraint.prediction(for: configuration), value.isFinite else { return -.infinity }
+            guard let prediction = constraint.prediction(for: configuration), prediction.isFinite else { return -.infinity }
+            let value = gateValue(of: constraint, prediction: prediction, at: point)
+            guard value.isFinite else { return -.infinity }
             let slack = constraint.direction == .atMost ? constraint.gateBound - value : value - constraint.gateBound
             return slack / scale(of: constraint)
         }
@@ -100,6 +129,59 @@ public struct KnownFeasibleRegion: FeasibleRegion {
                 + "the bound is \(side) \(TrialLog.format(constraint.bound))\(margin)")
         }
         return .knownFeasibleRegionEmpty(details: parts.joined(separator: "; "))
+    }
+}
+
+/// A learned correction of a known constraint's predictor: the residual of the predictor
+/// (`log(measured) − log(predicted)` on the logarithmic scale, `measured − predicted` on the
+/// linear one) as a Gaussian distribution at each point of the unit cube, and the probability
+/// δ of breaking the bound that a proposal may have.
+public struct CostCorrection: Sendable {
+    /// Where the residual is taken.
+    public enum Scale: String, Sendable, Codable {
+        /// Relative errors, for positive costs (latency, power, memory).
+        case logarithmic
+        /// Absolute errors.
+        case linear
+    }
+
+    public var scale: Scale
+    /// δ.
+    public var violationProbability: Double
+    /// The residual's predictive mean and standard deviation (measurement noise included) at
+    /// a point of the unit cube.
+    public var residual: @Sendable ([Double]) -> (mean: Double, standardDeviation: Double)
+
+    public init(
+        scale: Scale, violationProbability: Double,
+        residual: @escaping @Sendable ([Double]) -> (mean: Double, standardDeviation: Double)
+    ) {
+        self.scale = scale
+        self.violationProbability = violationProbability
+        self.residual = residual
+    }
+
+    /// The corrected cost's mean and its central `1 − 2δ` interval at a point.
+    public func interval(prediction: Double, at point: [Double]) -> (mean: Double, lower: Double, upper: Double) {
+        let (mean, deviation) = residual(point)
+        let z = normalQuantile(1 - violationProbability)
+        switch scale {
+        case .logarithmic:
+            guard prediction > 0 else { return (prediction, prediction, prediction) }
+            let centre = log(prediction) + mean
+            return (exp(centre), exp(centre - z * deviation), exp(centre + z * deviation))
+        case .linear:
+            let centre = prediction + mean
+            return (centre, centre - z * deviation, centre + z * deviation)
+        }
+    }
+
+    /// The corrected cost's quantile on the side that breaks a bound in `direction`: the
+    /// `1 − δ` quantile for `atMost`, the `δ` quantile for `atLeast`. A prediction that is not
+    /// positive on the logarithmic scale is kept as it is.
+    public func quantile(prediction: Double, at point: [Double], direction: ConstraintDirection) -> Double {
+        let bounds = interval(prediction: prediction, at: point)
+        return direction == .atMost ? bounds.upper : bounds.lower
     }
 }
 

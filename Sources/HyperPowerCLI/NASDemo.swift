@@ -44,6 +44,12 @@ struct NASDemo: AsyncParsableCommand {
     @Flag(help: "Also learn the measured latency as an observed constraint.")
     var observedLatency = false
 
+    @Flag(help: "Gate with the latency model alone: do not learn its error from the measured latencies.")
+    var uncalibrated = false
+
+    @Option(parsing: .unconditional, help: "δ of the calibrated gate: the largest probability of breaking the budget a proposal may have.")
+    var violationProbability: Double = Constraint.Calibration.defaultViolationProbability
+
     @Flag(help: "Write JSON instead of the table.")
     var json = false
 
@@ -52,6 +58,9 @@ struct NASDemo: AsyncParsableCommand {
     func validate() throws {
         guard latencyBudget > 0, latencyBudget.isFinite else { throw ValidationError("--latency-budget must be a positive number of ms") }
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
+        guard violationProbability > 0, violationProbability < 0.5 else {
+            throw ValidationError("--violation-probability must be in (0, 0.5) (got \(violationProbability))")
+        }
         guard profiled >= 2 else { throw ValidationError("--profiled must be at least 2 (got \(profiled))") }
     }
 
@@ -65,6 +74,7 @@ struct NASDemo: AsyncParsableCommand {
         let experiment = NASExperiment(
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget,
             profiledCells: profiled, initialDesignSize: initialDesign, observedLatency: observedLatency,
+            calibrated: !uncalibrated, violationProbability: violationProbability,
             targetAccuracy: targetAccuracy)
         var reports: [SeedReport] = []
         for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }

@@ -55,3 +55,33 @@ import Testing
         #expect(Self.close(logH(z).derivative, hNumeric, relative: 1e-6))
     }
 }
+
+/// Φ⁻¹ against SciPy's `norm.ppf` (scipy 1.x, printed with repr):
+/// `python -c "from scipy.stats import norm; print([repr(norm.ppf(p)) for p in ps])"`.
+@Suite struct NormalQuantileTests {
+    static let reference: [(Double, Double)] = [
+        (1e-10, -6.361340902404056), (0.001, -3.090232306167813), (0.02, -2.053748910631823),
+        (0.1, -1.2815515655446004), (0.5, 0), (0.9, 1.2815515655446004), (0.95, 1.6448536269514722),
+        (0.975, 1.959963984540054), (0.99, 2.3263478740408408), (0.999999, 4.753424308817087),
+    ]
+
+    @Test func matchesSciPy() {
+        for (p, expected) in Self.reference {
+            #expect(abs(normalQuantile(p) - expected) <= 1e-12 * max(1, abs(expected)), "p = \(p)")
+        }
+    }
+
+    @Test func invertsTheDistributionFunctionAndHandlesTheEnds() {
+        for z in stride(from: -8.0, through: 8.0, by: 0.37) {
+            let p = normalCDF(z)
+            guard p > 0, p < 1 else { continue }
+            // p itself is rounded to a double: z can be no closer than that rounding over φ(z).
+            let representable = 2.3e-16 * p / normalPDF(z)
+            #expect(abs(normalQuantile(p) - z) <= 1e-9 * max(1, abs(z)) + representable, "z = \(z)")
+        }
+        #expect(normalQuantile(0) == -.infinity)
+        #expect(normalQuantile(1) == .infinity)
+        #expect(normalQuantile(-0.1).isNaN)
+        #expect(normalQuantile(.nan).isNaN)
+    }
+}

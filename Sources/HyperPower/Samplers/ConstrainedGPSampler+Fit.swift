@@ -138,4 +138,42 @@ extension ConstrainedGPSampler {
             return model
         }
     }
+
+    /// The learned corrections of the calibrated known constraints (``Constraint/Calibration``):
+    /// for each, a GP on the residuals of its predictor at the trials that measured the metric,
+    /// once there are enough of them. Residuals are logarithmic when the bound and every
+    /// prediction and measurement are positive, linear otherwise; residuals that do not vary
+    /// (an exact predictor) give a constant correction without spread.
+    mutating func costCorrections(context: SamplingContext, trials: [Trial], points: [[Double]]) -> [String: CostCorrection] {
+        var corrections: [String: CostCorrection] = [:]
+        for constraint in context.constraints {
+            guard let calibration = constraint.calibration else { continue }
+            let indices = trials.indices.filter { index in
+                guard let measured = trials[index].measurements[calibration.measurement],
+                      let predicted = trials[index].predictions[constraint.name] else { return false }
+                return measured.isFinite && predicted.isFinite
+            }
+            guard indices.count >= calibration.minimumMeasurements else { continue }
+            let measured = indices.map { trials[$0].measurements[calibration.measurement]! }
+            let predicted = indices.map { trials[$0].predictions[constraint.name]! }
+            let positive = constraint.bound > 0 && measured.allSatisfy { $0 > 0 } && predicted.allSatisfy { $0 > 0 }
+            let scale: CostCorrection.Scale = positive ? .logarithmic : .linear
+            let residuals = zip(measured, predicted).map { positive ? log($0) - log($1) : $0 - $1 }
+            let average = residuals.reduce(0, +) / Double(residuals.count)
+            let spread = residuals.map { abs($0 - average) }.max() ?? 0
+            let delta = calibration.violationProbability
+            if spread <= 1e-12 * max(1, abs(average)) {
+                corrections[constraint.name] = CostCorrection(scale: scale, violationProbability: delta) { _ in (average, 0) }
+                continue
+            }
+            guard let model = fitModel("calibration of \(constraint.name)", inputs: Matrix(rowMajor: indices.map { points[$0] }),
+                                       targets: residuals, number: context.number, pending: []) else { continue }
+            let noise = model.hyperparameters.noiseVariance * model.outputScale * model.outputScale
+            corrections[constraint.name] = CostCorrection(scale: scale, violationProbability: delta) { point in
+                guard let posterior = try? model.posterior(at: Matrix(rowMajor: [point])) else { return (average, .infinity) }
+                return (posterior.mean[0], (posterior.variance[0] + noise).squareRoot())
+            }
+        }
+        return corrections
+    }
 }

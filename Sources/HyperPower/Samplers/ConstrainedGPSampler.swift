@@ -61,6 +61,7 @@ public struct ConstrainedGPSampler: Sampler {
 
     /// The maximiser of the constrained acquisition, with the fallbacks described above.
     mutating func modelSuggestion(_ context: SamplingContext) throws(HyperPowerError) -> ([Double], SuggestionSource) {
+        var context = context
         let number = context.number
         let space = context.space
         parameterCountHint = space.parameters.count
@@ -77,6 +78,9 @@ public struct ConstrainedGPSampler: Sampler {
         let points = encoded.map(\.1)
         let pendingPoints = context.pendingPoints
         let objective = context.objective
+        // Calibrated known constraints: the gate tests the corrected cost's quantile.
+        let corrections = costCorrections(context: context, trials: trials, points: points)
+        if !corrections.isEmpty { context.region = context.region.corrected(by: corrections) }
         var constraintModels: [ConstraintModel] = []
 
         // Objective: every successful trial, as a value to minimise, through a fitted power

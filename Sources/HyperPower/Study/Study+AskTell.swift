@@ -137,7 +137,7 @@ extension Study {
         let suggestion = entry.suggestion
         var violated: [String] = []
         for constraint in constraints {
-            let value: Double? = measurements[constraint.name] ?? (constraint.isKnown ? suggestion.predictions[constraint.name] : nil)
+            let value: Double? = measurements[constraint.measurementKey] ?? measurements[constraint.name] ?? (constraint.isKnown ? suggestion.predictions[constraint.name] : nil)
             if let value {
                 if !constraint.isSatisfied(by: value) { violated.append(constraint.name) }
             } else if outcome.objective != nil {
