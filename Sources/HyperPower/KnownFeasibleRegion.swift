@@ -138,11 +138,31 @@ public struct KnownFeasibleRegion: FeasibleRegion {
 /// δ of breaking the bound that a proposal may have.
 public struct CostCorrection: Sendable {
     /// Where the residual is taken.
-    public enum Scale: String, Sendable, Codable {
-        /// Relative errors, for positive costs (latency, power, memory).
-        case logarithmic
+    public enum Scale: Sendable, Equatable {
+        /// `log(max(cost, 0) + offset)` (plain `log(cost)` at offset 0): relative errors for costs well above the offset, absolute
+        /// ones (over the offset) below it, so that a near-zero prediction of a cheap
+        /// configuration, far from any bound, does not dominate the residuals.
+        case logarithmic(offset: Double)
         /// Absolute errors.
         case linear
+
+        /// The scale's transform of a cost (NaN where it is not defined).
+        public func transform(_ cost: Double) -> Double {
+            switch self {
+            case let .logarithmic(offset):
+                if offset > 0 { return cost.isNaN ? .nan : log(max(cost, 0) + offset) }
+                return cost > 0 ? log(cost) : .nan
+            case .linear: return cost
+            }
+        }
+
+        /// The cost of a transformed value.
+        public func inverse(_ value: Double) -> Double {
+            switch self {
+            case let .logarithmic(offset): return exp(value) - offset
+            case .linear: return value
+            }
+        }
     }
 
     public var scale: Scale
@@ -161,24 +181,19 @@ public struct CostCorrection: Sendable {
         self.residual = residual
     }
 
-    /// The corrected cost's mean and its central `1 − 2δ` interval at a point.
+    /// The corrected cost's median and its central `1 − 2δ` interval at a point. A prediction
+    /// the scale cannot transform is returned as it is.
     public func interval(prediction: Double, at point: [Double]) -> (mean: Double, lower: Double, upper: Double) {
+        let transformed = scale.transform(prediction)
+        guard transformed.isFinite else { return (prediction, prediction, prediction) }
         let (mean, deviation) = residual(point)
         let z = normalQuantile(1 - violationProbability)
-        switch scale {
-        case .logarithmic:
-            guard prediction > 0 else { return (prediction, prediction, prediction) }
-            let centre = log(prediction) + mean
-            return (exp(centre), exp(centre - z * deviation), exp(centre + z * deviation))
-        case .linear:
-            let centre = prediction + mean
-            return (centre, centre - z * deviation, centre + z * deviation)
-        }
+        let centre = transformed + mean
+        return (scale.inverse(centre), scale.inverse(centre - z * deviation), scale.inverse(centre + z * deviation))
     }
 
     /// The corrected cost's quantile on the side that breaks a bound in `direction`: the
-    /// `1 − δ` quantile for `atMost`, the `δ` quantile for `atLeast`. A prediction that is not
-    /// positive on the logarithmic scale is kept as it is.
+    /// `1 − δ` quantile for `atMost`, the `δ` quantile for `atLeast`.
     public func quantile(prediction: Double, at point: [Double], direction: ConstraintDirection) -> Double {
         let bounds = interval(prediction: prediction, at: point)
         return direction == .atMost ? bounds.upper : bounds.lower

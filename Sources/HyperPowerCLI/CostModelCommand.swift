@@ -50,6 +50,10 @@ struct CostModelCommand: ParsableCommand {
     /// Seeds of the random split (and of the CV folds); with several, the median held-out errors.
     @OptionGroup var seeds: SeedOptions
 
+    @Option(name: .customLong("budget"), parsing: .singleValue,
+            help: "A budget (cost ≤ B) at which to report the held-out gate accuracy; repeat for several.")
+    var budgets: [Double] = []
+
     @Flag(help: "Write JSON.")
     var json = false
 
@@ -57,6 +61,7 @@ struct CostModelCommand: ParsableCommand {
         guard nb201 || features != nil else { throw ValidationError("give --features A,B,… or --nb201") }
         guard !(nb201 && features != nil) else { throw ValidationError("give either --features or --nb201, not both") }
         guard csv != nil || nb201 else { throw ValidationError("--csv FILE is required without --nb201") }
+        guard budgets.allSatisfy(\.isFinite) else { throw ValidationError("--budget must be a finite number") }
         guard train >= 2 else { throw ValidationError("--train must be at least 2 (got \(train))") }
         if effective && !nb201 { throw ValidationError("--effective needs --nb201") }
     }
@@ -64,6 +69,8 @@ struct CostModelCommand: ParsableCommand {
     struct SeedResult: Codable {
         var seed: UInt64
         var heldOut: ErrorReport
+        /// The held-out gate accuracy at each --budget.
+        var gates: [GateAccuracy]
         var crossValidation: ErrorReport?
         var training: ErrorReport
         var summary: String
@@ -79,6 +86,7 @@ struct CostModelCommand: ParsableCommand {
         var medianHeldOutRMSPE: Double
         var medianHeldOutMAPE: Double
         var medianHeldOutR2: Double
+        var medianHeldOutKendallTau: Double
     }
 
     func run() throws {
@@ -106,8 +114,11 @@ struct CostModelCommand: ParsableCommand {
             case .linear: fitted = try LinearCostModel.fit(trainingSet, logTarget: logTarget, seed: seed)
             case .polynomial: fitted = try SparsePolynomialCostModel.fit(trainingSet, logTarget: logTarget, seed: seed)
             }
+            let predictions = fitted.predict(heldOutSet)
             runs.append(SeedResult(
-                seed: seed, heldOut: fitted.evaluate(on: heldOutSet), crossValidation: fitted.fitReport.crossValidation,
+                seed: seed, heldOut: fitted.evaluate(on: heldOutSet),
+                gates: budgets.map { GateAccuracy(predictions: predictions, measurements: heldOutSet.targets, budget: $0) },
+                crossValidation: fitted.fitReport.crossValidation,
                 training: fitted.fitReport.training, summary: fitted.fitReport.summary))
         }
         let output = Output(
@@ -115,7 +126,8 @@ struct CostModelCommand: ParsableCommand {
             heldOutRows: samples.count - train, runs: runs,
             medianHeldOutRMSPE: Statistics.median(runs.map(\.heldOut.rootMeanSquaredPercentageError))!,
             medianHeldOutMAPE: Statistics.median(runs.map(\.heldOut.meanAbsolutePercentageError))!,
-            medianHeldOutR2: Statistics.median(runs.map(\.heldOut.coefficientOfDetermination))!)
+            medianHeldOutR2: Statistics.median(runs.map(\.heldOut.coefficientOfDetermination))!,
+            medianHeldOutKendallTau: Statistics.median(runs.map(\.heldOut.kendallTau)) ?? .nan)
         if json {
             try CommandSupport.printJSON(output)
             return
@@ -123,11 +135,19 @@ struct CostModelCommand: ParsableCommand {
         print("\(target): \(model.rawValue) model on \(samples.featureNames.count) features, \(train) training rows, \(samples.count - train) held out")
         for run in runs {
             print("  seed \(run.seed): held-out \(run.heldOut)")
+            for gate in run.gates { print("          gate \(gate)") }
             if let cv = run.crossValidation { print("          10-fold CV on the training rows: \(cv)") }
             print("          \(run.summary)")
         }
-        print(String(format: "median held-out RMSPE %.2f%%, MAPE %.2f%%, R² %.4f", 100 * output.medianHeldOutRMSPE,
-                     100 * output.medianHeldOutMAPE, output.medianHeldOutR2))
+        print(String(format: "median held-out RMSPE %.2f%%, MAPE %.2f%%, R² %.4f, Kendall τ %.3f", 100 * output.medianHeldOutRMSPE,
+                     100 * output.medianHeldOutMAPE, output.medianHeldOutR2, output.medianHeldOutKendallTau))
+        for (index, budget) in budgets.enumerated() {
+            let gates = runs.map { $0.gates[index] }
+            print(String(format: "median held-out gate at ≤ %g: accuracy %.1f%%, %.1f%% of admitted break it, %.1f%% of the truly feasible rejected",
+                         budget, 100 * Statistics.median(gates.map(\.accuracy))!,
+                         100 * (Statistics.median(gates.map(\.falseFeasibleRate)) ?? .nan),
+                         100 * (Statistics.median(gates.map(\.falseInfeasibleRate)) ?? .nan)))
+        }
     }
 
     func makeSamples(_ table: NumericTable) throws -> ProfiledSamples {

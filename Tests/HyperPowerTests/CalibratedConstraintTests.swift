@@ -63,7 +63,7 @@ import Testing
     }
 
     @Test func theCorrectedCostsQuantileIsWhatTheGateTests() {
-        let correction = CostCorrection(scale: .logarithmic, violationProbability: 0.1) { _ in (0.1, 0.2) }
+        let correction = CostCorrection(scale: .logarithmic(offset: 0), violationProbability: 0.1) { _ in (0.1, 0.2) }
         let z = 1.2815515655446004  // scipy.stats.norm.ppf(0.9)
         let interval = correction.interval(prediction: 5, at: [0.5])
         #expect(abs(interval.mean - 5 * exp(0.1)) < 1e-12)
@@ -71,6 +71,11 @@ import Testing
         #expect(abs(interval.lower - 5 * exp(0.1 - z * 0.2)) < 1e-9)
         #expect(correction.quantile(prediction: 5, at: [0.5], direction: .atMost) == interval.upper)
         #expect(correction.quantile(prediction: 5, at: [0.5], direction: .atLeast) == interval.lower)
+        // With an offset, log(cost + offset) carries the residual: a prediction of 0 (or less)
+        // becomes log(offset).
+        let offset = CostCorrection(scale: .logarithmic(offset: 1), violationProbability: 0.1) { _ in (0.5, 0) }
+        #expect(abs(offset.quantile(prediction: -3, at: [0], direction: .atMost) - (exp(0.5) - 1)) < 1e-12)
+        #expect(abs(offset.quantile(prediction: 4, at: [0], direction: .atMost) - (5 * exp(0.5) - 1)) < 1e-12)
         let linear = CostCorrection(scale: .linear, violationProbability: 0.1) { _ in (-1, 0.5) }
         #expect(abs(linear.quantile(prediction: 5, at: [0], direction: .atMost) - (4 + z * 0.5)) < 1e-9)
 
