@@ -21,13 +21,18 @@ public struct NASExperiment: Sendable {
     public var calibrated: Bool
     /// δ of the calibrated gate.
     public var violationProbability: Double
+    /// HyperPower profiles the cells its calibrated gate is unsure of (the table's latency as
+    /// the profiler) before training them.
+    public var profileOnDemand: Bool
     public var targetAccuracy: Double?
 
     public init(
         bench: NASBench201, device: String, latencyBudgetMilliseconds: Double, evaluations: Int, profiledCells: Int,
         initialDesignSize: Int? = nil, observedLatency: Bool = false, calibrated: Bool = true,
-        violationProbability: Double = Constraint.Calibration.defaultViolationProbability, targetAccuracy: Double? = nil
+        violationProbability: Double = Constraint.Calibration.defaultViolationProbability, profileOnDemand: Bool = false,
+        targetAccuracy: Double? = nil
     ) {
+        self.profileOnDemand = profileOnDemand
         self.calibrated = calibrated
         self.violationProbability = violationProbability
         self.bench = bench
@@ -45,6 +50,8 @@ public struct NASExperiment: Sendable {
         public var bestFeasibleAccuracy: Double?
         public var evaluations: Int
         public var trueBudgetViolations: Int
+        /// Cells profiled (latency measured without training) by the calibrated gate.
+        public var profiles: Int
         /// First evaluation (1-based) whose best truly feasible accuracy reaches HyperPower's final one.
         public var evaluationsToReachHyperPower: Int?
         /// First evaluation (1-based) whose best truly feasible accuracy reaches the target accuracy.
@@ -88,8 +95,12 @@ public struct NASExperiment: Sendable {
         let exact = Constraint.known("latency", atMost: budgetMs) { cellOf($0).latencies[device]! }
         var logger = Logger(label: "hyperpower")
         logger.logLevel = .warning
+        let profiler: (@Sendable (Configuration) async throws -> Double)? =
+            profileOnDemand ? { @Sendable config in cellOf(config).latencies[device]! } : nil
         var hyperPowerConstraints = [
-            calibrated ? predicted.calibrated(by: "measured latency", violationProbability: violationProbability) : predicted,
+            calibrated || profileOnDemand
+                ? predicted.calibrated(by: "measured latency", violationProbability: violationProbability, profiler: profiler)
+                : predicted,
         ]
         if observedLatency { hyperPowerConstraints.append(.observed("measured latency", atMost: budgetMs)) }
         let methods: [(String, BayesianOptimizer)] = [
@@ -109,7 +120,8 @@ public struct NASExperiment: Sendable {
             let trajectory = Trajectory.bestSoFar(accuracies, direction: .maximize)
             runs.append(MethodRun(
                 method: name, bestFeasibleAccuracy: trajectory.last ?? nil, evaluations: result.trials.count,
-                trueBudgetViolations: accuracies.filter { $0 == nil }.count, evaluationsToReachHyperPower: nil,
+                trueBudgetViolations: accuracies.filter { $0 == nil }.count, profiles: result.profiles.count,
+                evaluationsToReachHyperPower: nil,
                 evaluationsToReachTarget: targetAccuracy.flatMap {
                     Trajectory.evaluationsToReach($0, in: trajectory, direction: .maximize)
                 },

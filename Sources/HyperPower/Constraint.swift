@@ -51,7 +51,7 @@ public struct Constraint: Sendable {
     /// prediction, must pass. Where the predictor is right, the residuals are near zero, and
     /// so is their spread: the gate is the hard one. Until ``minimumMeasurements`` trials have
     /// measured the metric, the gate is the predictor's own.
-    public struct Calibration: Sendable, Equatable {
+    public struct Calibration: Sendable {
         /// The measurement that reports the metric the predictor predicts (a trial is judged
         /// by it when reported).
         public var measurement: String
@@ -60,16 +60,35 @@ public struct Constraint: Sendable {
         public var violationProbability: Double
         /// Measurements needed before the correction replaces the plain predictor.
         public var minimumMeasurements: Int
+        /// Measures the cost of a configuration without training it (runs the network on the
+        /// device, reads a profiler), far cheaper than an evaluation. With one, the gate
+        /// admits every configuration whose corrected *median* cost meets the bound, and a
+        /// proposal whose probability of meeting it is below 1 − δ — and every proposal
+        /// before the correction exists — is profiled before it is trained: one that breaks
+        /// the bound is recorded as a ``Profile`` and never trained, and the sampler is asked
+        /// again. Every profile is a measurement the correction learns from.
+        public var profiler: (@Sendable (Configuration) async throws -> Double)?
+        /// The most profiles one `ask` may take before it hands out its last proposal as it is.
+        public var maximumProfilesPerAsk: Int
 
         /// The default δ, chosen on NAS-Bench-201 (Pixel 3 ≤ 10 ms, FPGA ≤ 3 ms; see
         /// `Docs/HardwareModels.md`).
         public static let defaultViolationProbability = 0.1
 
-        public init(measurement: String, violationProbability: Double = defaultViolationProbability, minimumMeasurements: Int = 3) {
+        public init(
+            measurement: String, violationProbability: Double = defaultViolationProbability, minimumMeasurements: Int = 3,
+            profiler: (@Sendable (Configuration) async throws -> Double)? = nil, maximumProfilesPerAsk: Int = 20
+        ) {
             self.measurement = measurement
             self.violationProbability = violationProbability
             self.minimumMeasurements = minimumMeasurements
+            self.profiler = profiler
+            self.maximumProfilesPerAsk = maximumProfilesPerAsk
         }
+
+        /// The δ the gate applies: ``violationProbability``, or ½ (the median) when a profiler
+        /// checks the uncertain proposals.
+        public var gateViolationProbability: Double { profiler == nil ? violationProbability : 0.5 }
     }
 
     /// This known constraint, calibrated by a measurement of the metric it predicts: the
@@ -82,11 +101,17 @@ public struct Constraint: Sendable {
     /// let latency = Constraint.known("latency", atMost: 10, predictedBy: model, features: cellFeatures)
     ///     .calibrated(by: "measured latency")
     /// ```
+    ///
+    /// With a `profiler` (a cheap measurement of the cost without training), proposals the
+    /// corrected model is unsure of are profiled first, and those that break the bound are
+    /// never trained (``Calibration/profiler``).
     public func calibrated(
-        by measurement: String? = nil, violationProbability: Double = Calibration.defaultViolationProbability
+        by measurement: String? = nil, violationProbability: Double = Calibration.defaultViolationProbability,
+        profiler: (@Sendable (Configuration) async throws -> Double)? = nil
     ) -> Constraint {
         var copy = self
-        copy.calibration = Calibration(measurement: measurement ?? name, violationProbability: violationProbability)
+        copy.calibration = Calibration(
+            measurement: measurement ?? name, violationProbability: violationProbability, profiler: profiler)
         return copy
     }
 
@@ -180,6 +205,9 @@ public struct Constraint: Sendable {
             if !(calibration.violationProbability > 0 && calibration.violationProbability < 0.5) {
                 throw .invalidConstraint(
                     name: name, reason: "the violation probability \(calibration.violationProbability) is not in (0, 0.5)")
+            }
+            if calibration.maximumProfilesPerAsk < 1 {
+                throw .invalidConstraint(name: name, reason: "the profiles per ask must be at least 1 (got \(calibration.maximumProfilesPerAsk))")
             }
             if calibration.minimumMeasurements < 2 {
                 throw .invalidConstraint(name: name, reason: "a calibration needs at least 2 measurements (got \(calibration.minimumMeasurements))")

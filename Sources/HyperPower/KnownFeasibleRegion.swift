@@ -192,6 +192,21 @@ public struct CostCorrection: Sendable {
         return (scale.inverse(centre), scale.inverse(centre - z * deviation), scale.inverse(centre + z * deviation))
     }
 
+    /// The probability that the corrected cost meets `bound` in `direction` at a point (1 or 0
+    /// without spread; 1 for a prediction the scale cannot transform, as the gate treats it).
+    public func probabilityOfMeeting(
+        _ bound: Double, prediction: Double, at point: [Double], direction: ConstraintDirection
+    ) -> Double {
+        let transformedPrediction = scale.transform(prediction)
+        let transformedBound = scale.transform(bound)
+        guard transformedPrediction.isFinite, transformedBound.isFinite else { return 1 }
+        let (mean, deviation) = residual(point)
+        let slack = direction == .atMost
+            ? transformedBound - transformedPrediction - mean : transformedPrediction + mean - transformedBound
+        guard deviation > 0 else { return slack >= 0 ? 1 : 0 }
+        return normalCDF(slack / deviation)
+    }
+
     /// The corrected cost's quantile on the side that breaks a bound in `direction`: the
     /// `1 − δ` quantile for `atMost`, the `δ` quantile for `atLeast`.
     public func quantile(prediction: Double, at point: [Double], direction: ConstraintDirection) -> Double {

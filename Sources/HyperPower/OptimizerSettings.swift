@@ -99,13 +99,29 @@ public struct SearchResult: Sendable, Codable {
     public var wallClockSeconds: Double
     /// The primary objective (its direction decides what is best).
     public var objective: Objective
+    /// Configurations profiled without training (calibrated constraints with a profiler).
+    public var profiles: [Profile]
 
     /// A result of `trials`, judged in `objective`'s direction.
-    public init(trials: [Trial], stopReason: StopReason, wallClockSeconds: Double, objective: Objective = .default) {
+    public init(
+        trials: [Trial], stopReason: StopReason, wallClockSeconds: Double, objective: Objective = .default, profiles: [Profile] = []
+    ) {
         self.trials = trials
         self.stopReason = stopReason
         self.wallClockSeconds = wallClockSeconds
         self.objective = objective
+        self.profiles = profiles
+    }
+
+    enum CodingKeys: String, CodingKey { case trials, stopReason, wallClockSeconds, objective, profiles }
+
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        trials = try container.decode([Trial].self, forKey: .trials)
+        stopReason = try container.decode(StopReason.self, forKey: .stopReason)
+        wallClockSeconds = try container.decode(Double.self, forKey: .wallClockSeconds)
+        objective = try container.decode(Objective.self, forKey: .objective)
+        profiles = try container.decodeIfPresent([Profile].self, forKey: .profiles) ?? []  // results before profiles
     }
 
     /// The best feasible trial, if any.

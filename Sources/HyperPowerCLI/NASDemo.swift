@@ -50,6 +50,9 @@ struct NASDemo: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "δ of the calibrated gate: the largest probability of breaking the budget a proposal may have.")
     var violationProbability: Double = Constraint.Calibration.defaultViolationProbability
 
+    @Flag(help: "Profile the cells the calibrated gate is unsure of (the table's latency) before training them.")
+    var profileOnDemand = false
+
     @Flag(help: "Write JSON instead of the table.")
     var json = false
 
@@ -74,7 +77,7 @@ struct NASDemo: AsyncParsableCommand {
         let experiment = NASExperiment(
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget,
             profiledCells: profiled, initialDesignSize: initialDesign, observedLatency: observedLatency,
-            calibrated: !uncalibrated, violationProbability: violationProbability,
+            calibrated: !uncalibrated, violationProbability: violationProbability, profileOnDemand: profileOnDemand,
             targetAccuracy: targetAccuracy)
         var reports: [SeedReport] = []
         for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }
@@ -93,24 +96,27 @@ struct NASDemo: AsyncParsableCommand {
         print("NAS-Bench-201 on \(device), latency ≤ \(latencyBudget) ms: \(first.feasibleCells) feasible cells, "
             + "true best feasible accuracy \(String(format: "%.2f", first.trueBestFeasibleAccuracy))%")
         print("Latency model: linear on one-hot cell features, \(profiled) profiled cells; budget \(budget) evaluations\(observedLatency ? "; measured latency learned as an observed constraint" : "")\n")
-        print("  seed  model RMSPE  method         best feasible acc.  broke the true budget  evals to reach HyperPower's best")
+        print("  seed  model RMSPE  method         best feasible acc.  broke the true budget  profiled  evals to reach HyperPower's best")
         for report in reports {
             for run in report.runs {
                 let best = run.bestFeasibleAccuracy.map { String(format: "%17.2f%%", $0) } ?? "                 —"
                 let reach = run.evaluationsToReachHyperPower.map { String($0) } ?? "never"
                 print(String(format: "  %4llu  %10.1f%%  ", report.seed, 100 * report.latencyModelHeldOutRMSPE)
                     + run.method.padding(toLength: 13, withPad: " ", startingAt: 0)
-                    + "  \(best)  " + String(format: "%21d", run.trueBudgetViolations) + "  \(reach)")
+                    + "  \(best)  " + String(format: "%21d  %8d", run.trueBudgetViolations, run.profiles) + "  \(reach)")
             }
         }
         print("\nMedians over \(reports.count) seed(s):")
         for (index, method) in reports[0].runs.map(\.method).enumerated() {
             let bests = reports.compactMap { $0.runs[index].bestFeasibleAccuracy }
             let violations = reports.map { Double($0.runs[index].trueBudgetViolations) }
+            let profiles = reports.map { Double($0.runs[index].profiles) }
             let reach = reports.compactMap { $0.runs[index].evaluationsToReachHyperPower.map(Double.init) }
             let never = reports.filter { $0.runs[index].evaluationsToReachHyperPower == nil }.count
             var line = "  \(method.padding(toLength: 13, withPad: " ", startingAt: 0)) best feasible "
-                + String(format: "%.2f%%, broke the true budget %.0f times, reached HyperPower's best after ", median(bests), median(violations))
+                + String(format: "%.2f%%, broke the true budget %.0f times", median(bests), median(violations))
+                + (profiles.contains { $0 > 0 } ? String(format: ", profiled %.0f cells", median(profiles)) : "")
+                + ", reached HyperPower's best after "
                 + (reach.isEmpty ? "—" : String(format: "%.0f", median(reach))) + " evaluations"
                 + (never > 0 ? " (never in \(never) run(s))" : "")
             if let target = targetAccuracy {

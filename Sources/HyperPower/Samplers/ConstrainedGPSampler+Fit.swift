@@ -148,14 +148,25 @@ extension ConstrainedGPSampler {
         var corrections: [String: CostCorrection] = [:]
         for constraint in context.constraints {
             guard let calibration = constraint.calibration else { continue }
-            let indices = trials.indices.filter { index in
-                guard let measured = trials[index].measurements[calibration.measurement],
-                      let predicted = trials[index].predictions[constraint.name] else { return false }
-                return measured.isFinite && predicted.isFinite
+            // Trials, then profiles of configurations that are not trials (a profile that met
+            // the bound became a trial, which measured it again).
+            var observations: [(point: [Double], measured: Double, predicted: Double)] = []
+            for (trial, point) in zip(trials, points) {
+                if let measured = trial.measurements[calibration.measurement], let predicted = trial.predictions[constraint.name],
+                   measured.isFinite, predicted.isFinite {
+                    observations.append((point, measured, predicted))
+                }
             }
-            guard indices.count >= calibration.minimumMeasurements else { continue }
-            let measured = indices.map { trials[$0].measurements[calibration.measurement]! }
-            let predicted = indices.map { trials[$0].predictions[constraint.name]! }
+            for profile in context.profiles {
+                guard let measured = profile.measurements[calibration.measurement], let predicted = profile.predictions[constraint.name],
+                      measured.isFinite, predicted.isFinite, let point = try? context.space.encode(profile.configuration),
+                      !SamplingSupport.isDuplicate(point, of: points, tolerance: settings.maximizer.duplicateTolerance)
+                else { continue }
+                observations.append((point, measured, predicted))
+            }
+            guard observations.count >= calibration.minimumMeasurements else { continue }
+            let measured = observations.map(\.measured)
+            let predicted = observations.map(\.predicted)
             // log(cost) when every value is positive; a cost model that predicts zero or less
             // for cheap configurations gets an offset of a tenth of the bound instead, so that
             // those, far from the bound, do not dominate the residuals (NAS-Bench-201 Pixel 3:
@@ -167,12 +178,12 @@ extension ConstrainedGPSampler {
             let residuals = zip(measured, predicted).map { scale.transform($0) - scale.transform($1) }
             let average = residuals.reduce(0, +) / Double(residuals.count)
             let spread = residuals.map { abs($0 - average) }.max() ?? 0
-            let delta = calibration.violationProbability
+            let delta = calibration.gateViolationProbability
             if spread <= 1e-12 * max(1, abs(average)) {
                 corrections[constraint.name] = CostCorrection(scale: scale, violationProbability: delta) { _ in (average, 0) }
                 continue
             }
-            guard let model = fitModel("calibration of \(constraint.name)", inputs: Matrix(rowMajor: indices.map { points[$0] }),
+            guard let model = fitModel("calibration of \(constraint.name)", inputs: Matrix(rowMajor: observations.map(\.point)),
                                        targets: residuals, number: context.number, pending: []) else { continue }
             let noise = model.hyperparameters.noiseVariance * model.outputScale * model.outputScale
             corrections[constraint.name] = CostCorrection(scale: scale, violationProbability: delta) { point in

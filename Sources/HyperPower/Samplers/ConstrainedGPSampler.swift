@@ -38,10 +38,31 @@ public struct ConstrainedGPSampler: Sampler {
 
     public mutating func suggest(_ context: SamplingContext) throws(HyperPowerError) -> SamplerProposal {
         if let point = try design.nextPoint(context) {
-            return SamplerProposal(configuration: context.space.decode(point), source: .initialDesign)
+            // Before any model, every profiled constraint is unsure.
+            let profiled = context.constraints.filter { $0.calibration?.profiler != nil }.map(\.name)
+            return SamplerProposal(configuration: context.space.decode(point), source: .initialDesign, profile: profiled)
         }
-        let (point, source) = try modelSuggestion(context)
-        return SamplerProposal(configuration: context.space.decode(point), source: source)
+        var corrections: [String: CostCorrection] = [:]
+        let (point, source) = try modelSuggestion(context, corrections: &corrections)
+        let configuration = context.space.decode(point)
+        return SamplerProposal(
+            configuration: configuration, source: source,
+            profile: Self.unsureConstraints(configuration, at: point, context: context, corrections: corrections))
+    }
+
+    /// The calibrated constraints with a profiler that a configuration meets with probability
+    /// below 1 − δ under their corrections (all of them while a correction is missing).
+    static func unsureConstraints(
+        _ configuration: Configuration, at point: [Double], context: SamplingContext, corrections: [String: CostCorrection]
+    ) -> [String] {
+        context.constraints.filter { constraint in
+            guard let calibration = constraint.calibration, calibration.profiler != nil else { return false }
+            guard let correction = corrections[constraint.name], let prediction = constraint.prediction(for: configuration)
+            else { return true }
+            let probability = correction.probabilityOfMeeting(
+                constraint.gateBound, prediction: prediction, at: point, direction: constraint.direction)
+            return probability < 1 - calibration.violationProbability
+        }.map(\.name)
     }
 
     public func state() throws(HyperPowerError) -> JSONValue? {
@@ -60,7 +81,9 @@ public struct ConstrainedGPSampler: Sampler {
     }
 
     /// The maximiser of the constrained acquisition, with the fallbacks described above.
-    mutating func modelSuggestion(_ context: SamplingContext) throws(HyperPowerError) -> ([Double], SuggestionSource) {
+    mutating func modelSuggestion(
+        _ context: SamplingContext, corrections: inout [String: CostCorrection]
+    ) throws(HyperPowerError) -> ([Double], SuggestionSource) {
         var context = context
         let number = context.number
         let space = context.space
@@ -79,7 +102,7 @@ public struct ConstrainedGPSampler: Sampler {
         let pendingPoints = context.pendingPoints
         let objective = context.objective
         // Calibrated known constraints: the gate tests the corrected cost's quantile.
-        let corrections = costCorrections(context: context, trials: trials, points: points)
+        corrections = costCorrections(context: context, trials: trials, points: points)
         if !corrections.isEmpty { context.region = context.region.corrected(by: corrections) }
         var constraintModels: [ConstraintModel] = []
 

@@ -51,11 +51,15 @@ public struct SamplerProposal: Sendable {
     public var configuration: Configuration
     /// How it was chosen.
     public var source: SuggestionSource
+    /// Calibrated constraints to profile before the configuration is trained (the sampler is
+    /// unsure the configuration meets them); only those with a profiler are profiled.
+    public var profile: [String]
 
     /// A proposal of `configuration`, chosen as `source` says.
-    public init(configuration: Configuration, source: SuggestionSource) {
+    public init(configuration: Configuration, source: SuggestionSource, profile: [String] = []) {
         self.configuration = configuration
         self.source = source
+        self.profile = profile
     }
 }
 
@@ -77,13 +81,17 @@ public struct SamplingContext: Sendable {
     public var number: Int
     /// The study's seed.
     public var seed: UInt64
+    /// Configurations profiled (measured without training), in order.
+    public var profiles: [Profile]
 
     /// A context (the study builds one per suggestion; tests and samplers composed of others
     /// build their own).
     public init(
         space: SearchSpace, constraints: [Constraint], objectives: [Objective] = [.default],
-        region: KnownFeasibleRegion, trials: [Trial], pending: [Configuration], number: Int, seed: UInt64
+        region: KnownFeasibleRegion, trials: [Trial], pending: [Configuration], number: Int, seed: UInt64,
+        profiles: [Profile] = []
     ) {
+        self.profiles = profiles
         self.space = space
         self.constraints = constraints
         self.objectives = objectives
@@ -97,9 +105,11 @@ public struct SamplingContext: Sendable {
     /// Canonical points of the pending configurations (those that still encode).
     public var pendingPoints: [[Double]] { pending.compactMap { try? space.encode($0) } }
 
-    /// Canonical points of every evaluated and pending configuration: a proposal must differ.
+    /// Canonical points of every evaluated, pending and profiled configuration: a proposal
+    /// must differ (a profile that met every bound became a trial).
     public var excludedPoints: [[Double]] {
         trials.compactMap { try? space.encode($0.configuration) } + pendingPoints
+            + profiles.filter { !$0.violatedConstraints.isEmpty }.compactMap { try? space.encode($0.configuration) }
     }
 
     /// The primary objective.

@@ -78,6 +78,8 @@ public struct StudyRecord: Sendable, Codable, Equatable {
         case infeasible
         /// A trial's evaluation threw or returned a non-finite value.
         case failed
+        /// A configuration's cost was measured without training it (``Profile``).
+        case profiled
     }
 
     /// What happened.
@@ -91,6 +93,8 @@ public struct StudyRecord: Sendable, Codable, Equatable {
     var process: Int32?
     /// The sampler's state after this suggestion (opaque to the study).
     var state: JSONValue?
+    /// A profiled configuration (profiled records).
+    var profile: Profile?
 
     static func header(_ header: StudyHeader) -> StudyRecord {
         StudyRecord(event: .header, header: header)
@@ -98,6 +102,10 @@ public struct StudyRecord: Sendable, Codable, Equatable {
 
     static func asked(_ suggestion: Suggestion, process: Int32, state: JSONValue?) -> StudyRecord {
         StudyRecord(event: .asked, trial: suggestion.number, suggestion: suggestion, process: process, state: state)
+    }
+
+    static func profiled(_ profile: Profile) -> StudyRecord {
+        StudyRecord(event: .profiled, profile: profile)
     }
 
     static func outcome(_ trial: Trial) -> StudyRecord {

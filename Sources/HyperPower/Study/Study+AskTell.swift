@@ -52,33 +52,75 @@ extension Study {
         }
         let savedSampler = sampler
         let savedQueue = queue
+        var newProfiles: [Profile] = []
         let configuration: Configuration
         let source: SuggestionSource
         if !queue.isEmpty {
             configuration = queue.removeFirst()
             source = .enqueued
         } else {
-            let context = SamplingContext(
-                space: space, constraints: constraints, objectives: objectives, region: region, trials: trials,
-                pending: pending.keys.sorted().map { pending[$0]!.suggestion.configuration }, number: number, seed: seed)
-            let proposal = try sampler.suggest(context)
+            let pendingConfigurations = pending.keys.sorted().map { pending[$0]!.suggestion.configuration }
+            // Proposals the sampler is unsure of are profiled first; one that breaks a bound
+            // is recorded as a profile, and the sampler is asked again.
+            var proposal: SamplerProposal
+            repeat {
+                let context = SamplingContext(
+                    space: space, constraints: constraints, objectives: objectives, region: region, trials: trials,
+                    pending: pendingConfigurations, number: number, seed: seed, profiles: profiles + newProfiles)
+                do throws(HyperPowerError) { proposal = try sampler.suggest(context) } catch {
+                    sampler = savedSampler
+                    throw error
+                }
+                guard let profile = await profileIfUnsure(proposal, taken: newProfiles.count) else { break }
+                newProfiles.append(profile)
+                if profile.violatedConstraints.isEmpty { break }
+            } while true
             (configuration, source) = (proposal.configuration, proposal.source)
         }
         let suggestion = Suggestion(
             number: number, configuration: configuration, predictions: region.predictions(for: configuration), source: source)
         do throws(HyperPowerError) {
             let state = source == .enqueued ? nil : try sampler.state()
-            try await storage.append([.asked(suggestion, process: getpid(), state: state)])
+            try await storage.append(newProfiles.map(StudyRecord.profiled) + [.asked(suggestion, process: getpid(), state: state)])
         } catch {
             sampler = savedSampler
             queue = savedQueue
             throw error
         }
-        position += 1
+        profiles += newProfiles
+        position += newProfiles.count + 1
         nextNumber += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         pending[number] = PendingTrial(suggestion: suggestion, suggestionSeconds: seconds)
         return suggestion
+    }
+
+    /// Profiles a proposal with the profilers of the calibrated constraints it names, unless
+    /// `taken` profiles already reached their limit; `nil` when nothing was profiled (no
+    /// profiler named, the limit reached, or every profiler failed — logged).
+    private func profileIfUnsure(_ proposal: SamplerProposal, taken: Int) async -> Profile? {
+        let named = constraints.filter { constraint in
+            proposal.profile.contains(constraint.name) && constraint.calibration?.profiler != nil
+        }
+        guard !named.isEmpty, taken < named.map({ $0.calibration!.maximumProfilesPerAsk }).min()! else { return nil }
+        var measurements: [String: Double] = [:]
+        var violated: [String] = []
+        for constraint in named {
+            let calibration = constraint.calibration!
+            do {
+                let value = try await calibration.profiler!(proposal.configuration)
+                measurements[calibration.measurement] = value
+                if !constraint.isSatisfied(by: value) { violated.append(constraint.name) }
+            } catch {
+                logger.warning("profiling '\(constraint.name)' of \(proposal.configuration) failed: \(error); not profiled")
+            }
+        }
+        guard !measurements.isEmpty else { return nil }
+        if !violated.isEmpty {
+            logger.info("profiled \(proposal.configuration): breaks \(violated.joined(separator: ", ")); not trained")
+        }
+        return Profile(configuration: proposal.configuration, predictions: region.predictions(for: proposal.configuration),
+                       measurements: measurements, violatedConstraints: violated)
     }
 
     /// Records the outcome of a suggestion.

@@ -95,6 +95,8 @@ extension Study {
                         logger.warning("trial \(number): \(error); the sampler goes on from its own state")
                     }
                 }
+            case .profiled:
+                if let profile = record.profile { profiles.append(profile) }
             case .completed, .infeasible, .failed:
                 guard let trial = record.result, !trials.contains(where: { $0.number == trial.number }) else { continue }
                 trials.append(trial)

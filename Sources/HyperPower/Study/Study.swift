@@ -36,6 +36,8 @@ public actor Study {
     var sampler: any Sampler
     /// Completed trials, in order of completion.
     public internal(set) var trials: [Trial] = []
+    /// Configurations profiled without training (calibrated constraints with a profiler).
+    public internal(set) var profiles: [Profile] = []
     var pending: [Int: PendingTrial] = [:]
     var queue: [Configuration] = []
     var nextNumber = 0
