@@ -107,11 +107,12 @@ public struct Constraint: Sendable {
     /// never trained (``Calibration/profiler``).
     public func calibrated(
         by measurement: String? = nil, violationProbability: Double = Calibration.defaultViolationProbability,
-        profiler: (@Sendable (Configuration) async throws -> Double)? = nil
+        profiler: (@Sendable (Configuration) async throws -> Double)? = nil, maximumProfilesPerAsk: Int = 20
     ) -> Constraint {
         var copy = self
         copy.calibration = Calibration(
-            measurement: measurement ?? name, violationProbability: violationProbability, profiler: profiler)
+            measurement: measurement ?? name, violationProbability: violationProbability, profiler: profiler,
+            maximumProfilesPerAsk: maximumProfilesPerAsk)
         return copy
     }
 
