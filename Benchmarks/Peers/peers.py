@@ -136,7 +136,7 @@ OPERATIONS = ['none', 'skip_connect', 'nor_conv_1x1', 'nor_conv_3x3', 'avg_pool_
 def add_nas_problems():
     rows = list(csv.DictReader(open(os.path.join(ROOT, 'Sources/HardwareModels/Resources/nb201.csv'))))
     table = {tuple(int(r[e]) for e in EDGES): (float(r['cifar10_test_acc']), r) for r in rows}
-    for name, device, budget in [('nas-fpga', 'fpga', 3.0), ('nas-pixel3', 'pixel3', 10.0)]:
+    for name, device, budget in [('nas-fpga', 'fpga', 3.0), ('nas-pixel3', 'pixel3', 10.0), ('nas-raspi4', 'raspi4', 25.0)]:
         best = max(acc for acc, r in table.values() if float(r['lat_%s_ms' % device]) <= budget)
 
         def f(x, device=device, budget=budget):

@@ -20,7 +20,7 @@ import Testing
     }
 
     @Test func everyProblemHasAKnownOrObservedConstraintAndAValidSpace() {
-        #expect(BenchmarkProblem.all.count == 14)
+        #expect(BenchmarkProblem.all.count == 15)
         #expect(BenchmarkProblem.all.map(\.name) == BenchmarkProblem.names)
         for problem in BenchmarkProblem.all {
             #expect(!problem.constraints.isEmpty)
@@ -37,9 +37,11 @@ import Testing
         let pixel = try #require(BenchmarkProblem.named("nas-pixel3"))
         #expect(abs(fpga.optimum - (100 - 93.397)) < 1e-9)
         #expect(abs(pixel.optimum - (100 - 93.625)) < 1e-9)
+        let raspi = try #require(BenchmarkProblem.named("nas-raspi4"))
+        #expect(abs(raspi.optimum - (100 - 93.51)) < 1e-9)
         // The reference's optimal cells, through the search space (categories by name).
         let operations = NASBench201.operationNames
-        for (problem, cell) in [(fpga, [0, 3, 1, 1, 1, 2]), (pixel, [2, 2, 3, 1, 0, 2])] {
+        for (problem, cell) in [(fpga, [0, 3, 1, 1, 1, 2]), (pixel, [2, 2, 3, 1, 0, 2]), (raspi, [1, 3, 0, 2, 1, 2])] {
             let configuration = Configuration(
                 Dictionary(uniqueKeysWithValues: zip(NASBench201.edgeNames, cell.map { ParameterValue.categorical(operations[$0]) })))
             #expect(abs(problem.values(at: problem.rawCoordinates(configuration)).objective - problem.optimum) < 1e-9)
