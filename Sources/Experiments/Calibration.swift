@@ -16,4 +16,41 @@ public enum Calibration {
         }
         return reports
     }
+
+    /// How a calibrated constraint's corrected intervals held up against what was measured.
+    public struct IntervalReport: Sendable, Codable, Equatable {
+        /// The constraint.
+        public var name: String
+        /// Trials with an interval and a measurement.
+        public var count: Int
+        /// δ of the intervals (the last trial's).
+        public var violationProbability: Double
+        /// Measured above the interval's upper end (the `1 − δ` quantile): at most δ if calibrated.
+        public var aboveUpper: Int
+        /// Measured below the lower end.
+        public var belowLower: Int
+        /// The plain predictor's error on these trials.
+        public var plain: ErrorReport
+        /// The corrected median's error on these trials.
+        public var corrected: ErrorReport
+    }
+
+    /// For each calibrated constraint, its intervals against the measurements, over the trials
+    /// that recorded both (``Trial/predictionIntervals``).
+    public static func intervals(_ trials: [Trial]) -> [IntervalReport] {
+        let names = Set(trials.flatMap { $0.predictionIntervals.keys }).sorted()
+        return names.compactMap { name in
+            let rows = trials.compactMap { trial -> (PredictionInterval, Double, Double)? in
+                guard let interval = trial.predictionIntervals[name], let measured = trial.measurements[interval.measurement],
+                      let predicted = trial.predictions[name], measured.isFinite, predicted.isFinite else { return nil }
+                return (interval, measured, predicted)
+            }
+            guard let last = rows.last else { return nil }
+            return IntervalReport(
+                name: name, count: rows.count, violationProbability: last.0.violationProbability,
+                aboveUpper: rows.filter { $0.1 > $0.0.upper }.count, belowLower: rows.filter { $0.1 < $0.0.lower }.count,
+                plain: ErrorReport(predictions: rows.map(\.2), measurements: rows.map(\.1)),
+                corrected: ErrorReport(predictions: rows.map(\.0.median), measurements: rows.map(\.1)))
+        }
+    }
 }

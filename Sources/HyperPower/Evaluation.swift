@@ -47,14 +47,19 @@ public struct Trial: Sendable, Equatable, Codable {
     /// Every objective's value by name, for a success (the primary one is also
     /// ``TrialOutcome/objective``); a further objective the evaluation did not report is absent.
     public var objectiveValues: [String: Double]
+    /// For calibrated known constraints whose correction existed when the trial was chosen:
+    /// the corrected cost's median and central `1 − 2δ` interval, by name.
+    public var predictionIntervals: [String: PredictionInterval]
 
     /// A trial record (the study builds them; tests and importers may too). Without
     /// `objectiveValues`, a success records its value under `objective`.
     public init(
         number: Int, configuration: Configuration, outcome: TrialOutcome, predictions: [String: Double] = [:],
         measurements: [String: Double] = [:], violatedConstraints: [String] = [], suggestionSeconds: Double = 0,
-        evaluationSeconds: Double = 0, objectiveValues: [String: Double]? = nil
+        evaluationSeconds: Double = 0, objectiveValues: [String: Double]? = nil,
+        predictionIntervals: [String: PredictionInterval] = [:]
     ) {
+        self.predictionIntervals = predictionIntervals
         self.number = number
         self.configuration = configuration
         self.outcome = outcome
@@ -68,7 +73,7 @@ public struct Trial: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case number, configuration, outcome, predictions, measurements, violatedConstraints, suggestionSeconds,
-             evaluationSeconds, objectiveValues
+             evaluationSeconds, objectiveValues, predictionIntervals
     }
 
     public init(from decoder: any Decoder) throws {
@@ -84,8 +89,29 @@ public struct Trial: Sendable, Equatable, Codable {
         // Format 1 had one objective, unnamed in the record.
         objectiveValues = try container.decodeIfPresent([String: Double].self, forKey: .objectiveValues)
             ?? outcome.objective.map { [Objective.defaultName: $0] } ?? [:]
+        predictionIntervals = try container.decodeIfPresent([String: PredictionInterval].self, forKey: .predictionIntervals) ?? [:]
     }
 
     /// A success that broke no constraint.
     public var isFeasible: Bool { outcome.objective != nil && violatedConstraints.isEmpty }
+}
+
+/// A calibrated constraint's corrected cost at a configuration: its median and the central
+/// interval between its δ and 1 − δ quantiles (δ the calibration's violation probability).
+public struct PredictionInterval: Sendable, Equatable, Codable {
+    public var lower: Double
+    public var median: Double
+    public var upper: Double
+    /// δ: the interval runs from the δ to the 1 − δ quantile.
+    public var violationProbability: Double
+    /// The measurement of the cost the interval predicts.
+    public var measurement: String
+
+    public init(lower: Double, median: Double, upper: Double, violationProbability: Double, measurement: String) {
+        self.lower = lower
+        self.median = median
+        self.upper = upper
+        self.violationProbability = violationProbability
+        self.measurement = measurement
+    }
 }

@@ -87,6 +87,8 @@ public struct Suggestion: Sendable, Equatable, Codable {
     public var predictions: [String: Double]
     /// How it was chosen.
     public var source: SuggestionSource
+    /// Calibrated constraints' corrected cost intervals for it (``Trial/predictionIntervals``).
+    public var predictionIntervals: [String: PredictionInterval]? = nil
 }
 
 /// The outcome of a run.

@@ -43,8 +43,21 @@ struct ReportCommand: AsyncParsableCommand {
         let calibration = Calibration.predictedAgainstMeasured(trials)
         for name in calibration.keys.sorted() {
             let report = calibration[name]!
-            print(String(format: "Predicted vs measured '%@': %d trials, RMSPE %.1f%%", name, report.count,
-                         100 * report.rootMeanSquaredPercentageError))
+            print(String(format: "Predicted vs measured '%@': %d trials, RMSPE %.1f%%, MAPE %.1f%%, Kendall τ %.2f", name,
+                         report.count, 100 * report.rootMeanSquaredPercentageError, 100 * report.meanAbsolutePercentageError,
+                         report.kendallTau))
+        }
+        for report in Calibration.intervals(trials) {
+            let delta = report.violationProbability
+            print(String(format: "Calibrated '%@' on %d trials: MAPE %.1f%% plain → %.1f%% corrected; measured above the %.0f%% quantile %d times (%.0f%%, calibrated ≤ %.0f%%), below the %.0f%% quantile %d times",
+                         report.name, report.count, 100 * report.plain.meanAbsolutePercentageError,
+                         100 * report.corrected.meanAbsolutePercentageError, 100 * (1 - delta), report.aboveUpper,
+                         100 * Double(report.aboveUpper) / Double(max(report.count, 1)), 100 * delta, 100 * delta, report.belowLower))
+        }
+        let profiles = await study.profiles
+        if !profiles.isEmpty {
+            let rejected = profiles.filter { !$0.violatedConstraints.isEmpty }.count
+            print("Profiled without training: \(profiles.count) configurations, \(rejected) of them over a bound (never trained)")
         }
         if let svg {
             let plot = LinePlot(

@@ -40,6 +40,21 @@ import Testing
         let modelViolations = modelPhase.filter { Self.trueCost($0.configuration) > Self.bound }.count
         #expect(modelViolations * 4 <= modelPhase.count, "\(modelViolations) of \(modelPhase.count) model proposals broke the bound")
         #expect(calibrated.best > 0.9, "best truly feasible x + y \(calibrated.best)")
+        // Model-phase trials carry the corrected interval; its median beats the plain model.
+        let withIntervals = calibrated.trials.filter { $0.predictionIntervals["latency"] != nil }
+        #expect(withIntervals.count >= modelPhase.count - 1)
+        var plainError = 0.0
+        var correctedError = 0.0
+        for trial in withIntervals {
+            let interval = trial.predictionIntervals["latency"]!
+            let measured = trial.measurements["measured latency"]!
+            #expect(interval.measurement == "measured latency")
+            #expect(interval.violationProbability == Constraint.Calibration.defaultViolationProbability)
+            #expect(interval.lower <= interval.median && interval.median <= interval.upper)
+            plainError += abs(trial.predictions["latency"]! - measured) / measured
+            correctedError += abs(interval.median - measured) / measured
+        }
+        #expect(correctedError * 10 < plainError, "corrected \(correctedError) against plain \(plainError)")
         // Trials are judged by the measurement, not the optimistic prediction.
         for trial in calibrated.trials where trial.outcome.objective != nil {
             #expect(trial.violatedConstraints.contains("latency") == (Self.trueCost(trial.configuration) > Self.bound))

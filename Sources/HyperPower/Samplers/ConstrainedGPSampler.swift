@@ -47,7 +47,26 @@ public struct ConstrainedGPSampler: Sampler {
         let configuration = context.space.decode(point)
         return SamplerProposal(
             configuration: configuration, source: source,
-            profile: Self.unsureConstraints(configuration, at: point, context: context, corrections: corrections))
+            profile: Self.unsureConstraints(configuration, at: point, context: context, corrections: corrections),
+            predictionIntervals: Self.intervals(configuration, at: point, context: context, corrections: corrections))
+    }
+
+    /// Each corrected constraint's median and central `1 − 2δ` interval at a point, δ its
+    /// calibration's violation probability.
+    static func intervals(
+        _ configuration: Configuration, at point: [Double], context: SamplingContext, corrections: [String: CostCorrection]
+    ) -> [String: PredictionInterval] {
+        var intervals: [String: PredictionInterval] = [:]
+        for constraint in context.constraints {
+            guard let calibration = constraint.calibration, var correction = corrections[constraint.name],
+                  let prediction = constraint.prediction(for: configuration), prediction.isFinite else { continue }
+            correction.violationProbability = calibration.violationProbability
+            let interval = correction.interval(prediction: prediction, at: point)
+            intervals[constraint.name] = PredictionInterval(
+                lower: interval.lower, median: interval.mean, upper: interval.upper,
+                violationProbability: calibration.violationProbability, measurement: calibration.measurement)
+        }
+        return intervals
     }
 
     /// The calibrated constraints with a profiler that a configuration meets with probability

@@ -54,12 +54,19 @@ public struct SamplerProposal: Sendable {
     /// Calibrated constraints to profile before the configuration is trained (the sampler is
     /// unsure the configuration meets them); only those with a profiler are profiled.
     public var profile: [String]
+    /// Calibrated constraints' corrected cost intervals at the configuration, by name (recorded
+    /// on the trial).
+    public var predictionIntervals: [String: PredictionInterval]
 
     /// A proposal of `configuration`, chosen as `source` says.
-    public init(configuration: Configuration, source: SuggestionSource, profile: [String] = []) {
+    public init(
+        configuration: Configuration, source: SuggestionSource, profile: [String] = [],
+        predictionIntervals: [String: PredictionInterval] = [:]
+    ) {
         self.configuration = configuration
         self.source = source
         self.profile = profile
+        self.predictionIntervals = predictionIntervals
     }
 }
 

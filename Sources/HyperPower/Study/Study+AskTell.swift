@@ -53,6 +53,7 @@ extension Study {
         let savedSampler = sampler
         let savedQueue = queue
         var newProfiles: [Profile] = []
+        var intervals: [String: PredictionInterval]?
         let configuration: Configuration
         let source: SuggestionSource
         if !queue.isEmpty {
@@ -76,9 +77,11 @@ extension Study {
                 if profile.violatedConstraints.isEmpty { break }
             } while true
             (configuration, source) = (proposal.configuration, proposal.source)
+            intervals = proposal.predictionIntervals.isEmpty ? nil : proposal.predictionIntervals
         }
         let suggestion = Suggestion(
-            number: number, configuration: configuration, predictions: region.predictions(for: configuration), source: source)
+            number: number, configuration: configuration, predictions: region.predictions(for: configuration), source: source,
+            predictionIntervals: intervals)
         do throws(HyperPowerError) {
             let state = source == .enqueued ? nil : try sampler.state()
             try await storage.append(newProfiles.map(StudyRecord.profiled) + [.asked(suggestion, process: getpid(), state: state)])
@@ -195,7 +198,7 @@ extension Study {
             number: suggestion.number, configuration: suggestion.configuration, outcome: outcome,
             predictions: suggestion.predictions, measurements: measurements, violatedConstraints: violated,
             suggestionSeconds: entry.suggestionSeconds, evaluationSeconds: evaluationSeconds,
-            objectiveValues: objectiveValues)
+            objectiveValues: objectiveValues, predictionIntervals: suggestion.predictionIntervals ?? [:])
     }
 }
 
