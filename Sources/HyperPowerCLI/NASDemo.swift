@@ -16,9 +16,13 @@ struct NASDemo: AsyncParsableCommand {
             most accurate cell whose predicted latency is within --latency-budget. An evaluation \
             looks up the cell's trained accuracy (200 epochs) and reports its measured latency. \
             Methods: hyperpower (the model gates), random (random search, same gate), \
-            exact-random (random search gated by the true latencies: an oracle). With \
-            --observed-latency, HyperPower also learns the measured latency as an observed \
-            constraint, which corrects a wrong model.
+            exact-random (random search gated by the true latencies: an oracle). HyperPower's \
+            gate is calibrated by the measured latency (a GP on the model's log residuals; it \
+            trains a cell only if P(latency ≤ budget) ≥ 1 − δ) unless --uncalibrated; with \
+            --profile-on-demand it first measures (profiles) the latency of cells it is unsure \
+            of, using the table as the profiler, and never trains one that profiles over the \
+            budget. With --observed-latency, HyperPower also learns the measured latency as an \
+            observed constraint.
             """)
 
     @Option(help: "Device: \(Self.deviceList).")
@@ -47,8 +51,10 @@ struct NASDemo: AsyncParsableCommand {
     @Flag(help: "Gate with the latency model alone: do not learn its error from the measured latencies.")
     var uncalibrated = false
 
-    @Option(parsing: .unconditional, help: "δ of the calibrated gate: the largest probability of breaking the budget a proposal may have.")
-    var violationProbability: Double = Constraint.Calibration.defaultViolationProbability
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "δ of the calibrated gate: the largest probability of breaking the budget a cell may have when it is trained unprofiled.",
+        discussion: "Default: the library's (\(Constraint.Calibration.defaultViolationProbability)); 0.02 with --profile-on-demand, where profiling is cheap."))
+    var violationProbability: Double?
 
     @Flag(help: "Profile the cells the calibrated gate is unsure of (the table's latency) before training them.")
     var profileOnDemand = false
@@ -61,13 +67,19 @@ struct NASDemo: AsyncParsableCommand {
     func validate() throws {
         guard latencyBudget > 0, latencyBudget.isFinite else { throw ValidationError("--latency-budget must be a positive number of ms") }
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
-        guard violationProbability > 0, violationProbability < 0.5 else {
+        if let violationProbability, !(violationProbability > 0 && violationProbability < 0.5) {
             throw ValidationError("--violation-probability must be in (0, 0.5) (got \(violationProbability))")
         }
+        if uncalibrated && profileOnDemand { throw ValidationError("--profile-on-demand needs the calibrated gate; drop --uncalibrated") }
         guard profiled >= 2 else { throw ValidationError("--profiled must be at least 2 (got \(profiled))") }
     }
 
     typealias SeedReport = NASExperiment.SeedReport
+
+    /// δ as given, else 0.02 with profiling (a profile is cheap) and the library's default without.
+    var resolvedViolationProbability: Double {
+        violationProbability ?? (profileOnDemand ? 0.02 : Constraint.Calibration.defaultViolationProbability)
+    }
 
     func run() async throws {
         let bench = try NASBench201.load()
@@ -77,7 +89,7 @@ struct NASDemo: AsyncParsableCommand {
         let experiment = NASExperiment(
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget,
             profiledCells: profiled, initialDesignSize: initialDesign, observedLatency: observedLatency,
-            calibrated: !uncalibrated, violationProbability: violationProbability, profileOnDemand: profileOnDemand,
+            calibrated: !uncalibrated, violationProbability: resolvedViolationProbability, profileOnDemand: profileOnDemand,
             targetAccuracy: targetAccuracy)
         var reports: [SeedReport] = []
         for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }
@@ -95,7 +107,9 @@ struct NASDemo: AsyncParsableCommand {
         let first = reports[0]
         print("NAS-Bench-201 on \(device), latency ≤ \(latencyBudget) ms: \(first.feasibleCells) feasible cells, "
             + "true best feasible accuracy \(String(format: "%.2f", first.trueBestFeasibleAccuracy))%")
-        print("Latency model: linear on one-hot cell features, \(profiled) profiled cells; budget \(budget) evaluations\(observedLatency ? "; measured latency learned as an observed constraint" : "")\n")
+        let gate = uncalibrated ? "the model's prediction" : String(format: "calibrated by the measured latency, δ = %g", resolvedViolationProbability)
+            + (profileOnDemand ? ", uncertain cells profiled first" : "")
+        print("Latency model: linear on one-hot cell features, \(profiled) profiled cells; gate: \(gate); budget \(budget) evaluations\(observedLatency ? "; measured latency learned as an observed constraint" : "")\n")
         print("  seed  model RMSPE  method         best feasible acc.  broke the true budget  profiled  evals to reach HyperPower's best")
         for report in reports {
             for run in report.runs {
