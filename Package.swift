@@ -58,7 +58,7 @@ let package = Package(
         .target(name: "HardwareProfiling"),
         .target(
             name: "HardwareModels",
-            dependencies: ["LinearAlgebra", "HardwareProfiling"],
+            dependencies: ["LinearAlgebra", "GaussianProcess", "HardwareProfiling"],
             resources: [.copy("Resources/nb201.csv"), .copy("Resources/NB201-NOTICE.md")]
         ),
         .executableTarget(

@@ -14,7 +14,8 @@ import subprocess
 
 DEVICES = [("Pixel 3", "lat_pixel3_ms", 10), ("Raspberry Pi 4", "lat_raspi4_ms", 25),
            ("Samsung A50", "lat_samsung_a50_ms", 40), ("FPGA", "lat_fpga_ms", 3)]
-MODELS = [("linear", ["--model", "linear"]), ("polynomial + effective", ["--model", "polynomial", "--effective"])]
+MODELS = [("linear", ["--model", "linear"]), ("polynomial + effective", ["--model", "polynomial", "--effective"]),
+          ("Gaussian process", ["--model", "gp"])]
 
 print("| device, budget | model | N | RMSPE | MAPE | Kendall τ | gate accuracy | admitted that break it | feasible rejected |")
 print("|---|---|---:|---:|---:|---:|---:|---:|---:|")

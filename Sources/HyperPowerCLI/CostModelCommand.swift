@@ -18,7 +18,7 @@ struct CostModelCommand: ParsableCommand {
             Example: hyperpower cost-model --nb201 --target lat_pixel3_ms --model polynomial --train 200
             """)
 
-    enum Model: String, ExpressibleByArgument, CaseIterable { case linear, polynomial }
+    enum Model: String, ExpressibleByArgument, CaseIterable { case linear, polynomial, gp }
 
     @Option(help: "CSV file with a header row (default with --nb201: the shipped NAS-Bench-201 table).")
     var csv: String?
@@ -38,7 +38,7 @@ struct CostModelCommand: ParsableCommand {
     @Flag(help: "With --nb201: keep the 341 disconnected cells.")
     var keepDisconnected = false
 
-    @Option(help: "linear (least squares) or polynomial (sparse, Lasso, degree and λ by 10-fold CV).")
+    @Option(help: "linear (least squares), polynomial (sparse, Lasso, degree and λ by 10-fold CV) or gp (Matérn-5/2 ARD Gaussian process on the log cost, 5-fold CV).")
     var model: Model = .linear
 
     @Flag(help: "Fit the logarithm of the target.")
@@ -113,6 +113,10 @@ struct CostModelCommand: ParsableCommand {
             switch model {
             case .linear: fitted = try LinearCostModel.fit(trainingSet, logTarget: logTarget, seed: seed)
             case .polynomial: fitted = try SparsePolynomialCostModel.fit(trainingSet, logTarget: logTarget, seed: seed)
+            case .gp:
+                // Costs are positive: the GP models their logarithm unless a target is not.
+                fitted = try GaussianProcessCostModel.fit(
+                    trainingSet, logTarget: trainingSet.targets.allSatisfy { $0 > 0 }, seed: seed)
             }
             let predictions = fitted.predict(heldOutSet)
             runs.append(SeedResult(
@@ -136,7 +140,7 @@ struct CostModelCommand: ParsableCommand {
         for run in runs {
             print("  seed \(run.seed): held-out \(run.heldOut)")
             for gate in run.gates { print("          gate \(gate)") }
-            if let cv = run.crossValidation { print("          10-fold CV on the training rows: \(cv)") }
+            if let cv = run.crossValidation { print("          cross-validated on the training rows: \(cv)") }
             print("          \(run.summary)")
         }
         print(String(format: "median held-out RMSPE %.2f%%, MAPE %.2f%%, R² %.4f, Kendall τ %.3f", 100 * output.medianHeldOutRMSPE,
