@@ -14,6 +14,21 @@ public struct LinearCostModel: CostModel {
     /// Whether the model predicts `exp(w·z + b)`.
     public let logTarget: Bool
     public let fitReport: CostModelReport
+    /// What the predictive distribution needs (unconstrained fits with more samples than
+    /// estimated parameters; `nil` otherwise).
+    let uncertainty: Uncertainty?
+
+    /// The ordinary-least-squares predictive distribution: residual variance
+    /// `s² = RSS / (n − r − 1)` (r the design's numerical rank), and the pseudo-inverse `G` of
+    /// the centred design's Gram matrix, so that a prediction's variance is
+    /// `s² (1 + 1/n + z̃ᵀ G z̃)` with `z̃` the centred features (the leverage term is the
+    /// same for every basic solution of a rank-deficient design: one-hot features).
+    struct Uncertainty: Sendable {
+        var residualVariance: Double
+        var featureMeans: [Double]
+        var gramPseudoInverse: Matrix
+        var sampleCount: Int
+    }
 
     public func predict(_ features: [Double]) -> Double {
         precondition(features.count == weights.count, "expected \(weights.count) features, got \(features.count)")
@@ -33,6 +48,7 @@ public struct LinearCostModel: CostModel {
         crossValidationFolds: Int? = 10, seed: UInt64 = 0
     ) throws(HardwareModelError) -> LinearCostModel {
         let (weights, intercept) = try solve(samples, logTarget: logTarget, nonNegative: nonNegativeWeights)
+        let uncertainty = nonNegativeWeights ? nil : try Self.uncertainty(samples, logTarget: logTarget, weights: weights, intercept: intercept)
         let training = ErrorReport(
             predictions: samples.features.map { predict($0, weights: weights, intercept: intercept, logTarget: logTarget) },
             measurements: samples.targets)
@@ -52,7 +68,63 @@ public struct LinearCostModel: CostModel {
         let summary = "linear, \(weights.count) features\(logTarget ? ", log target" : "")\(nonNegativeWeights ? ", w ≥ 0" : "")"
         return LinearCostModel(
             featureNames: samples.featureNames, weights: weights, intercept: intercept, logTarget: logTarget,
-            fitReport: CostModelReport(training: training, crossValidation: crossValidation, summary: summary))
+            fitReport: CostModelReport(training: training, crossValidation: crossValidation, summary: summary),
+            uncertainty: uncertainty)
+    }
+
+    /// The predictive mean and standard deviation of a new measurement, in the fitted scale
+    /// (`log y` with a log target): ordinary least squares' `s² (1 + 1/n + z̃ᵀ(X̃ᵀX̃)⁺z̃)`.
+    /// `nil` for a fit with non-negative weights or without residual degrees of freedom.
+    public func predictiveDistribution(_ features: [Double]) -> (mean: Double, standardDeviation: Double)? {
+        guard let uncertainty, features.count == weights.count else { return nil }
+        let centred = zip(features, uncertainty.featureMeans).map { $0 - $1 }
+        let projected = uncertainty.gramPseudoInverse.multiplied(by: centred)
+        let leverage = zip(centred, projected).reduce(0) { $0 + $1.0 * $1.1 }
+        let variance = uncertainty.residualVariance * (1 + 1 / Double(uncertainty.sampleCount) + max(leverage, 0))
+        let mean = intercept + zip(weights, features).reduce(0) { $0 + $1.0 * $1.1 }
+        return (mean, variance.squareRoot())
+    }
+
+    /// The cost between the predictive quantiles at ±`z` standard deviations (z = 1.645: the
+    /// central 90% under a normal approximation; Student's t would widen it for few samples),
+    /// and the prediction; `nil` where ``predictiveDistribution(_:)`` is.
+    public func predictionInterval(_ features: [Double], z: Double) -> (lower: Double, median: Double, upper: Double)? {
+        guard let (mean, deviation) = predictiveDistribution(features) else { return nil }
+        let back: (Double) -> Double = logTarget ? { exp($0) } : { $0 }
+        return (back(mean - z * deviation), back(mean), back(mean + z * deviation))
+    }
+
+    static func uncertainty(
+        _ samples: ProfiledSamples, logTarget: Bool, weights: [Double], intercept: Double
+    ) throws(HardwareModelError) -> Uncertainty? {
+        let y = try targets(samples, logTarget: logTarget)
+        let n = samples.count
+        let p = weights.count
+        let featureMeans = (0..<p).map { j in samples.features.reduce(0) { $0 + $1[j] } / Double(n) }
+        var centred = Matrix(rows: n, columns: p)
+        for i in 0..<n { for j in 0..<p { centred[i, j] = samples.features[i][j] - featureMeans[j] } }
+        // The Gram matrix's pseudo-inverse: the minimum-norm least-squares solution of
+        // (X̃ᵀX̃) G = I, column by column (dgelsy).
+        let gram = Matrix.product(centred, .transposed, centred, .none)
+        var inverse = Matrix(rows: p, columns: p)
+        var rank = 0
+        for column in 0..<p {
+            var unit = [Double](repeating: 0, count: p)
+            unit[column] = 1
+            let solution: LeastSquaresSolution
+            do { solution = try leastSquares(gram, unit, reciprocalConditionThreshold: 1e-10) } catch { return nil }
+            rank = solution.rank
+            for row in 0..<p { inverse[row, column] = solution.coefficients[row] }
+        }
+        let degrees = n - rank - 1
+        guard degrees > 0 else { return nil }
+        var residuals = 0.0
+        for i in 0..<n {
+            let fitted = intercept + zip(weights, samples.features[i]).reduce(0) { $0 + $1.0 * $1.1 }
+            residuals += (y[i] - fitted) * (y[i] - fitted)
+        }
+        return Uncertainty(residualVariance: residuals / Double(degrees), featureMeans: featureMeans,
+                           gramPseudoInverse: inverse, sampleCount: n)
     }
 
     static func predict(_ features: [Double], weights: [Double], intercept: Double, logTarget: Bool) -> Double {

@@ -71,6 +71,9 @@ struct CostModelCommand: ParsableCommand {
         var heldOut: ErrorReport
         /// The held-out gate accuracy at each --budget.
         var gates: [GateAccuracy]
+        /// Share of held-out measurements inside the model's central 90% prediction interval
+        /// (linear and GP models).
+        var heldOutCoverage90: Double?
         var crossValidation: ErrorReport?
         var training: ErrorReport
         var summary: String
@@ -119,9 +122,18 @@ struct CostModelCommand: ParsableCommand {
                     trainingSet, logTarget: trainingSet.targets.allSatisfy { $0 > 0 }, seed: seed)
             }
             let predictions = fitted.predict(heldOutSet)
+            let z90 = 1.6448536269514722  // Φ⁻¹(0.95)
+            let intervals: [(lower: Double, median: Double, upper: Double)?] = heldOutSet.features.map { features in
+                if let linear = fitted as? LinearCostModel { return linear.predictionInterval(features, z: z90) }
+                if let gp = fitted as? GaussianProcessCostModel { return gp.predictionInterval(features, z: z90) }
+                return nil
+            }
+            let coverage: Double? = intervals.contains { $0 == nil } || intervals.isEmpty ? nil
+                : Double(zip(intervals, heldOutSet.targets).filter { $0!.lower <= $1 && $1 <= $0!.upper }.count) / Double(intervals.count)
             runs.append(SeedResult(
                 seed: seed, heldOut: fitted.evaluate(on: heldOutSet),
                 gates: budgets.map { GateAccuracy(predictions: predictions, measurements: heldOutSet.targets, budget: $0) },
+                heldOutCoverage90: coverage,
                 crossValidation: fitted.fitReport.crossValidation,
                 training: fitted.fitReport.training, summary: fitted.fitReport.summary))
         }
@@ -140,6 +152,9 @@ struct CostModelCommand: ParsableCommand {
         for run in runs {
             print("  seed \(run.seed): held-out \(run.heldOut)")
             for gate in run.gates { print("          gate \(gate)") }
+            if let coverage = run.heldOutCoverage90 {
+                print(String(format: "          %.1f%% of held-out measurements inside the central 90%% prediction interval", 100 * coverage))
+            }
             if let cv = run.crossValidation { print("          cross-validated on the training rows: \(cv)") }
             print("          \(run.summary)")
         }

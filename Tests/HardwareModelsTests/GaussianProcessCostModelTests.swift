@@ -51,3 +51,42 @@ import Testing
         #expect(linearTarget.predictiveDistribution([.nan]).mean.isNaN)
     }
 }
+
+/// `LinearCostModel`'s predictive intervals against ordinary least squares in numpy
+/// (`Fixtures/linear_interval_reference.py`).
+@Suite struct LinearCostModelIntervalTests {
+    @Test func fullRankMatchesOLS() throws {
+        let rows: [[Double]] = [[0.1, 0.5, 1.0], [0.4, 0.2, 0.0], [0.9, 0.7, 2.0], [0.3, 0.9, 1.5], [0.6, 0.1, 0.5],
+                                [0.8, 0.4, 1.0], [0.2, 0.6, 2.5], [0.7, 0.8, 0.2], [0.5, 0.3, 1.8], [0.05, 0.95, 0.7],
+                                [0.95, 0.05, 2.2], [0.45, 0.55, 1.1]]
+        let noise = [0.03, -0.02, 0.05, -0.04, 0.01, 0.02, -0.03, 0.04, -0.01, 0.02, -0.05, 0.0]
+        let targets = zip(rows, noise).map { 1 + 2 * $0[0] - $0[1] + 0.5 * $0[2] + $1 }
+        let model = try LinearCostModel.fit(ProfiledSamples(featureNames: ["a", "b", "c"], features: rows, targets: targets))
+        for (x, mean, sd) in [([0.5, 0.5, 1.0], 2.0053137876748433, 0.031101608370614882),
+                              ([2.0, -1.0, 4.0], 7.933272433343667, 0.06690274464680762)] {
+            let predictive = try #require(model.predictiveDistribution(x))
+            #expect(abs(predictive.mean - mean) < 1e-10)
+            #expect(abs(predictive.standardDeviation - sd) < 1e-9 * sd)
+        }
+        let interval = try #require(model.predictionInterval([0.5, 0.5, 1.0], z: 1.6448536269514722))
+        #expect(abs(interval.upper - (2.0053137876748433 + 1.6448536269514722 * 0.031101608370614882)) < 1e-9)
+    }
+
+    @Test func rankDeficientOneHotMatchesAFullRankReparameterisation() throws {
+        let levels = [(0, 0), (0, 1), (1, 2), (2, 0), (1, 1), (2, 2), (0, 2), (1, 0), (2, 1), (0, 0)]
+        func oneHot(_ f: Int, _ g: Int) -> [Double] { (0..<3).map { $0 == f ? 1.0 : 0 } + (0..<3).map { $0 == g ? 1.0 : 0 } }
+        let targets = [1.0, 1.5, 2.6, 2.1, 2.0, 3.3, 1.9, 1.6, 2.8, 1.1]
+        let samples = try ProfiledSamples(
+            featureNames: ["f0", "f1", "f2", "g0", "g1", "g2"], features: levels.map(oneHot), targets: targets)
+        let model = try LinearCostModel.fit(samples, logTarget: true)
+        for ((f, g), mean, sd) in [((1, 2), 0.9536982808198772, 0.06726953869487211), ((2, 2), 1.2359706060031614, 0.06726953869487211)] {
+            let predictive = try #require(model.predictiveDistribution(oneHot(f, g)))
+            #expect(abs(predictive.mean - mean) < 1e-9)
+            #expect(abs(predictive.standardDeviation - sd) < 1e-8 * sd)
+            let interval = try #require(model.predictionInterval(oneHot(f, g), z: 1))
+            #expect(abs(interval.median - exp(mean)) < 1e-8)
+        }
+        // Non-negative weights and saturated fits have no interval.
+        #expect(try LinearCostModel.fit(samples, nonNegativeWeights: true).predictiveDistribution(oneHot(0, 0)) == nil)
+    }
+}
