@@ -75,3 +75,22 @@ import Testing
         }
     }
 }
+
+extension ActiveProfilingTests {
+    /// `hyperpower report` on a calibrated, profiled study: the calibration and profile lines.
+    @Test(.timeLimit(.minutes(2)))
+    func reportPrintsTheCalibrationAndTheProfiles() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-calibrated-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let url = folder.appendingPathComponent("study.jsonl")
+        let result = try await Self.optimizer(profiler: { Self.trueCost($0) }, storage: .journal(url)).run(budget: .evaluations(14))
+        let rejected = result.profiles.filter { !$0.violatedConstraints.isEmpty }.count
+        let (status, output, errors) = try await CommandLineTests.run(["report", url.path])
+        #expect(status == 0, "\(errors)")
+        #expect(output.contains("Calibrated 'latency' on "), "\(output)")
+        #expect(output.contains("MAPE 40.0% plain → "), "the plain model is 40% low on every trial: \(output)")
+        #expect(output.contains("Profiled without training: \(result.profiles.count) configurations, \(rejected) of them over a bound"),
+                "\(output)")
+    }
+}
