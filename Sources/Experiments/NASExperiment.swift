@@ -24,14 +24,17 @@ public struct NASExperiment: Sendable {
     /// HyperPower profiles the cells its calibrated gate is unsure of (the table's latency as
     /// the profiler) before training them.
     public var profileOnDemand: Bool
+    /// The declared cost of a profile relative to an evaluation (`Constraint.Calibration.profilingCost`).
+    public var profilingCost: Double?
     public var targetAccuracy: Double?
 
     public init(
         bench: NASBench201, device: String, latencyBudgetMilliseconds: Double, evaluations: Int, profiledCells: Int,
         initialDesignSize: Int? = nil, observedLatency: Bool = false, calibrated: Bool = true,
         violationProbability: Double = Constraint.Calibration.defaultViolationProbability, profileOnDemand: Bool = false,
-        targetAccuracy: Double? = nil
+        profilingCost: Double? = nil, targetAccuracy: Double? = nil
     ) {
+        self.profilingCost = profilingCost
         self.profileOnDemand = profileOnDemand
         self.calibrated = calibrated
         self.violationProbability = violationProbability
@@ -99,7 +102,9 @@ public struct NASExperiment: Sendable {
             profileOnDemand ? { @Sendable config in cellOf(config).latencies[device]! } : nil
         var hyperPowerConstraints = [
             calibrated || profileOnDemand
-                ? predicted.calibrated(by: "measured latency", violationProbability: violationProbability, profiler: profiler)
+                ? predicted.calibrated(
+                    by: "measured latency", violationProbability: violationProbability, profiler: profiler,
+                    profilingCost: profileOnDemand ? profilingCost : nil)
                 : predicted,
         ]
         if observedLatency { hyperPowerConstraints.append(.observed("measured latency", atMost: budgetMs)) }

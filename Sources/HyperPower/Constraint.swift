@@ -63,13 +63,23 @@ public struct Constraint: Sendable {
         /// Measures the cost of a configuration without training it (runs the network on the
         /// device, reads a profiler), far cheaper than an evaluation. With one, the gate
         /// admits every configuration whose corrected *median* cost meets the bound, and a
-        /// proposal whose probability of meeting it is below 1 − δ — and every proposal
-        /// before the correction exists — is profiled before it is trained: one that breaks
-        /// the bound is recorded as a ``Profile`` and never trained, and the sampler is asked
-        /// again. Every profile is a measurement the correction learns from.
+        /// proposal whose probability of breaking it exceeds ``profilingThreshold`` — and
+        /// every proposal before the correction exists — is profiled before it is trained:
+        /// one that breaks the bound is recorded as a ``Profile`` and never trained, and the
+        /// sampler is asked again. Every profile is a measurement the correction learns from.
         public var profiler: (@Sendable (Configuration) async throws -> Double)?
+        /// The cost of one profile relative to one evaluation (a latency measurement against a
+        /// training run: 10⁻³ or less), if declared. Training a proposal unprofiled wastes an
+        /// evaluation with probability p (its probability of breaking the bound); profiling it
+        /// costs this much: it pays to profile when p exceeds it.
+        public var profilingCost: Double?
         /// The most profiles one `ask` may take before it hands out its last proposal as it is.
         public var maximumProfilesPerAsk: Int
+
+        /// A proposal is profiled when its probability of breaking the bound exceeds this:
+        /// the smaller of δ (the risk a trained configuration may carry) and the declared
+        /// ``profilingCost`` (the risk above which a profile is cheaper than the expected waste).
+        public var profilingThreshold: Double { min(violationProbability, profilingCost ?? violationProbability) }
 
         /// The default δ, chosen on NAS-Bench-201 (Pixel 3 ≤ 10 ms, FPGA ≤ 3 ms; see
         /// `Docs/HardwareModels.md`).
@@ -77,8 +87,10 @@ public struct Constraint: Sendable {
 
         public init(
             measurement: String, violationProbability: Double = defaultViolationProbability, minimumMeasurements: Int = 3,
-            profiler: (@Sendable (Configuration) async throws -> Double)? = nil, maximumProfilesPerAsk: Int = 20
+            profiler: (@Sendable (Configuration) async throws -> Double)? = nil, profilingCost: Double? = nil,
+            maximumProfilesPerAsk: Int = 20
         ) {
+            self.profilingCost = profilingCost
             self.measurement = measurement
             self.violationProbability = violationProbability
             self.minimumMeasurements = minimumMeasurements
@@ -107,12 +119,13 @@ public struct Constraint: Sendable {
     /// never trained (``Calibration/profiler``).
     public func calibrated(
         by measurement: String? = nil, violationProbability: Double = Calibration.defaultViolationProbability,
-        profiler: (@Sendable (Configuration) async throws -> Double)? = nil, maximumProfilesPerAsk: Int = 20
+        profiler: (@Sendable (Configuration) async throws -> Double)? = nil, profilingCost: Double? = nil,
+        maximumProfilesPerAsk: Int = 20
     ) -> Constraint {
         var copy = self
         copy.calibration = Calibration(
             measurement: measurement ?? name, violationProbability: violationProbability, profiler: profiler,
-            maximumProfilesPerAsk: maximumProfilesPerAsk)
+            profilingCost: profilingCost, maximumProfilesPerAsk: maximumProfilesPerAsk)
         return copy
     }
 
@@ -206,6 +219,9 @@ public struct Constraint: Sendable {
             if !(calibration.violationProbability > 0 && calibration.violationProbability < 0.5) {
                 throw .invalidConstraint(
                     name: name, reason: "the violation probability \(calibration.violationProbability) is not in (0, 0.5)")
+            }
+            if let cost = calibration.profilingCost, !(cost > 0 && cost.isFinite) {
+                throw .invalidConstraint(name: name, reason: "the profiling cost \(cost) is not a positive number")
             }
             if calibration.maximumProfilesPerAsk < 1 {
                 throw .invalidConstraint(name: name, reason: "the profiles per ask must be at least 1 (got \(calibration.maximumProfilesPerAsk))")

@@ -51,10 +51,11 @@ struct NASDemo: AsyncParsableCommand {
     @Flag(help: "Gate with the latency model alone: do not learn its error from the measured latencies.")
     var uncalibrated = false
 
-    @Option(parsing: .unconditional, help: ArgumentHelp(
-        "δ of the calibrated gate: the largest probability of breaking the budget a cell may have when it is trained unprofiled.",
-        discussion: "Default: the library's (\(Constraint.Calibration.defaultViolationProbability)); 0.02 with --profile-on-demand, where profiling is cheap."))
-    var violationProbability: Double?
+    @Option(parsing: .unconditional, help: "δ of the calibrated gate: the largest probability of breaking the budget a cell may have when it is trained unprofiled.")
+    var violationProbability: Double = Constraint.Calibration.defaultViolationProbability
+
+    @Option(parsing: .unconditional, help: "With --profile-on-demand: the cost of profiling a cell relative to training it (a cell is profiled when its probability of breaking the budget exceeds this, or δ).")
+    var profilingCost: Double = 0.001
 
     @Flag(help: "Profile the cells the calibrated gate is unsure of (the table's latency) before training them.")
     var profileOnDemand = false
@@ -67,7 +68,8 @@ struct NASDemo: AsyncParsableCommand {
     func validate() throws {
         guard latencyBudget > 0, latencyBudget.isFinite else { throw ValidationError("--latency-budget must be a positive number of ms") }
         guard budget >= 1 else { throw ValidationError("--budget must be at least 1") }
-        if let violationProbability, !(violationProbability > 0 && violationProbability < 0.5) {
+        guard profilingCost > 0, profilingCost.isFinite else { throw ValidationError("--profiling-cost must be a positive number") }
+        if !(violationProbability > 0 && violationProbability < 0.5) {
             throw ValidationError("--violation-probability must be in (0, 0.5) (got \(violationProbability))")
         }
         if uncalibrated && profileOnDemand { throw ValidationError("--profile-on-demand needs the calibrated gate; drop --uncalibrated") }
@@ -76,10 +78,6 @@ struct NASDemo: AsyncParsableCommand {
 
     typealias SeedReport = NASExperiment.SeedReport
 
-    /// δ as given, else 0.02 with profiling (a profile is cheap) and the library's default without.
-    var resolvedViolationProbability: Double {
-        violationProbability ?? (profileOnDemand ? 0.02 : Constraint.Calibration.defaultViolationProbability)
-    }
 
     func run() async throws {
         let bench = try NASBench201.load()
@@ -89,7 +87,8 @@ struct NASDemo: AsyncParsableCommand {
         let experiment = NASExperiment(
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget,
             profiledCells: profiled, initialDesignSize: initialDesign, observedLatency: observedLatency,
-            calibrated: !uncalibrated, violationProbability: resolvedViolationProbability, profileOnDemand: profileOnDemand,
+            calibrated: !uncalibrated, violationProbability: violationProbability, profileOnDemand: profileOnDemand,
+            profilingCost: profilingCost,
             targetAccuracy: targetAccuracy)
         var reports: [SeedReport] = []
         for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }
@@ -107,8 +106,8 @@ struct NASDemo: AsyncParsableCommand {
         let first = reports[0]
         print("NAS-Bench-201 on \(device), latency ≤ \(latencyBudget) ms: \(first.feasibleCells) feasible cells, "
             + "true best feasible accuracy \(String(format: "%.2f", first.trueBestFeasibleAccuracy))%")
-        let gate = uncalibrated ? "the model's prediction" : String(format: "calibrated by the measured latency, δ = %g", resolvedViolationProbability)
-            + (profileOnDemand ? ", uncertain cells profiled first" : "")
+        let gate = uncalibrated ? "the model's prediction" : String(format: "calibrated by the measured latency, δ = %g", violationProbability)
+            + (profileOnDemand ? String(format: ", cells profiled first when P(over budget) > %g", min(violationProbability, profilingCost)) : "")
         print("Latency model: linear on one-hot cell features, \(profiled) profiled cells; gate: \(gate); budget \(budget) evaluations\(observedLatency ? "; measured latency learned as an observed constraint" : "")\n")
         print("  seed  model RMSPE  method         best feasible acc.  broke the true budget  profiled  evals to reach HyperPower's best")
         for report in reports {

@@ -68,6 +68,19 @@ import Testing
         #expect(Array(again.profiles.prefix(first.profiles.count)) == first.profiles)
     }
 
+    @Test func aDeclaredProfilingCostLowersTheThresholdAndMustBePositive() async {
+        let base = Constraint.known("latency", atMost: 5) { Self.trueCost($0) }
+        #expect(base.calibrated(profiler: { _ in 1 }).calibration?.profilingThreshold == 0.1)
+        #expect(base.calibrated(profiler: { _ in 1 }, profilingCost: 0.001).calibration?.profilingThreshold == 0.001)
+        #expect(base.calibrated(violationProbability: 0.05, profiler: { _ in 1 }, profilingCost: 0.3)
+            .calibration?.profilingThreshold == 0.05)
+        let optimizer = BayesianOptimizer(
+            space: Self.space, constraints: [base.calibrated(profiler: { _ in 1 }, profilingCost: -1)], logger: quietLogger)
+        await #expect(throws: HyperPowerError.invalidConstraint(name: "latency", reason: "the profiling cost -1.0 is not a positive number")) {
+            try await optimizer.ask()
+        }
+    }
+
     @Test func theLimitMustBePositive() async {
         let optimizer = Self.optimizer(profiler: { Self.trueCost($0) }, limit: 0)
         await #expect(throws: HyperPowerError.invalidConstraint(name: "latency", reason: "the profiles per ask must be at least 1 (got 0)")) {

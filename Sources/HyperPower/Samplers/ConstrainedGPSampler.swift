@@ -69,8 +69,9 @@ public struct ConstrainedGPSampler: Sampler {
         return intervals
     }
 
-    /// The calibrated constraints with a profiler that a configuration meets with probability
-    /// below 1 − δ under their corrections (all of them while a correction is missing).
+    /// The calibrated constraints with a profiler that a configuration breaks with probability
+    /// above their ``Constraint/Calibration/profilingThreshold`` under their corrections (all
+    /// of them while a correction is missing).
     static func unsureConstraints(
         _ configuration: Configuration, at point: [Double], context: SamplingContext, corrections: [String: CostCorrection]
     ) -> [String] {
@@ -80,7 +81,7 @@ public struct ConstrainedGPSampler: Sampler {
             else { return true }
             let probability = correction.probabilityOfMeeting(
                 constraint.gateBound, prediction: prediction, at: point, direction: constraint.direction)
-            return probability < 1 - calibration.violationProbability
+            return 1 - probability > calibration.profilingThreshold
         }.map(\.name)
     }
 
