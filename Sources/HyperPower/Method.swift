@@ -49,7 +49,8 @@ public enum Method: String, CaseIterable, Sendable, Codable {
 
     /// The constraint-unaware form of a problem: known constraints become observed ones of the
     /// same name and bound, and the objective reports each one's prediction among its
-    /// measurements (unless it measured the metric itself), for successes and infeasible runs.
+    /// measurements (unless it measured the metric itself, under the constraint's name or its
+    /// calibration's measurement), for successes and infeasible runs.
     public static func constraintUnaware(
         _ constraints: [Constraint], objective: @escaping @Sendable (Configuration) async throws -> Evaluation
     ) -> ([Constraint], @Sendable (Configuration) async throws -> Evaluation) {
@@ -59,7 +60,8 @@ public enum Method: String, CaseIterable, Sendable, Codable {
             func withPredictions(_ measurements: [String: Double]) -> [String: Double] {
                 var all = measurements
                 for constraint in known where all[constraint.name] == nil {
-                    all[constraint.name] = constraint.prediction(for: configuration)
+                    // A calibrated constraint's own measurement, else the prediction.
+                    all[constraint.name] = all[constraint.measurementKey] ?? constraint.prediction(for: configuration)
                 }
                 return all
             }

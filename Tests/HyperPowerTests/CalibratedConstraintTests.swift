@@ -106,6 +106,20 @@ import Testing
         #expect(corrected.margin([0.875]) < 0 && region.margin([0.875]) > 0)
     }
 
+    @Test func theUnawareBaselineLearnsTheMeasurementNotThePrediction() async throws {
+        let known = Constraint.known("latency", atMost: Self.bound) { 0.6 * Self.trueCost($0) }.calibrated(by: "measured latency")
+        let optimizer = Method.unknownConstraints.optimizer(
+            space: Self.space, constraints: [known], seed: 2, logger: quietLogger,
+            objective: { config in
+                .success(objective: -(config.double("x") + config.double("y")), measurements: ["measured latency": Self.trueCost(config)])
+            })
+        let result = try await optimizer.run(budget: .evaluations(8))
+        for trial in result.trials {
+            #expect(trial.measurements["latency"] == Self.trueCost(trial.configuration))
+            #expect(trial.violatedConstraints.contains("latency") == (Self.trueCost(trial.configuration) > Self.bound))
+        }
+    }
+
     @Test func badCalibrationsAreRefusedWithTheirReason() async {
         let space = try! SearchSpace { Real("x", 0...1) }
         let cases: [(Constraint, String)] = [
