@@ -1,19 +1,22 @@
 import Foundation
 
-/// A CSV table of numbers with a header row (comma-separated, no quoting), read by column.
+/// A CSV table with a header row (comma-separated, no quoting), read by column: profile tables
+/// as people have them, with text columns (architecture strings, device names) beside the
+/// numbers. A column is parsed as numbers only when it is used as one, and a value that is not
+/// a number is then an error naming its line and column.
 public struct NumericTable: Sendable {
     /// Column names, in file order.
     public let columnNames: [String]
-    /// Values by column, each `rowCount` long.
-    public let columns: [[Double]]
+    /// The fields of each column, as written (trimmed), each `rowCount` long.
+    public let fields: [[String]]
 
     /// Number of data rows.
-    public var rowCount: Int { columns.first?.count ?? 0 }
+    public var rowCount: Int { fields.first?.count ?? 0 }
 
     /// Parses CSV text.
     ///
-    /// - Throws: ``HardwareModelError/malformedTable(reason:)`` naming the line and column of a
-    ///   value that is not a number, or a row with the wrong number of fields.
+    /// - Throws: ``HardwareModelError/malformedTable(reason:)`` for an empty file, a repeated
+    ///   column name, or a row with the wrong number of fields (naming the line).
     public init(csv text: String) throws(HardwareModelError) {
         var lines = text.split(whereSeparator: \.isNewline).map(String.init)
         while let last = lines.last, last.trimmingCharacters(in: .whitespaces).isEmpty { lines.removeLast() }
@@ -22,21 +25,16 @@ public struct NumericTable: Sendable {
             $0.trimmingCharacters(in: .whitespaces)
         }
         guard Set(names).count == names.count else { throw .malformedTable(reason: "the header repeats a column name") }
-        var columns = [[Double]](repeating: [], count: names.count)
+        var columns = [[String]](repeating: [], count: names.count)
         for (offset, line) in lines.dropFirst().enumerated() {
             let fields = line.split(separator: ",", omittingEmptySubsequences: false)
             guard fields.count == names.count else {
                 throw .malformedTable(reason: "line \(offset + 2) has \(fields.count) fields, the header \(names.count)")
             }
-            for (j, field) in fields.enumerated() {
-                guard let value = Double(field.trimmingCharacters(in: .whitespaces)) else {
-                    throw .malformedTable(reason: "line \(offset + 2), column '\(names[j])': '\(field)' is not a number")
-                }
-                columns[j].append(value)
-            }
+            for (j, field) in fields.enumerated() { columns[j].append(field.trimmingCharacters(in: .whitespaces)) }
         }
         self.columnNames = names
-        self.columns = columns
+        self.fields = columns
     }
 
     /// Reads a CSV file.
@@ -48,18 +46,63 @@ public struct NumericTable: Sendable {
         try self.init(csv: text)
     }
 
-    /// The values of a column.
+    /// The values of a column, as numbers.
+    ///
+    /// - Throws: ``HardwareModelError/unknownFeature(_:)`` for a column the table lacks;
+    ///   ``HardwareModelError/malformedTable(reason:)`` naming the line of a value that is not a
+    ///   number.
     public func column(_ name: String) throws(HardwareModelError) -> [Double] {
+        let text = try textColumn(name)
+        var values: [Double] = []
+        values.reserveCapacity(text.count)
+        for (row, field) in text.enumerated() {
+            guard let value = Double(field) else {
+                throw .malformedTable(reason: "line \(row + 2), column '\(name)': '\(field)' is not a number")
+            }
+            values.append(value)
+        }
+        return values
+    }
+
+    /// The fields of a column, as written.
+    public func textColumn(_ name: String) throws(HardwareModelError) -> [String] {
         guard let index = columnNames.firstIndex(of: name) else { throw .unknownFeature(name) }
-        return columns[index]
+        return fields[index]
     }
 
     /// Samples with the given feature columns and target column.
     public func samples(features: [String], target: String) throws(HardwareModelError) -> ProfiledSamples {
+        try samples(inputs: features.map { .numeric(name: $0) }, target: target).samples
+    }
+
+    /// Samples from numeric and categorical columns: each categorical column becomes one 0/1
+    /// feature per distinct value (sorted), named `column=value`; columns not named are ignored.
+    /// Returns the inputs as a saved model declares them.
+    public func samples(
+        numeric: [String], categorical: [String], target: String
+    ) throws(HardwareModelError) -> (samples: ProfiledSamples, inputs: [SavedCostModel.Input]) {
+        var inputs: [SavedCostModel.Input] = numeric.map { .numeric(name: $0) }
+        for name in categorical {
+            inputs.append(.categorical(name: name, values: Array(Set(try textColumn(name))).sorted()))
+        }
+        return try samples(inputs: inputs, target: target)
+    }
+
+    func samples(inputs: [SavedCostModel.Input], target: String) throws(HardwareModelError)
+        -> (samples: ProfiledSamples, inputs: [SavedCostModel.Input])
+    {
         var featureColumns: [[Double]] = []
-        for name in features { featureColumns.append(try column(name)) }
+        for input in inputs {
+            switch input {
+            case let .numeric(name): featureColumns.append(try column(name))
+            case let .categorical(name, values):
+                let text = try textColumn(name)
+                for value in values { featureColumns.append(text.map { $0 == value ? 1 : 0 }) }
+            }
+        }
         let targets = try column(target)
         let rows = (0..<rowCount).map { i in featureColumns.map { $0[i] } }
-        return try ProfiledSamples(featureNames: features, features: rows, targets: targets)
+        let samples = try ProfiledSamples(featureNames: SavedCostModel.featureNames(of: inputs), features: rows, targets: targets)
+        return (samples, inputs)
     }
 }

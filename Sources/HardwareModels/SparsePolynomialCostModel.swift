@@ -140,7 +140,7 @@ struct Standardized {
 }
 
 /// The monomials of a polynomial model.
-struct PolynomialExpansion: Sendable {
+struct PolynomialExpansion: Sendable, Codable {
     /// Base variables: the features, then the logs of always-positive features.
     let baseNames: [String]
     let logOf: [Int?]

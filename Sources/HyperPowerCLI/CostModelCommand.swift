@@ -8,8 +8,12 @@ import HardwareModels
 struct CostModelCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cost-model",
-        abstract: "Fit a cost model on N random rows of a CSV table; report held-out RMSPE, MAPE and R², and the CV report.",
+        abstract: "Fit a cost model on N random rows of a CSV table; report held-out RMSPE, MAPE, R², Kendall τ and the CV report.",
         discussion: """
+            --features names numeric columns, --categorical text (or numeric) columns to one-hot \
+            encode over their values; other columns, text ones included, are ignored. --budget B \
+            adds the gate accuracy at cost ≤ B; --save FILE fits the model on every row afterwards \
+            and writes it with its inputs declared (SavedCostModel.load(from:) in the library).
             With --nb201 the features are the NAS-Bench-201 cell's one-hot edge operations (30), \
             read from the columns e1_0 … e3_2 (add --effective for the 5 effective-cell operation \
             counts), and --csv defaults to the table that ships with HyperPower. Its 341 cells whose \
@@ -26,8 +30,14 @@ struct CostModelCommand: ParsableCommand {
     @Option(help: "Column to predict, e.g. lat_pixel3_ms.")
     var target: String
 
-    @Option(help: "Comma-separated feature columns.")
+    @Option(help: "Comma-separated numeric feature columns (other columns, text ones included, are ignored).")
     var features: String?
+
+    @Option(help: "Comma-separated categorical feature columns, one-hot encoded over their values.")
+    var categorical: String?
+
+    @Option(help: "After the report, fit the model on every usable row and write it (JSON) to this file; load it with SavedCostModel.load(from:).")
+    var save: String?
 
     @Flag(help: "Use NAS-Bench-201 one-hot cell features from the columns e1_0 … e3_2.")
     var nb201 = false
@@ -58,8 +68,13 @@ struct CostModelCommand: ParsableCommand {
     var json = false
 
     func validate() throws {
-        guard nb201 || features != nil else { throw ValidationError("give --features A,B,… or --nb201") }
-        guard !(nb201 && features != nil) else { throw ValidationError("give either --features or --nb201, not both") }
+        guard nb201 || features != nil || categorical != nil else {
+            throw ValidationError("give --features A,B,… (numeric), --categorical C,D,…, or --nb201")
+        }
+        guard !(nb201 && (features != nil || categorical != nil)) else {
+            throw ValidationError("give either --features/--categorical or --nb201, not both")
+        }
+        if let save { try CommandSupport.checkWritableFile(save) }
         guard csv != nil || nb201 else { throw ValidationError("--csv FILE is required without --nb201") }
         guard budgets.allSatisfy(\.isFinite) else { throw ValidationError("--budget must be a finite number") }
         guard train >= 2 else { throw ValidationError("--train must be at least 2 (got \(train))") }
@@ -102,7 +117,7 @@ struct CostModelCommand: ParsableCommand {
             }
             table = try NumericTable(contentsOf: url)
         }
-        let samples = try makeSamples(table)
+        let (samples, inputs) = try makeSamples(table)
         guard train < samples.count else {
             throw ValidationError("--train \(train) leaves no held-out rows (the table has \(samples.count) usable rows)")
         }
@@ -112,15 +127,7 @@ struct CostModelCommand: ParsableCommand {
             let order = generator.shuffled(Array(0..<samples.count))
             let trainingSet = samples.subset(Array(order.prefix(train)))
             let heldOutSet = samples.subset(Array(order.dropFirst(train)))
-            let fitted: any CostModel
-            switch model {
-            case .linear: fitted = try LinearCostModel.fit(trainingSet, logTarget: logTarget, seed: seed)
-            case .polynomial: fitted = try SparsePolynomialCostModel.fit(trainingSet, logTarget: logTarget, seed: seed)
-            case .gp:
-                // Costs are positive: the GP models their logarithm unless a target is not.
-                fitted = try GaussianProcessCostModel.fit(
-                    trainingSet, logTarget: trainingSet.targets.allSatisfy { $0 > 0 }, seed: seed)
-            }
+            let fitted = try fit(trainingSet, seed: seed)
             let predictions = fitted.predict(heldOutSet)
             let z90 = 1.6448536269514722  // Φ⁻¹(0.95)
             let intervals: [(lower: Double, median: Double, upper: Double)?] = heldOutSet.features.map { features in
@@ -144,9 +151,19 @@ struct CostModelCommand: ParsableCommand {
             medianHeldOutMAPE: Statistics.median(runs.map(\.heldOut.meanAbsolutePercentageError))!,
             medianHeldOutR2: Statistics.median(runs.map(\.heldOut.coefficientOfDetermination))!,
             medianHeldOutKendallTau: Statistics.median(runs.map(\.heldOut.kendallTau)) ?? .nan)
+        var saved: SavedCostModel?
+        if let save {
+            saved = try SavedCostModel(fit(samples, seed: seeds.values[0]), target: target, inputs: inputs)
+            try saved!.write(to: URL(fileURLWithPath: save))
+        }
         if json {
             try CommandSupport.printJSON(output)
             return
+        }
+        defer {
+            if let save, let saved {
+                print("Wrote \(save): \(model.rawValue) model on all \(samples.count) rows, \(saved.featureNames.count) features from \(inputs.count) inputs")
+            }
         }
         print("\(target): \(model.rawValue) model on \(samples.featureNames.count) features, \(train) training rows, \(samples.count - train) held out")
         for run in runs {
@@ -169,10 +186,24 @@ struct CostModelCommand: ParsableCommand {
         }
     }
 
-    func makeSamples(_ table: NumericTable) throws -> ProfiledSamples {
-        if let features {
-            let names = features.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
-            return try table.samples(features: names, target: target)
+    func fit(_ samples: ProfiledSamples, seed: UInt64) throws -> any CostModel {
+        switch model {
+        case .linear: return try LinearCostModel.fit(samples, logTarget: logTarget, seed: seed)
+        case .polynomial: return try SparsePolynomialCostModel.fit(samples, logTarget: logTarget, seed: seed)
+        case .gp:
+            // Costs are positive: the GP models their logarithm unless a target is not.
+            return try GaussianProcessCostModel.fit(samples, logTarget: samples.targets.allSatisfy { $0 > 0 }, seed: seed)
+        }
+    }
+
+    static func names(_ list: String?) -> [String] {
+        (list ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
+
+    /// The samples and the inputs a saved model declares (with --nb201, its computed features).
+    func makeSamples(_ table: NumericTable) throws -> (ProfiledSamples, [SavedCostModel.Input]) {
+        if !nb201 {
+            return try table.samples(numeric: Self.names(features), categorical: Self.names(categorical), target: target)
         }
         var edgeColumns: [[Double]] = []
         for edge in NASBench201.edgeNames { edgeColumns.append(try table.column(edge)) }
@@ -186,6 +217,7 @@ struct CostModelCommand: ParsableCommand {
             rows.append(NASBench201.features(operations, set))
             kept.append(targets[i])
         }
-        return try ProfiledSamples(featureNames: NASBench201.featureNames(set), features: rows, targets: kept)
+        let samples = try ProfiledSamples(featureNames: NASBench201.featureNames(set), features: rows, targets: kept)
+        return (samples, samples.featureNames.map { .numeric(name: $0) })
     }
 }

@@ -153,3 +153,45 @@ import Testing
         return url
     }
 }
+
+extension CommandLineTests {
+    /// A profile table with a text column and a categorical feature, fitted and saved from the
+    /// command line, then loaded by the library.
+    @Test(.timeLimit(.minutes(2)))
+    func costModelReadsTextColumnsEncodesCategoriesAndSaves() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-cost-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let csv = folder.appendingPathComponent("profile.csv")
+        try SavedCostModelCSV.text.write(to: csv, atomically: true, encoding: .utf8)
+        let saved = folder.appendingPathComponent("model.json")
+        let (status, output, errors) = try await Self.run(
+            ["cost-model", "--csv", csv.path, "--target", "latency", "--features", "filters", "--categorical", "kernel",
+             "--train", "8", "--budget", "20", "--save", saved.path])
+        #expect(status == 0, "\(errors)")
+        #expect(output.contains("linear model on 3 features"), "\(output)")
+        #expect(output.contains("gate at ≤ 20"), "\(output)")
+        #expect(output.contains("Wrote \(saved.path): linear model on all 12 rows, 3 features from 2 inputs"), "\(output)")
+        let model = try SavedCostModel.load(from: saved)
+        #expect(model.featureNames == ["filters", "kernel=k3", "kernel=k5"])
+        // latency = 1 + 0.5·filters + (3 | 1) + small: the saved linear model recovers it.
+        #expect(abs(try model.predict(row: ["filters": "20", "kernel": "k5"]) - 14) < 0.05)
+
+        let (badStatus, _, badErrors) = try await Self.run(
+            ["cost-model", "--csv", csv.path, "--target", "latency", "--features", "arch", "--train", "8"])
+        #expect(badStatus != 0)
+        #expect(badErrors.contains("column 'arch': 'net-0' is not a number"), "\(badErrors)")
+    }
+}
+
+/// The profile table of the command-line test (as in `SavedCostModelTests`).
+enum SavedCostModelCSV {
+    static let text: String = {
+        var lines = ["arch,filters,kernel,device,latency"]
+        for (i, filters) in [8.0, 16, 32, 8, 16, 32, 64, 64, 24, 48, 12, 40].enumerated() {
+            let kernel = i % 2 == 0 ? "k5" : "k3"
+            lines.append("net-\(i),\(filters),\(kernel),pixel,\(1 + 0.5 * filters + (kernel == "k5" ? 3 : 1) + 0.01 * Double(i % 3))")
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }()
+}
