@@ -52,7 +52,7 @@ import Testing
             (["demo", "nas", "--device", "abacus"], "unknown --device 'abacus'"),
             (["benchmark", "--problem", "nope"], "unknown --problem 'nope'"),
             (["benchmark", "--problem", "all", "--journal", "/tmp/x.jsonl"], "--journal keeps one study"),
-            (["cost-model", "--target", "lat_fpga_ms", "--train", "10"], "give --features A,B,… or --nb201"),
+            (["cost-model", "--target", "lat_fpga_ms", "--train", "10"], "give --features A,B,… (numeric), --categorical C,D,…, or --nb201"),
             // A negative number is the option's value, not an unknown option.
             (["benchmark", "--problem", "gramacy", "--budget", "-1"], "--budget must be at least 1 (got -1)"),
             (["demo", "--epochs", "-2"], "--epochs must be at least 1 (got -2)"),
