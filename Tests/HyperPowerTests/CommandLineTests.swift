@@ -176,6 +176,12 @@ extension CommandLineTests {
         #expect(model.featureNames == ["filters", "kernel=k3", "kernel=k5"])
         // latency = 1 + 0.5·filters + (3 | 1) + small: the saved linear model recovers it.
         #expect(abs(try model.predict(row: ["filters": "20", "kernel": "k5"]) - 14) < 0.05)
+        // As Docs/HardwareModels.md plugs it into a known constraint.
+        let constraint = Constraint.known("latency", atMost: 20, predictedBy: model) { config in
+            try model.features(row: ["filters": "\(config.integer("filters"))", "kernel": config.string("kernel")])
+        }
+        let configuration = Configuration(["filters": .integer(20), "kernel": .categorical("k5")])
+        #expect(abs(constraint.prediction(for: configuration)! - 14) < 0.05)
 
         let (badStatus, _, badErrors) = try await Self.run(
             ["cost-model", "--csv", csv.path, "--target", "latency", "--features", "arch", "--train", "8"])
