@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "Experiments", targets: ["Experiments"]),
         .library(name: "HardwareModels", targets: ["HardwareModels"]),
         .library(name: "HardwareProfiling", targets: ["HardwareProfiling"]),
+        .library(name: "CommandStudies", targets: ["CommandStudies"]),
         .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
     ],
     dependencies: [
@@ -22,6 +23,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
         // `make docs`: the DocC catalogue of the public modules (a plugin; nothing is linked).
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
+        // `hyperpower run`: study files in YAML, training commands as subprocesses.
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
     ],
     targets: [
         // LAPACKE + CBLAS from OpenBLAS (Debian: liblapacke-dev, libopenblas-dev).
@@ -61,10 +65,20 @@ let package = Package(
             dependencies: ["LinearAlgebra", "GaussianProcess", "HardwareProfiling"],
             resources: [.copy("Resources/nb201.csv"), .copy("Resources/NB201-NOTICE.md")]
         ),
+        // Study files (JSON, YAML) and studies whose objective is a command (`hyperpower run`).
+        .target(
+            name: "CommandStudies",
+            dependencies: [
+                "HyperPower", "HardwareModels",
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Subprocess", package: "swift-subprocess"),
+            ]
+        ),
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
                 "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems", "HardwareModels", "Demos", "Experiments",
+                "CommandStudies",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -74,7 +88,11 @@ let package = Package(
             dependencies: ["NumericalOptimization"],
             resources: [.copy("Fixtures")]
         ),
-        .testTarget(name: "HyperPowerTests", dependencies: ["HyperPower", "HardwareModels"]),
+        .testTarget(name: "HyperPowerTests", dependencies: ["HyperPower", "HardwareModels", "CommandStudies"]),
+        .testTarget(
+            name: "CommandStudiesTests",
+            dependencies: ["CommandStudies", "HyperPower", .product(name: "Logging", package: "swift-log")]
+        ),
         .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower"]),
         .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HardwareProfilingTests", dependencies: ["HardwareProfiling"]),

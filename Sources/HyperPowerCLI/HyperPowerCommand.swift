@@ -5,7 +5,8 @@ struct HyperPowerCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "hyperpower",
         abstract: "Hardware-aware, constrained Bayesian hyper-parameter optimisation.",
-        subcommands: [DemoCommand.self, BenchmarkCommand.self, CostModelCommand.self, ReportCommand.self, JournalCommand.self],
+        subcommands: [DemoCommand.self, RunCommand.self, InitCommand.self, BenchmarkCommand.self, CostModelCommand.self, ReportCommand.self,
+                      JournalCommand.self],
         defaultSubcommand: DemoCommand.self
     )
 }

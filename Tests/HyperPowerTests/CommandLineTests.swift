@@ -1,3 +1,4 @@
+import CommandStudies
 import Foundation
 import HyperPower
 import Testing
@@ -200,4 +201,50 @@ enum SavedCostModelCSV {
         }
         return lines.joined(separator: "\n") + "\n"
     }()
+}
+
+extension CommandLineTests {
+    /// `hyperpower init` then `hyperpower run` on a shell command, with a failing trial, then a
+    /// resume that has nothing left to do.
+    @Test(.timeLimit(.minutes(2)))
+    func initThenRunAShellCommand() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-run-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let example = folder.appendingPathComponent("example.yaml")
+        let (initStatus, initOutput, initErrors) = try await Self.run(["init", example.path])
+        #expect(initStatus == 0, "\(initErrors)")
+        #expect(initOutput.contains("Wrote"))
+        let (againStatus, _, againErrors) = try await Self.run(["init", example.path])
+        #expect(againStatus != 0 && againErrors.contains("exists"), "\(againErrors)")
+        #expect(try StudyFile.load(from: example).space.parameters.count == 5)
+
+        let study = folder.appendingPathComponent("study.yaml")
+        try """
+            objective: {name: loss}
+            parameters:
+              - {name: x, type: real, low: -2, high: 2}
+              - {name: n, type: integer, low: 1, high: 3}
+            budget: 6
+            storage: study.jsonl
+            """.write(to: study, atomically: true, encoding: .utf8)
+        // loss = x², except that n = 3 crashes.
+        let script = #"if [ "$2" = 3 ]; then echo 'boom' >&2; exit 2; fi; awk -v x="$1" 'BEGIN { printf "{\"loss\": %.12g}\n", x * x }'"#
+        let arguments = ["run", study.path, "--workers", "2", "--", "/bin/sh", "-c", script, "sh", "{x}", "{n}"]
+        let (status, output, errors) = try await Self.run(arguments)
+        #expect(status == 0, "\(errors)")
+        let lines = output.split(separator: "\n").filter { $0.hasPrefix("trial ") }
+        #expect(lines.count == 6, "\(output)")
+        #expect(lines.allSatisfy { $0.contains("loss ") || $0.contains("failed: the command exited with status 2") }, "\(output)")
+        #expect(output.contains("6 trials: "), "\(output)")
+        #expect(output.contains("Best: trial "), "\(output)")
+
+        let (resumeStatus, resumeOutput, resumeErrors) = try await Self.run(arguments)
+        #expect(resumeStatus == 0, "\(resumeErrors)")
+        #expect(!resumeOutput.contains("\ntrial "), "\(resumeOutput)")
+        #expect(resumeOutput.contains("6 trials: "), "\(resumeOutput)")
+
+        let (badStatus, _, badErrors) = try await Self.run(["run", study.path, "--", "echo", "{y}"])
+        #expect(badStatus != 0 && badErrors.contains("placeholder {y} names no parameter"), "\(badErrors)")
+    }
 }

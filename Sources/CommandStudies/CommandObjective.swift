@@ -1,0 +1,188 @@
+import Foundation
+import HyperPower
+import Subprocess
+#if canImport(System)
+import System
+#else
+import SystemPackage
+#endif
+
+/// A training command as an objective: each configuration fills the command's `{name}`
+/// placeholders, the command runs in a process group of its own, and its result is read from
+/// the last line of its standard output that is a JSON object (`{"objective": 0.071,
+/// "latency_ms": 8.2}`), or from the file named by `HYPERPOWER_RESULT` if the command wrote
+/// one. The objective's value is read under the objective's name or `objective`; every other
+/// number is a measurement.
+///
+/// A non-zero exit, a crash, no result or a run past the timeout is an error whose message
+/// keeps the last lines of standard error; the study records it as a failed trial. On a
+/// timeout or a cancellation the whole process group gets SIGTERM, then SIGKILL 2 s later.
+public struct CommandObjective: Sendable {
+    /// The executable and its arguments, with `{parameter}` placeholders.
+    public var template: [String]
+    /// The objective's name (the command may also report it as `objective`).
+    public var objectiveName: String
+    /// Seconds a run may take.
+    public var timeout: Double?
+    /// Environment variables set for every run, beside `HYPERPOWER_SLOT`,
+    /// `HYPERPOWER_TRIAL` and `HYPERPOWER_RESULT`.
+    public var environment: [String: String]
+
+    /// Why a run of the command gave no result.
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
+    }
+
+    /// A command objective.
+    ///
+    /// - Throws: ``Failure`` for an empty command or a placeholder that names no parameter.
+    public init(template: [String], space: SearchSpace, objectiveName: String, timeout: Double? = nil,
+                environment: [String: String] = [:]) throws {
+        guard let first = template.first, !first.isEmpty else { throw Failure(description: "give the command to run after --") }
+        let names = Set(space.parameters.map(\.name))
+        for argument in template {
+            for placeholder in Self.placeholders(in: argument) where !names.contains(placeholder) {
+                throw Failure(description: "the command's placeholder {\(placeholder)} names no parameter (have \(names.sorted().joined(separator: ", ")))")
+            }
+        }
+        if let timeout, !(timeout > 0) { throw Failure(description: "the timeout must be positive (got \(timeout))") }
+        self.template = template
+        self.objectiveName = objectiveName
+        self.timeout = timeout
+        self.environment = environment
+    }
+
+    /// The `{name}` placeholders of an argument: braces around an identifier (letters, digits,
+    /// `_`, `-`, `.`, not starting with a digit); other braces (a JSON literal) are left as written.
+    static func placeholders(in argument: String) -> [String] {
+        var names: [String] = []
+        var rest = Substring(argument)
+        while let open = rest.firstIndex(of: "{"), let close = rest[open...].firstIndex(of: "}") {
+            let name = rest[rest.index(after: open)..<close]
+            if let first = name.first, first.isLetter || first == "_",
+               name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" || $0 == "-" || $0 == "." }) {
+                names.append(String(name))
+            }
+            rest = rest[rest.index(after: open)...]
+        }
+        return names
+    }
+
+    /// The command line for a configuration.
+    public func arguments(for configuration: HyperPower.Configuration) -> [String] {
+        template.map { argument in
+            var filled = argument
+            for placeholder in Self.placeholders(in: argument) {
+                filled = filled.replacingOccurrences(of: "{\(placeholder)}", with: Self.text(configuration[placeholder]))
+            }
+            return filled
+        }
+    }
+
+    static func text(_ value: ParameterValue?) -> String {
+        switch value {
+        case let .real(x)?: return "\(x)"
+        case let .integer(n)?: return "\(n)"
+        case let .categorical(s)?: return s
+        case nil: return ""
+        }
+    }
+
+    /// Runs the command for a configuration.
+    ///
+    /// - Parameters:
+    ///   - slot: the worker's slot (0…K−1), in `HYPERPOWER_SLOT`.
+    ///   - extraEnvironment: e.g. `CUDA_VISIBLE_DEVICES` for the slot's GPU.
+    /// - Throws: ``Failure`` when the command gives no result.
+    public func evaluate(_ configuration: HyperPower.Configuration, trial: Int, slot: Int, extraEnvironment: [String: String] = [:]) async throws
+        -> Evaluation
+    {
+        let arguments = arguments(for: configuration)
+        let resultFile = FileManager.default.temporaryDirectory
+            .appendingPathComponent("hyperpower-result-\(getpid())-\(trial)-\(UUID().uuidString).json")
+        defer { try? FileManager.default.removeItem(at: resultFile) }
+        var variables: [Environment.Key: String?] = [
+            "HYPERPOWER_SLOT": "\(slot)", "HYPERPOWER_TRIAL": "\(trial)", "HYPERPOWER_RESULT": resultFile.path,
+        ]
+        for (key, value) in environment.merging(extraEnvironment, uniquingKeysWith: { $1 }) {
+            variables[Environment.Key(stringLiteral: key)] = value
+        }
+        var options = PlatformOptions()
+        options.processGroupID = 0  // a group of its own, so a timeout reaches the whole tree
+        options.teardownSequence = [.gracefulShutDown(toProcessGroup: true, allowedDurationToNextStep: .seconds(2))]
+        let environmentUpdates = variables
+        let platformOptions = options
+        let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
+        let limit = 16 * 1024 * 1024
+        let run: @Sendable () async throws -> ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>> = {
+            try await Subprocess.run(
+                executable, arguments: Arguments(Array(arguments.dropFirst())), environment: .inherit.updating(environmentUpdates),
+                platformOptions: platformOptions, input: .none, output: .string(limit: limit), error: .string(limit: limit))
+        }
+        let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
+        if let timeout {
+            result = try await withThrowingTaskGroup(of: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>?.self) { group in
+                group.addTask { try await run() }
+                group.addTask {
+                    try await Task.sleep(for: .seconds(timeout))
+                    return nil
+                }
+                defer { group.cancelAll() }
+                guard let first = try await group.next()!, let finished = first as ExecutionResult? else {
+                    throw Failure(description: "timed out after \(timeout) s; the command's process group was stopped")
+                }
+                return finished
+            }
+        } else {
+            result = try await run()
+        }
+        let errorTail = (result.standardError ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
+        guard case .exited(0) = result.terminationStatus else {
+            throw Failure(description: "the command \(describe(result.terminationStatus))" + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
+        }
+        let fromFile = (try? String(contentsOf: resultFile, encoding: .utf8)).flatMap { Self.object(in: $0) }
+        guard let values = fromFile ?? Self.lastObject(in: result.standardOutput ?? "") else {
+            throw Failure(description: "the command printed no JSON result (a last line such as {\"\(objectiveName)\": 0.07})"
+                + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
+        }
+        guard let value = values[objectiveName] ?? values[Objective.defaultName] else {
+            throw Failure(description: "the command's result has no '\(objectiveName)' (it has \(values.keys.sorted().joined(separator: ", ")))")
+        }
+        var measurements = values
+        measurements[objectiveName] = nil
+        measurements[Objective.defaultName] = nil
+        return .success(objective: value, measurements: measurements)
+    }
+
+    func describe(_ status: TerminationStatus) -> String {
+        switch status {
+        case let .exited(code): return "exited with status \(code)"
+        case let .signaled(signal): return "was killed by signal \(signal)"
+        }
+    }
+
+    /// The numbers of a JSON object (strings, booleans and the rest are ignored), or `nil` if
+    /// the text is not one.
+    static func object(in text: String) -> [String: Double]? {
+        guard let object = try? JSONDecoder().decode([String: Scalar].self, from: Data(text.utf8)) else { return nil }
+        return object.compactMapValues(\.number)
+    }
+
+    /// A JSON value, kept only when it is a number (`true` is not 1).
+    struct Scalar: Decodable {
+        var number: Double?
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if (try? container.decode(Bool.self)) != nil { number = nil; return }
+            number = try? container.decode(Double.self)
+        }
+    }
+
+    /// The last line of the output that is a JSON object.
+    static func lastObject(in output: String) -> [String: Double]? {
+        for line in output.split(separator: "\n").reversed() where line.trimmingCharacters(in: .whitespaces).hasPrefix("{") {
+            if let object = object(in: String(line)) { return object }
+        }
+        return nil
+    }
+}

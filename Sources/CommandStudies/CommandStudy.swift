@@ -1,0 +1,68 @@
+import Dispatch
+import Foundation
+import HyperPower
+import Logging
+
+/// Runs a study whose objective is a command (``CommandObjective``): K workers, each with a
+/// slot of its own (`HYPERPOWER_SLOT`, and `CUDA_VISIBLE_DEVICES` set to the slot's GPU when
+/// GPUs are listed), ask, run the command, tell, until the study has its budget. Cancelling the
+/// run stops the commands in flight (their process groups get SIGTERM, then SIGKILL) and gives
+/// their trials back to the study (abandoned: a resumed run offers them again).
+public struct CommandStudy: Sendable {
+    public var file: StudyFile
+    public var command: CommandObjective
+    public var workers: Int
+    /// GPU indices, one per worker slot (cycled when there are more workers than GPUs).
+    public var gpus: [String]
+
+    public init(file: StudyFile, command: CommandObjective, workers: Int = 1, gpus: [String] = []) {
+        self.file = file
+        self.command = command
+        self.workers = workers
+        self.gpus = gpus
+    }
+
+    /// The study of the file (its journal when it names one).
+    public func makeStudy(logger: Logger) -> Study {
+        Study(space: file.space, constraints: file.constraints, objectives: [file.objective],
+              sampler: ConstrainedGPSampler(seed: file.seed, logger: logger),
+              storage: file.storage.map { FileJournalStorage(url: $0) as any StudyStorage } ?? InMemoryStorage(), seed: file.seed, logger: logger)
+    }
+
+    /// Runs until the study has ``StudyFile/budget`` trials; `progress` gets each finished trial.
+    ///
+    /// - Throws: study errors (an empty known-feasible region, storage failures); a failed
+    ///   command is a failed trial, not an error. Returns normally when cancelled.
+    public func run(study: Study, progress: @escaping @Sendable (Trial) -> Void) async throws {
+        guard workers >= 1 else { throw CommandObjective.Failure(description: "--workers must be at least 1") }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for slot in 0..<workers {
+                group.addTask {
+                    var environment: [String: String] = [:]
+                    if !gpus.isEmpty { environment["CUDA_VISIBLE_DEVICES"] = gpus[slot % gpus.count] }
+                    while !Task.isCancelled, let suggestion = try await study.ask(studyLimit: file.budget) {
+                        let start = DispatchTime.now().uptimeNanoseconds
+                        do {
+                            let evaluation = try await command.evaluate(
+                                suggestion.configuration, trial: suggestion.number, slot: slot, extraEnvironment: environment)
+                            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                            if Task.isCancelled {
+                                await study.abandon(suggestion.number)
+                                return
+                            }
+                            progress(try await study.tell(suggestion.number, evaluation, evaluationSeconds: seconds))
+                        } catch {
+                            if Task.isCancelled || error is CancellationError {
+                                await study.abandon(suggestion.number)
+                                return
+                            }
+                            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                            progress(try await study.tell(suggestion.number, error: error, evaluationSeconds: seconds))
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+    }
+}

@@ -1,0 +1,276 @@
+import Foundation
+import HardwareModels
+import HyperPower
+import Yams
+
+/// A study described in a file (JSON, or YAML — a superset): the search space, the objective,
+/// the constraints, the budget, the seed and the storage; what `hyperpower run` optimises.
+///
+/// ```yaml
+/// objective: {name: validation_error, direction: minimize}
+/// parameters:
+///   - {name: learning_rate, type: real, low: 0.0001, high: 0.1, log: true}
+///   - {name: width, type: powerOfTwo, low: 16, high: 256}
+///   - {name: activation, type: categorical, choices: [relu, tanh]}
+/// constraints:
+///   - {name: latency_ms, atMost: 5, model: latency.json, calibrated: true}   # known: a saved cost model
+///   - {name: memory_mb, atMost: 200}                                        # observed: the command reports it
+/// budget: 30
+/// seed: 0
+/// storage: study.jsonl
+/// ```
+///
+/// Paths (`model`, `storage`) are relative to the file's folder. Every error names the key it
+/// is about (`parameters[1].low`), and YAML syntax errors their line.
+public struct StudyFile: Sendable {
+    /// The objective (name and direction); the command reports it under its name or `objective`.
+    public var objective: Objective
+    /// The search space.
+    public var space: SearchSpace
+    /// The constraints, known (a saved cost model) or observed (reported by the command).
+    public var constraints: [Constraint]
+    /// Evaluations of the study (across resumes: a study budget).
+    public var budget: Int
+    /// The seed.
+    public var seed: UInt64
+    /// The journal, if any (absolute).
+    public var storage: URL?
+
+    /// What is wrong with a study file.
+    public struct Problem: Error, CustomStringConvertible, Equatable {
+        /// The key path (`parameters[1].low`), or empty for the whole file.
+        public var key: String
+        public var reason: String
+        public var description: String { key.isEmpty ? reason : "\(key): \(reason)" }
+    }
+
+    /// Reads a study file; `.json` files are JSON, everything else YAML.
+    ///
+    /// - Throws: ``Problem`` naming the key (or line) that is wrong.
+    public static func load(from url: URL) throws -> StudyFile {
+        let text: String
+        do { text = try String(contentsOf: url, encoding: .utf8) } catch {
+            throw Problem(key: "", reason: "cannot read \(url.path): \(error.localizedDescription)")
+        }
+        return try parse(text, json: url.pathExtension.lowercased() == "json", directory: url.deletingLastPathComponent())
+    }
+
+    /// Parses the text of a study file; relative paths are resolved against `directory`.
+    public static func parse(_ text: String, json: Bool, directory: URL) throws -> StudyFile {
+        let raw: Raw
+        do {
+            if json {
+                raw = try JSONDecoder().decode(Raw.self, from: Data(text.utf8))
+            } else {
+                raw = try YAMLDecoder().decode(Raw.self, from: text)
+            }
+        } catch let error as DecodingError {
+            throw problem(error)
+        } catch let error as YamlError {
+            throw Problem(key: "", reason: "not valid YAML: \(error)")
+        } catch {
+            throw Problem(key: "", reason: "not a valid study file: \(error)")
+        }
+        return try raw.resolved(directory: directory)
+    }
+
+    /// A path of the file: absolute as written, else relative to the file's folder.
+    static func resolve(_ path: String, in directory: URL) -> URL {
+        (path.hasPrefix("/") ? URL(fileURLWithPath: path) : directory.appendingPathComponent(path)).standardizedFileURL
+    }
+
+    static func problem(_ error: DecodingError) -> Problem {
+        func path(_ codingPath: [any CodingKey]) -> String {
+            codingPath.reduce("") { path, key in
+                if let index = key.intValue { return path + "[\(index)]" }
+                return path.isEmpty ? key.stringValue : path + "." + key.stringValue
+            }
+        }
+        switch error {
+        case let .keyNotFound(key, context):
+            let parent = path(context.codingPath)
+            return Problem(key: parent.isEmpty ? key.stringValue : "\(parent).\(key.stringValue)", reason: "is required")
+        case let .typeMismatch(type, context):
+            return Problem(key: path(context.codingPath), reason: "expected \(describe(type))")
+        case let .valueNotFound(type, context):
+            return Problem(key: path(context.codingPath), reason: "expected \(describe(type)), found nothing")
+        case let .dataCorrupted(context):
+            if let yaml = context.underlyingError as? YamlError { return Problem(key: "", reason: "not valid YAML: \(yaml)") }
+            return Problem(key: path(context.codingPath), reason: context.debugDescription)
+        @unknown default:
+            return Problem(key: "", reason: "\(error)")
+        }
+    }
+
+    static func describe(_ type: Any.Type) -> String {
+        switch type {
+        case is Double.Type, is Int.Type, is UInt64.Type: return "a number"
+        case is String.Type: return "a string"
+        case is Bool.Type: return "true or false"
+        default: return "\(type)".hasPrefix("Array") ? "a list" : "a mapping"
+        }
+    }
+
+    // MARK: - The file as written
+
+    struct Raw: Decodable {
+        var objective: RawObjective?
+        var parameters: [RawParameter]
+        var constraints: [RawConstraint]?
+        var budget: Int
+        var seed: UInt64?
+        var storage: String?
+
+        func resolved(directory: URL) throws -> StudyFile {
+            let objective = try (self.objective ?? RawObjective(name: nil, direction: nil)).resolved()
+            if parameters.isEmpty { throw Problem(key: "parameters", reason: "list at least one parameter") }
+            var seen = Set<String>()
+            var resolvedParameters: [Parameter] = []
+            for (index, parameter) in parameters.enumerated() {
+                if !seen.insert(parameter.name).inserted {
+                    throw Problem(key: "parameters[\(index)].name", reason: "'\(parameter.name)' is declared twice")
+                }
+                resolvedParameters.append(try parameter.resolved(key: "parameters[\(index)]"))
+            }
+            let space: SearchSpace
+            do { space = try SearchSpace(parameters: resolvedParameters) } catch {
+                throw Problem(key: "parameters", reason: "\(error)")
+            }
+            var constraints: [Constraint] = []
+            for (index, constraint) in (self.constraints ?? []).enumerated() {
+                constraints.append(try constraint.resolved(key: "constraints[\(index)]", space: space, directory: directory))
+            }
+            if budget < 1 { throw Problem(key: "budget", reason: "must be at least 1 evaluation (got \(budget))") }
+            return StudyFile(
+                objective: objective, space: space, constraints: constraints, budget: budget, seed: seed ?? 0,
+                storage: storage.map { StudyFile.resolve($0, in: directory) })
+        }
+    }
+
+    struct RawObjective: Decodable {
+        var name: String?
+        var direction: String?
+
+        func resolved() throws -> Objective {
+            let name = self.name ?? Objective.defaultName
+            if name.isEmpty { throw Problem(key: "objective.name", reason: "is empty") }
+            switch direction ?? "minimize" {
+            case "minimize": return .minimize(name)
+            case "maximize": return .maximize(name)
+            case let other: throw Problem(key: "objective.direction", reason: "'\(other)' is not minimize or maximize")
+            }
+        }
+    }
+
+    struct RawParameter: Decodable {
+        var name: String
+        var type: String
+        var low: Double?
+        var high: Double?
+        var log: Bool?
+        var choices: [String]?
+        var values: [Double]?
+
+        func resolved(key: String) throws -> Parameter {
+            func bounds() throws -> (Double, Double) {
+                guard let low else { throw Problem(key: "\(key).low", reason: "is required for a \(type) parameter") }
+                guard let high else { throw Problem(key: "\(key).high", reason: "is required for a \(type) parameter") }
+                guard low <= high else { throw Problem(key: "\(key).high", reason: "\(high) is below low \(low)") }
+                return (low, high)
+            }
+            func integer(_ value: Double, _ field: String) throws -> Int {
+                guard value == value.rounded(), abs(value) < 1e15 else {
+                    throw Problem(key: "\(key).\(field)", reason: "\(value) is not an integer")
+                }
+                return Int(value)
+            }
+            let scale: Scale = log == true ? .log : .linear
+            switch type {
+            case "real":
+                let (low, high) = try bounds()
+                return .real(name: name, range: low...high, scale: scale)
+            case "integer":
+                let (low, high) = try bounds()
+                return .integer(name: name, range: try integer(low, "low")...integer(high, "high"), scale: scale)
+            case "powerOfTwo":
+                let (low, high) = try bounds()
+                return .powerOfTwo(name: name, range: try integer(low, "low")...integer(high, "high"))
+            case "ordinal":
+                guard let values, !values.isEmpty else { throw Problem(key: "\(key).values", reason: "list the values of an ordinal parameter") }
+                return .ordinal(name: name, values: values)
+            case "categorical":
+                guard let choices, !choices.isEmpty else { throw Problem(key: "\(key).choices", reason: "list the choices of a categorical parameter") }
+                return .categorical(name: name, choices: choices)
+            default:
+                throw Problem(key: "\(key).type", reason: "'\(type)' is not one of real, integer, powerOfTwo, ordinal, categorical")
+            }
+        }
+    }
+
+    struct RawConstraint: Decodable {
+        var name: String
+        var atMost: Double?
+        var atLeast: Double?
+        /// A saved cost model (`hyperpower cost-model … --save`): the constraint is known.
+        var model: String?
+        /// Model input → parameter name (default: the same name).
+        var inputs: [String: String]?
+        /// Learn the model's error from the command's measurement of `measurement` (default: `name`).
+        var calibrated: Bool?
+        var measurement: String?
+        var violationProbability: Double?
+        var safetyMargin: Double?
+
+        func resolved(key: String, space: SearchSpace, directory: URL) throws -> Constraint {
+            let bound: Double
+            let direction: ConstraintDirection
+            switch (atMost, atLeast) {
+            case let (value?, nil): (bound, direction) = (value, .atMost)
+            case let (nil, value?): (bound, direction) = (value, .atLeast)
+            default: throw Problem(key: key, reason: "give exactly one of atMost and atLeast")
+            }
+            guard let model else {
+                for field in ["inputs": inputs != nil, "calibrated": calibrated != nil, "safetyMargin": safetyMargin != nil] where field.value {
+                    throw Problem(key: "\(key).\(field.key)", reason: "applies only to a constraint with a model")
+                }
+                return Constraint(name: name, bound: bound, direction: direction, kind: .observed)
+            }
+            let url = StudyFile.resolve(model, in: directory)
+            let saved: SavedCostModel
+            do { saved = try SavedCostModel.load(from: url) } catch {
+                throw Problem(key: "\(key).model", reason: "\(error)")
+            }
+            let names = Set(space.parameters.map(\.name))
+            var mapping: [String: String] = [:]
+            for input in saved.inputs {
+                let parameter = inputs?[input.name] ?? input.name
+                guard names.contains(parameter) else {
+                    throw Problem(key: "\(key).inputs", reason: "the model's input '\(input.name)' maps to '\(parameter)', which is not a parameter")
+                }
+                mapping[input.name] = parameter
+            }
+            let inputMapping = mapping
+            let constraint = Constraint(
+                name: name, bound: bound, direction: direction,
+                kind: .known(predictor: { configuration in
+                    var row: [String: String] = [:]
+                    for (input, parameter) in inputMapping { row[input] = Self.text(configuration[parameter]) }
+                    return try saved.predict(row: row)
+                }),
+                safetyMargin: safetyMargin ?? 0)
+            guard calibrated == true else { return constraint }
+            return constraint.calibrated(
+                by: measurement, violationProbability: violationProbability ?? Constraint.Calibration.defaultViolationProbability)
+        }
+
+        /// A parameter value as a model input reads it.
+        static func text(_ value: ParameterValue?) -> String {
+            switch value {
+            case let .real(x)?: return "\(x)"
+            case let .integer(n)?: return "\(n)"
+            case let .categorical(s)?: return s
+            case nil: return ""
+            }
+        }
+    }
+}

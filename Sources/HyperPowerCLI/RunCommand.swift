@@ -1,0 +1,130 @@
+import ArgumentParser
+import CommandStudies
+import Dispatch
+import Foundation
+import HyperPower
+import Logging
+
+/// `hyperpower run STUDY -- command {parameter} …`: optimise any training command.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Optimise a training command in any language, under the study file's budgets.",
+        discussion: """
+            Each trial fills the command's {parameter} placeholders from the configuration and \
+            runs it in a process group of its own. The command reports its result as the last \
+            line of its standard output that is a JSON object — {"validation_error": 0.071, \
+            "latency_ms": 8.2} — or writes that object to the file named by $HYPERPOWER_RESULT. \
+            A non-zero exit, no result or a run past --timeout is a failed trial (the last lines \
+            of stderr are kept). Each worker has $HYPERPOWER_SLOT (0…K−1) and, with --gpus, \
+            $CUDA_VISIBLE_DEVICES set to its own GPU. Ctrl-C stops the commands in flight; with \
+            a journal (storage: in the study file) the same command resumes the study.
+            Example: hyperpower run Examples/python-trainer/study.yaml -- python3 Examples/python-trainer/train.py --lr {learning_rate} --hidden {hidden}
+            """)
+
+    @Argument(help: "The study file (YAML or JSON; `hyperpower init` writes an example).")
+    var study: String
+
+    @Option(parsing: .unconditional, help: "Commands run at once.")
+    var workers: Int = 1
+
+    @Option(help: "GPUs for the workers' slots, comma-separated (sets CUDA_VISIBLE_DEVICES per slot).")
+    var gpus: String?
+
+    @Option(parsing: .unconditional, help: "Seconds a command may run before its process group is stopped.")
+    var timeout: Double?
+
+    @Argument(parsing: .postTerminator, help: "The training command, after --.")
+    var command: [String] = []
+
+    func validate() throws {
+        guard workers >= 1 else { throw ValidationError("--workers must be at least 1 (got \(workers))") }
+        if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
+        guard !command.isEmpty else { throw ValidationError("give the training command after --, e.g. -- python3 train.py --lr {learning_rate}") }
+    }
+
+    func run() async throws {
+        let file: StudyFile
+        do { file = try StudyFile.load(from: URL(fileURLWithPath: study)) } catch {
+            throw CommandFailure("\(study): \(error)")
+        }
+        let objective: CommandObjective
+        do {
+            objective = try CommandObjective(template: command, space: file.space, objectiveName: file.objective.name, timeout: timeout)
+        } catch { throw CommandFailure("\(error)") }
+        var logger = Logger(label: "hyperpower")
+        logger.logLevel = .warning
+        let runner = CommandStudy(
+            file: file, command: objective, workers: workers,
+            gpus: (gpus ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+        let study = runner.makeStudy(logger: logger)
+        let objectiveName = file.objective.name
+        let measured = file.constraints.map { $0.calibration?.measurement ?? $0.name }
+        print("\(study.storage.location): \(file.budget) evaluations of `\(command.joined(separator: " "))`, \(workers) at a time")
+
+        // Ctrl-C cancels the run: the commands in flight are stopped and their trials given back.
+        signal(SIGINT, SIG_IGN)
+        let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
+        let task = Task {
+            try await runner.run(study: study) { trial in
+                print(Self.progressLine(trial, objective: objectiveName, measured: measured))
+            }
+        }
+        interrupt.setEventHandler { task.cancel() }
+        interrupt.resume()
+        defer { interrupt.cancel() }
+        do { try await task.value } catch { throw CommandFailure("\(error)") }
+
+        let trials = await study.trials
+        let pending = await study.pendingTrialNumbers.count
+        if task.isCancelled {
+            print("Interrupted: \(trials.count) trials kept\(pending > 0 ? ", \(pending) given back" : ""); run the same command to resume.")
+        }
+        printSummary(trials, file: file)
+        if task.isCancelled { throw ExitCode(130) }
+    }
+
+    static func format(_ value: Double) -> String { String(format: "%.5g", value) }
+
+    static func format(_ value: ParameterValue) -> String {
+        if case let .real(x) = value { return format(x) }
+        return "\(value)"
+    }
+
+    static func progressLine(_ trial: Trial, objective: String, measured: [String]) -> String {
+        let seconds = String(format: "%6.1f s", trial.evaluationSeconds)
+        let configuration = trial.configuration.values.keys.sorted()
+            .map { "\($0)=\(Self.format(trial.configuration.values[$0]!))" }.joined(separator: " ")
+        switch trial.outcome {
+        case let .success(value):
+            let measurements = measured.compactMap { name in trial.measurements[name].map { "\(name) \(Self.format($0))" } }
+            let violated = trial.violatedConstraints.isEmpty ? "" : "  breaks \(trial.violatedConstraints.joined(separator: ", "))"
+            return "trial \(trial.number)  \(objective) \(Self.format(value))"
+                + (measurements.isEmpty ? "" : "  " + measurements.joined(separator: "  ")) + violated + "  \(seconds)  [\(configuration)]"
+        case let .infeasible(reason):
+            return "trial \(trial.number)  infeasible: \(reason)  \(seconds)  [\(configuration)]"
+        case let .failed(message):
+            let first = message.split(separator: "\n").first.map(String.init) ?? message
+            return "trial \(trial.number)  failed: \(first)  \(seconds)  [\(configuration)]"
+        }
+    }
+
+    func printSummary(_ trials: [Trial], file: StudyFile) {
+        let feasible = trials.filter(\.isFeasible).count
+        let failed = trials.filter { if case .failed = $0.outcome { return true } else { return false } }.count
+        let broke = trials.filter { $0.outcome.objective != nil && !$0.isFeasible }.count
+        print("\n\(trials.count) trials: \(feasible) feasible, \(broke) broke a constraint, \(failed) failed")
+        guard let best = SearchResult.best(of: trials, objective: file.objective) else {
+            print("No feasible trial.")
+            return
+        }
+        print("Best: trial \(best.number), \(file.objective.name) \(Self.format(best.outcome.objective!))")
+        let width = best.configuration.values.keys.map(\.count).max() ?? 0
+        for name in best.configuration.values.keys.sorted() {
+            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(Self.format(best.configuration.values[name]!))")
+        }
+        for name in best.measurements.keys.sorted() {
+            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(Self.format(best.measurements[name]!)) (measured)")
+        }
+    }
+}

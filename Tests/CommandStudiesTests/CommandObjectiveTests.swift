@@ -1,0 +1,138 @@
+import CommandStudies
+import Foundation
+import HyperPower
+import Logging
+import Testing
+
+let quietLogger: Logger = {
+    var logger = Logger(label: "hyperpower-tests")
+    logger.logLevel = .critical
+    return logger
+}()
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Commands as objectives, through /bin/sh scripts: results, failures, timeouts, workers.
+@Suite struct CommandObjectiveTests {
+    static let space = try! SearchSpace { Real("x", 0...1); Categorical("kind", ["a", "b"]) }
+    static let at = Configuration(["x": .real(0.25), "kind": .categorical("b")])
+
+    /// `sh -c SCRIPT sh {x} {kind}`: the script sees x as $1 and kind as $2.
+    static func objective(_ script: String, timeout: Double? = nil) throws -> CommandObjective {
+        try CommandObjective(template: ["/bin/sh", "-c", script, "sh", "{x}", "{kind}"], space: space,
+                             objectiveName: "error", timeout: timeout)
+    }
+
+    @Test func theLastJSONLineIsTheResult() async throws {
+        let command = try Self.objective(#"echo 'training… {not json}'; echo '{"error": 0.5}'; echo "{\"error\": $1, \"latency_ms\": 3, \"ok\": true}"; echo done"#)
+        #expect(command.arguments(for: Self.at).suffix(2) == ["0.25", "b"])
+        let evaluation = try await command.evaluate(Self.at, trial: 4, slot: 1)
+        #expect(evaluation == .success(objective: 0.25, measurements: ["latency_ms": 3]))
+    }
+
+    @Test func theResultFileWinsAndTheEnvironmentIsSet() async throws {
+        let command = try Self.objective(#"echo '{"error": 9}'; echo "{\"objective\": $HYPERPOWER_SLOT.5, \"trial\": $HYPERPOWER_TRIAL, \"gpu\": $CUDA_VISIBLE_DEVICES}" > "$HYPERPOWER_RESULT""#)
+        let evaluation = try await command.evaluate(Self.at, trial: 7, slot: 2, extraEnvironment: ["CUDA_VISIBLE_DEVICES": "3"])
+        #expect(evaluation == .success(objective: 2.5, measurements: ["trial": 7, "gpu": 3]))
+    }
+
+    @Test func failuresKeepTheLastLinesOfStandardError() async throws {
+        let crash = try Self.objective("echo one >&2; echo 'CUDA out of memory' >&2; exit 3")
+        await #expect {
+            try await crash.evaluate(Self.at, trial: 0, slot: 0)
+        } throws: { error in
+            "\(error)".contains("exited with status 3") && "\(error)".contains("CUDA out of memory")
+        }
+        let silent = try Self.objective("echo 'no result here'")
+        await #expect {
+            try await silent.evaluate(Self.at, trial: 0, slot: 0)
+        } throws: { error in
+            "\(error)".contains("printed no JSON result")
+        }
+        let wrongKey = try Self.objective(#"echo '{"accuracy": 0.9}'"#)
+        await #expect {
+            try await wrongKey.evaluate(Self.at, trial: 0, slot: 0)
+        } throws: { error in
+            "\(error)".contains("has no 'error' (it has accuracy)")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aTimeoutStopsTheWholeProcessGroup() async throws {
+        let pidFile = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-child-\(UUID())")
+        defer { try? FileManager.default.removeItem(at: pidFile) }
+        // The script starts a grandchild that would outlive it, then waits.
+        let command = try Self.objective("sleep 30 & echo $! > \(pidFile.path); wait", timeout: 0.5)
+        let start = Date()
+        await #expect {
+            try await command.evaluate(Self.at, trial: 0, slot: 0)
+        } throws: { error in
+            "\(error)".contains("timed out after 0.5 s")
+        }
+        #expect(Date().timeIntervalSince(start) < 10)
+        let pid = try #require(Int32(String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
+        var alive = kill(pid, 0) == 0
+        for _ in 0..<50 where alive {
+            try await Task.sleep(for: .milliseconds(100))
+            alive = kill(pid, 0) == 0
+        }
+        #expect(!alive, "the grandchild \(pid) outlived the timeout")
+    }
+
+    @Test func aPlaceholderThatNamesNoParameterIsRefused() {
+        #expect(throws: CommandObjective.Failure.self) {
+            try CommandObjective(template: ["train", "--lr", "{learning_rate}"], space: Self.space, objectiveName: "error")
+        }
+        #expect(throws: CommandObjective.Failure.self) {
+            try CommandObjective(template: [], space: Self.space, objectiveName: "error")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func workersRunAtOnceEachInItsSlotUntilTheStudyBudget() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("command-study-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let file = try StudyFile.parse("""
+            objective: {name: error}
+            parameters:
+              - {name: x, type: real, low: 0, high: 1}
+              - {name: kind, type: categorical, choices: [a, b]}
+            constraints: [{name: cost, atMost: 0.8}]
+            budget: 8
+            storage: study.jsonl
+            """, json: false, directory: folder)
+        // error = (x − 0.3)², cost = x; a crash for kind b above x 0.9.
+        let script = #"if [ "$2" = b ] && awk -v x="$1" 'BEGIN { exit !(x > 0.9) }'; then exit 1; fi; echo "{\"error\": $(awk -v x="$1" 'BEGIN { printf "%.12g", (x - 0.3)^2 }'), \"cost\": $1, \"slot\": $HYPERPOWER_SLOT, \"gpu\": $CUDA_VISIBLE_DEVICES}""#
+        let command = try CommandObjective(template: ["/bin/sh", "-c", script, "sh", "{x}", "{kind}"], space: file.space,
+                                           objectiveName: "error")
+        let runner = CommandStudy(file: file, command: command, workers: 2, gpus: ["5", "6"])
+        let study = runner.makeStudy(logger: quietLogger)
+        let seen = Counter()
+        try await runner.run(study: study) { _ in seen.increment() }
+        let trials = await study.trials
+        #expect(trials.count == 8 && seen.value == 8)
+        let successes = trials.filter { $0.outcome.objective != nil }
+        #expect(Set(successes.compactMap { $0.measurements["slot"] }).isSubset(of: [0, 1]))
+        for trial in successes {
+            let slot = try #require(trial.measurements["slot"], "\(trial)")
+            #expect(trial.measurements["gpu"] == 5 + slot)
+            let x = trial.configuration.double("x")
+            #expect(abs(trial.outcome.objective! - (x - 0.3) * (x - 0.3)) < 1e-6)
+            #expect(trial.violatedConstraints.contains("cost") == (x > 0.8))
+        }
+        // A second run of the same study file resumes it: the budget is already spent.
+        let again = CommandStudy(file: file, command: command, workers: 2).makeStudy(logger: quietLogger)
+        try await runner.run(study: again) { _ in }
+        #expect(await again.trials.count == 8)
+    }
+}
+
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+    func increment() { lock.lock(); count += 1; lock.unlock() }
+    var value: Int { lock.lock(); defer { lock.unlock() }; return count }
+}

@@ -1,0 +1,122 @@
+import CommandStudies
+import Foundation
+import HyperPower
+import Testing
+
+/// Study files: every parameter kind, both constraint kinds, errors that name the key.
+@Suite struct StudyFileTests {
+    static let directory = URL(fileURLWithPath: "/tmp")
+
+    static let yaml = """
+        objective: {name: accuracy, direction: maximize}
+        parameters:
+          - {name: lr, type: real, low: 0.0001, high: 0.1, log: true}
+          - {name: layers, type: integer, low: 1, high: 4}
+          - {name: width, type: powerOfTwo, low: 16, high: 512}
+          - {name: dropout, type: ordinal, values: [0.0, 0.1, 0.5]}
+          - {name: optimizer, type: categorical, choices: [adam, sgd]}
+        constraints:
+          - {name: latency_ms, atMost: 10}
+          - {name: throughput, atLeast: 100}
+        budget: 12
+        seed: 7
+        storage: runs/study.jsonl
+        """
+
+    @Test func aYAMLFileDeclaresEveryKind() throws {
+        let file = try StudyFile.parse(Self.yaml, json: false, directory: Self.directory)
+        #expect(file.objective == .maximize("accuracy"))
+        #expect(file.space.parameters == [
+            .real(name: "lr", range: 0.0001...0.1, scale: .log), .integer(name: "layers", range: 1...4, scale: .linear),
+            .powerOfTwo(name: "width", range: 16...512), .ordinal(name: "dropout", values: [0, 0.1, 0.5]),
+            .categorical(name: "optimizer", choices: ["adam", "sgd"]),
+        ])
+        #expect(file.constraints.map(\.name) == ["latency_ms", "throughput"])
+        #expect(file.constraints.map(\.isKnown) == [false, false])
+        #expect(file.constraints.map(\.direction) == [.atMost, .atLeast])
+        #expect(file.budget == 12 && file.seed == 7)
+        #expect(file.storage?.path == "/tmp/runs/study.jsonl")
+    }
+
+    @Test func aJSONFileReadsTheSame() throws {
+        let json = """
+            {"objective": {"name": "error"}, "budget": 3,
+             "parameters": [{"name": "x", "type": "real", "low": 0, "high": 1}]}
+            """
+        let file = try StudyFile.parse(json, json: true, directory: Self.directory)
+        #expect(file.objective == .minimize("error"))
+        #expect(file.space.parameters == [.real(name: "x", range: 0...1, scale: .linear)])
+        #expect(file.constraints.isEmpty && file.storage == nil && file.seed == 0)
+    }
+
+    @Test(arguments: [
+        ("parameters: [{name: x, type: real, low: 0, high: 1}]", "budget: is required"),
+        ("budget: 3\nparameters: [{name: x, type: floaty, low: 0, high: 1}]",
+         "parameters[0].type: 'floaty' is not one of real, integer, powerOfTwo, ordinal, categorical"),
+        ("budget: 3\nparameters: [{name: x, type: real, low: 2, high: 1}]", "parameters[0].high: 1.0 is below low 2.0"),
+        ("budget: 3\nparameters: [{name: x, type: integer, low: 0.5, high: 3}]", "parameters[0].low: 0.5 is not an integer"),
+        ("budget: 3\nparameters: [{name: x, type: real, high: 1}]", "parameters[0].low: is required for a real parameter"),
+        ("budget: 3\nparameters: [{name: x, type: real, low: zero, high: 1}]", "parameters[0].low: expected a number"),
+        ("budget: 3\nparameters: [{name: x, type: categorical}]", "parameters[0].choices: list the choices of a categorical parameter"),
+        ("budget: 3\nparameters: [{name: x, type: real, low: 0, high: 1}, {name: x, type: real, low: 0, high: 1}]",
+         "parameters[1].name: 'x' is declared twice"),
+        ("budget: 3\nparameters: [{name: x, type: real, low: 0, high: 1}]\nconstraints: [{name: c, atMost: 1, atLeast: 0}]",
+         "constraints[0]: give exactly one of atMost and atLeast"),
+        ("budget: 3\nparameters: [{name: x, type: real, low: 0, high: 1}]\nconstraints: [{name: c, atMost: 1, calibrated: true}]",
+         "constraints[0].calibrated: applies only to a constraint with a model"),
+        ("budget: 3\nparameters: [{name: x, type: real, low: 0, high: 1}]\nconstraints: [{name: c, atMost: 1, model: nope.json}]",
+         "constraints[0].model: malformed table: cannot read /tmp/nope.json"),
+        ("budget: 0\nparameters: [{name: x, type: real, low: 0, high: 1}]", "budget: must be at least 1 evaluation (got 0)"),
+        ("budget: 3\nobjective: {direction: sideways}\nparameters: [{name: x, type: real, low: 0, high: 1}]",
+         "objective.direction: 'sideways' is not minimize or maximize"),
+    ])
+    func badFilesNameTheKey(text: String, message: String) {
+        #expect {
+            try StudyFile.parse(text, json: false, directory: Self.directory)
+        } throws: { error in
+            "\(error)".hasPrefix(message)
+        }
+    }
+
+    @Test func aYAMLSyntaxErrorSaysWhere() {
+        #expect {
+            try StudyFile.parse("budget: 3\nparameters: [{name: x", json: false, directory: Self.directory)
+        } throws: { error in
+            "\(error)".contains("not valid YAML") && "\(error)".contains("line")
+        }
+    }
+
+    @Test func aKnownConstraintPredictsWithASavedModelOfTheParameters() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("study-file-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // latency = 2·width/16 + (1 for adam, 3 for sgd), exactly.
+        let table = try NumericTable(csv: "w,opt,latency\n16,adam,3\n32,adam,5\n64,sgd,11\n16,sgd,5\n128,adam,17\n")
+        let (samples, inputs) = try table.samples(numeric: ["w"], categorical: ["opt"], target: "latency")
+        try SavedCostModel(LinearCostModel.fit(samples), target: "latency", inputs: inputs)
+            .write(to: folder.appendingPathComponent("latency.json"))
+        let file = try StudyFile.parse("""
+            budget: 3
+            parameters:
+              - {name: width, type: powerOfTwo, low: 16, high: 512}
+              - {name: optimizer, type: categorical, choices: [adam, sgd]}
+            constraints:
+              - {name: latency_ms, atMost: 20, model: latency.json, inputs: {w: width, opt: optimizer}, calibrated: true, measurement: measured}
+            """, json: false, directory: folder)
+        let constraint = try #require(file.constraints.first)
+        #expect(constraint.isKnown)
+        #expect(constraint.calibration?.measurement == "measured")
+        let prediction = constraint.prediction(for: Configuration(["width": .integer(64), "optimizer": .categorical("adam")]))
+        #expect(abs(prediction! - 9) < 1e-9)
+
+        #expect {
+            try StudyFile.parse("""
+                budget: 3
+                parameters: [{name: width, type: powerOfTwo, low: 16, high: 512}]
+                constraints: [{name: l, atMost: 20, model: latency.json, inputs: {w: width}}]
+                """, json: false, directory: folder)
+        } throws: { error in
+            "\(error)" == "constraints[0].inputs: the model's input 'opt' maps to 'opt', which is not a parameter"
+        }
+    }
+}
