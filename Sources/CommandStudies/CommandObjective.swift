@@ -136,12 +136,12 @@ public struct CommandObjective: Sendable {
         } else {
             result = try await run()
         }
-        let errorTail = (result.standardError ?? "").split(separator: "\n").suffix(5).joined(separator: "\n")
+        let errorTail = result.standardError.split(separator: "\n").suffix(5).joined(separator: "\n")
         guard case .exited(0) = result.terminationStatus else {
             throw Failure(description: "the command \(describe(result.terminationStatus))" + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
         }
         let fromFile = (try? String(contentsOf: resultFile, encoding: .utf8)).flatMap { Self.object(in: $0) }
-        guard let values = fromFile ?? Self.lastObject(in: result.standardOutput ?? "") else {
+        guard let values = fromFile ?? Self.lastObject(in: result.standardOutput) else {
             throw Failure(description: "the command printed no JSON result (a last line such as {\"\(objectiveName)\": 0.07})"
                 + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
         }
