@@ -248,3 +248,41 @@ extension CommandLineTests {
         #expect(badStatus != 0 && badErrors.contains("placeholder {y} names no parameter"), "\(badErrors)")
     }
 }
+
+extension CommandLineTests {
+    /// `kill -9` of `hyperpower run` mid-study: the same command resumes it, re-offers the trial
+    /// that was in flight, and ends with exactly the budget, each trial once.
+    @Test(.timeLimit(.minutes(2)))
+    func runResumesAfterKillNine() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-kill-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let study = folder.appendingPathComponent("study.yaml")
+        try "parameters: [{name: x, type: real, low: 0, high: 1}]\nbudget: 8\nstorage: study.jsonl\n"
+            .write(to: study, atomically: true, encoding: .utf8)
+        let slow = ["run", study.path, "--", "/bin/sh", "-c", #"sleep 0.2; echo "{\"objective\": $1}""#, "sh", "{x}"]
+        let process = Process()
+        process.executableURL = try CrashRecoveryTests.executable()
+        process.arguments = slow
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait until a few trials are in the journal, then kill -9.
+        let journal = folder.appendingPathComponent("study.jsonl")
+        for _ in 0..<100 {
+            let completed = ((try? String(contentsOf: journal, encoding: .utf8)) ?? "").components(separatedBy: "\"completed\"").count - 1
+            if completed >= 3 { break }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = try await Study.load(from: FileJournalStorage(url: journal, readOnly: true)).trials.count
+        #expect(before >= 3 && before < 8, "\(before) trials before the kill")
+
+        let (status, output, errors) = try await Self.run(slow)
+        #expect(status == 0, "\(errors)")
+        #expect(output.contains("8 trials: 8 feasible"), "\(output)")
+        let trials = try await Study.load(from: FileJournalStorage(url: journal, readOnly: true)).trials
+        #expect(trials.map(\.number).sorted() == Array(0..<8))
+    }
+}
