@@ -27,6 +27,9 @@ public struct CommandObjective: Sendable {
     /// Environment variables set for every run, beside `HYPERPOWER_SLOT`,
     /// `HYPERPOWER_TRIAL` and `HYPERPOWER_RESULT`.
     public var environment: [String: String]
+    /// Record the peak resident memory of the command's process group (the sum of its
+    /// processes' RSS, sampled every 50 ms from /proc) as the measurement `peak_rss_mb`.
+    public var measuresPeakMemory = false
 
     /// Why a run of the command gave no result.
     public struct Failure: Error, CustomStringConvertible {
@@ -114,14 +117,19 @@ public struct CommandObjective: Sendable {
         let platformOptions = options
         let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
         let limit = 16 * 1024 * 1024
-        let run: @Sendable () async throws -> ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>> = {
+        let sampleMemory = measuresPeakMemory
+        let run: @Sendable () async throws -> ExecutionResult<Double?, StringOutput<UTF8>, StringOutput<UTF8>> = {
             try await Subprocess.run(
                 executable, arguments: Arguments(Array(arguments.dropFirst())), environment: .inherit.updating(environmentUpdates),
-                platformOptions: platformOptions, input: .none, output: .string(limit: limit), error: .string(limit: limit))
+                platformOptions: platformOptions, input: .none, output: .string(limit: limit), error: .string(limit: limit)
+            ) { execution -> Double? in
+                guard sampleMemory else { return nil }
+                return await ProcessGroupMemory.peakMegabytes(group: execution.processIdentifier.value)
+            }
         }
-        let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
+        let result: ExecutionResult<Double?, StringOutput<UTF8>, StringOutput<UTF8>>
         if let timeout {
-            result = try await withThrowingTaskGroup(of: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>?.self) { group in
+            result = try await withThrowingTaskGroup(of: ExecutionResult<Double?, StringOutput<UTF8>, StringOutput<UTF8>>?.self) { group in
                 group.addTask { try await run() }
                 group.addTask {
                     try await Task.sleep(for: .seconds(timeout))
@@ -151,6 +159,7 @@ public struct CommandObjective: Sendable {
         var measurements = values
         measurements[objectiveName] = nil
         measurements[Objective.defaultName] = nil
+        if let peak = result.closureResult, measurements["peak_rss_mb"] == nil { measurements["peak_rss_mb"] = peak }
         return .success(objective: value, measurements: measurements)
     }
 
@@ -184,5 +193,49 @@ public struct CommandObjective: Sendable {
             if let object = object(in: String(line)) { return object }
         }
         return nil
+    }
+}
+
+/// The resident memory of a process group, from /proc (Linux).
+enum ProcessGroupMemory {
+    /// Samples the group's summed RSS every 50 ms until its leader has exited; the largest sum,
+    /// in MB (`nil` where /proc cannot be read).
+    static func peakMegabytes(group: pid_t) async -> Double? {
+        var peak: Double?
+        while let current = residentMegabytes(group: group) {
+            peak = max(peak ?? 0, current)
+            if !leaderIsRunning(group) || Task.isCancelled { break }
+            try? await Task.sleep(for: .milliseconds(50))
+        }
+        return peak
+    }
+
+    /// Whether the group's leader still runs (a zombie has exited).
+    static func leaderIsRunning(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")") else { return false }
+        let state = stat[stat.index(after: close)...].split(separator: " ").first
+        return state != "Z" && state != "X"
+    }
+
+    /// The summed RSS of the processes whose process group is `group`, in MB; `nil` when none
+    /// is left or /proc is unreadable.
+    static func residentMegabytes(group: pid_t) -> Double? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        var pages = 0
+        var found = false
+        for entry in entries where entry.first?.isNumber == true {
+            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            // Fields after the command name: state ppid pgrp session tty tpgid flags minflt
+            // cminflt majflt cmajflt utime stime cutime cstime priority nice threads itreal
+            // starttime vsize rss …
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 21, let pgrp = Int32(fields[2]), pgrp == group, let rss = Int(fields[21]) else { continue }
+            found = true
+            pages += rss
+        }
+        guard found else { return nil }
+        return Double(pages) * Double(sysconf(Int32(_SC_PAGESIZE))) / 1e6
     }
 }

@@ -34,6 +34,9 @@ struct RunCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seconds a command may run before its process group is stopped.")
     var timeout: Double?
 
+    @Flag(help: "Record the peak resident memory of each command's process tree as the measurement peak_rss_mb (usable as an observed constraint).")
+    var peakMemory = false
+
     @Argument(parsing: .postTerminator, help: "The training command, after --.")
     var command: [String] = []
 
@@ -48,10 +51,11 @@ struct RunCommand: AsyncParsableCommand {
         do { file = try StudyFile.load(from: URL(fileURLWithPath: study)) } catch {
             throw CommandFailure("\(study): \(error)")
         }
-        let objective: CommandObjective
+        var objective: CommandObjective
         do {
             objective = try CommandObjective(template: command, space: file.space, objectiveName: file.objective.name, timeout: timeout)
         } catch { throw CommandFailure("\(error)") }
+        objective.measuresPeakMemory = peakMemory
         var logger = Logger(label: "hyperpower")
         logger.logLevel = .warning
         let runner = CommandStudy(
@@ -60,6 +64,7 @@ struct RunCommand: AsyncParsableCommand {
         let study = runner.makeStudy(logger: logger)
         let objectiveName = file.objective.name
         let measured = file.constraints.map { $0.calibration?.measurement ?? $0.name }
+            + (peakMemory && !file.constraints.contains { $0.name == "peak_rss_mb" } ? ["peak_rss_mb"] : [])
         print("\(study.storage.location): \(file.budget) evaluations of `\(command.joined(separator: " "))`, \(workers) at a time")
 
         // Ctrl-C cancels the run: the commands in flight are stopped and their trials given back.

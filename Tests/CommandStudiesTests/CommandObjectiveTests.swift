@@ -81,6 +81,18 @@ import Glibc
         #expect(!alive, "the grandchild \(pid) outlived the timeout")
     }
 
+    @Test(.timeLimit(.minutes(1)))
+    func thePeakMemoryOfTheProcessTreeIsMeasured() async throws {
+        // A child that holds 150 MB (touched) for 0.4 s, under a shell.
+        var command = try Self.objective(
+            #"python3 -c "b = bytearray(150_000_000); b[::4096] = b'x' * len(b[::4096]); import time; time.sleep(0.4)"; echo '{"error": 1}'"#)
+        command.measuresPeakMemory = true
+        let evaluation = try await command.evaluate(Self.at, trial: 0, slot: 0)
+        guard case let .success(_, measurements) = evaluation else { Issue.record("\(evaluation)"); return }
+        let peak = try #require(measurements["peak_rss_mb"])
+        #expect(peak > 140 && peak < 400, "peak RSS \(peak) MB")
+    }
+
     @Test func aPlaceholderThatNamesNoParameterIsRefused() {
         #expect(throws: CommandObjective.Failure.self) {
             try CommandObjective(template: ["train", "--lr", "{learning_rate}"], space: Self.space, objectiveName: "error")
