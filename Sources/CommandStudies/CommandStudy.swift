@@ -14,18 +14,21 @@ public struct CommandStudy: Sendable {
     public var workers: Int
     /// GPU indices, one per worker slot (cycled when there are more workers than GPUs).
     public var gpus: [String]
+    /// Random search behind the same gate instead of HyperPower's sampler (the baseline).
+    public var randomSearch: Bool
 
-    public init(file: StudyFile, command: CommandObjective, workers: Int = 1, gpus: [String] = []) {
+    public init(file: StudyFile, command: CommandObjective, workers: Int = 1, gpus: [String] = [], randomSearch: Bool = false) {
         self.file = file
         self.command = command
         self.workers = workers
         self.gpus = gpus
+        self.randomSearch = randomSearch
     }
 
     /// The study of the file (its journal when it names one).
     public func makeStudy(logger: Logger) -> Study {
         Study(space: file.space, constraints: file.constraints, objectives: [file.objective],
-              sampler: ConstrainedGPSampler(seed: file.seed, logger: logger),
+              sampler: randomSearch ? RandomSampler(seed: file.seed) as any Sampler : ConstrainedGPSampler(seed: file.seed, logger: logger),
               storage: file.storage.map { FileJournalStorage(url: $0) as any StudyStorage } ?? InMemoryStorage(), seed: file.seed, logger: logger)
     }
 

@@ -34,6 +34,12 @@ struct RunCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Seconds a command may run before its process group is stopped.")
     var timeout: Double?
 
+    @Option(help: "bayesian (HyperPower, the default) or random (random search behind the same known-constraint gate: the baseline).")
+    var sampler: String = "bayesian"
+
+    @Option(parsing: .unconditional, help: "The seed, instead of the study file's (a study in a journal keeps the seed it started with).")
+    var seed: UInt64?
+
     @Flag(help: "Record the peak resident memory of each command's process tree as the measurement peak_rss_mb (usable as an observed constraint).")
     var peakMemory = false
 
@@ -41,16 +47,18 @@ struct RunCommand: AsyncParsableCommand {
     var command: [String] = []
 
     func validate() throws {
+        guard ["bayesian", "random"].contains(sampler) else { throw ValidationError("--sampler must be bayesian or random (got \(sampler))") }
         guard workers >= 1 else { throw ValidationError("--workers must be at least 1 (got \(workers))") }
         if let timeout, !(timeout > 0) { throw ValidationError("--timeout must be a positive number of seconds") }
         guard !command.isEmpty else { throw ValidationError("give the training command after --, e.g. -- python3 train.py --lr {learning_rate}") }
     }
 
     func run() async throws {
-        let file: StudyFile
+        var file: StudyFile
         do { file = try StudyFile.load(from: URL(fileURLWithPath: study)) } catch {
             throw CommandFailure("\(study): \(error)")
         }
+        if let seed { file.seed = seed }
         var objective: CommandObjective
         do {
             objective = try CommandObjective(template: command, space: file.space, objectiveName: file.objective.name, timeout: timeout)
@@ -60,7 +68,8 @@ struct RunCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let runner = CommandStudy(
             file: file, command: objective, workers: workers,
-            gpus: (gpus ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty })
+            gpus: (gpus ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
+            randomSearch: sampler == "random")
         let study = runner.makeStudy(logger: logger)
         let objectiveName = file.objective.name
         let measured = file.constraints.map { $0.calibration?.measurement ?? $0.name }

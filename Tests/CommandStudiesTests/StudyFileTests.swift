@@ -120,3 +120,20 @@ import Testing
         }
     }
 }
+
+extension StudyFileTests {
+    /// The shipped example loads, and its known size model gates at 128 hidden units.
+    @Test func theShippedExampleLoads() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let file = try StudyFile.load(from: root.appendingPathComponent("Examples/python-trainer/study.yaml"))
+        #expect(file.space.parameters.map(\.name) == ["learning_rate", "hidden", "l2", "activation"])
+        let size = try #require(file.constraints.first { $0.name == "model_kb" })
+        #expect(size.isKnown)
+        func configuration(_ hidden: Int) -> Configuration {
+            Configuration(["learning_rate": .real(0.1), "hidden": .integer(hidden), "l2": .real(1e-4), "activation": .categorical("relu")])
+        }
+        #expect(abs(size.prediction(for: configuration(128))! - 38.44) < 1e-9)
+        #expect(size.passesGate(size.prediction(for: configuration(128))!))
+        #expect(!size.passesGate(size.prediction(for: configuration(256))!))
+    }
+}
