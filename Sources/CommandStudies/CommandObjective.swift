@@ -1,4 +1,5 @@
 import Foundation
+import HardwareProfiling
 import HyperPower
 import Subprocess
 #if canImport(System)
@@ -30,6 +31,25 @@ public struct CommandObjective: Sendable {
     /// Record the peak resident memory of the command's process group (the sum of its
     /// processes' RSS, sampled every 50 ms from /proc) as the measurement `peak_rss_mb`.
     public var measuresPeakMemory = false
+    /// Record the CPU package energy during the command (RAPL, the whole machine's packages)
+    /// as `cpu_energy_j`.
+    public var measuresCPUEnergy = false
+    /// Sample the slot's GPU with nvidia-smi during the command: `gpu_peak_watts`,
+    /// `gpu_energy_j`, `gpu_peak_memory_mib` (HyperPower's original setting: measured GPU power).
+    public var measuresGPU = false
+    /// The powercap directory and the nvidia-smi executable (settable for tests).
+    public var raplRoot = URL(fileURLWithPath: "/sys/class/powercap")
+    public var nvidiaSMI = "nvidia-smi"
+
+    /// Checks that the requested meters can be read here (before a study starts).
+    public func checkMeters(gpu: Int) throws {
+        do {
+            if measuresCPUEnergy { _ = try RAPLMeter(root: raplRoot).start() }
+            if measuresGPU { try NvidiaSMIMeter(gpu: gpu, executable: nvidiaSMI).start().finish() }
+        } catch {
+            throw Failure(description: "\(error)")
+        }
+    }
 
     /// Why a run of the command gave no result.
     public struct Failure: Error, CustomStringConvertible {
@@ -97,9 +117,23 @@ public struct CommandObjective: Sendable {
     ///   - slot: the worker's slot (0…K−1), in `HYPERPOWER_SLOT`.
     ///   - extraEnvironment: e.g. `CUDA_VISIBLE_DEVICES` for the slot's GPU.
     /// - Throws: ``Failure`` when the command gives no result.
-    public func evaluate(_ configuration: HyperPower.Configuration, trial: Int, slot: Int, extraEnvironment: [String: String] = [:]) async throws
-        -> Evaluation
-    {
+    public func evaluate(
+        _ configuration: HyperPower.Configuration, trial: Int, slot: Int, extraEnvironment: [String: String] = [:], gpu: Int = 0
+    ) async throws -> Evaluation {
+        let rapl = RAPLMeter(root: raplRoot)
+        let gpuMeter = NvidiaSMIMeter(gpu: gpu, executable: nvidiaSMI)
+        var energySession: RAPLMeter.Session?
+        var gpuSession: NvidiaSMIMeter.Session?
+        do {
+            if measuresCPUEnergy { energySession = try rapl.start() }
+            if measuresGPU { gpuSession = try gpuMeter.start() }
+        } catch {
+            gpuSession?.finish()
+            throw Failure(description: "cannot measure: \(error)")
+        }
+        var metered: [String: Double] = [:]
+        var meteredError: (any Error)?
+        defer { gpuSession?.finish() }  // also when the command fails or times out
         let arguments = arguments(for: configuration)
         let resultFile = FileManager.default.temporaryDirectory
             .appendingPathComponent("hyperpower-result-\(getpid())-\(trial)-\(UUID().uuidString).json")
@@ -144,6 +178,17 @@ public struct CommandObjective: Sendable {
         } else {
             result = try await run()
         }
+        do {
+            if let energySession { metered["cpu_energy_j"] = try rapl.stop(energySession).energyJoules }
+            if let gpuSession {
+                let measurement = try gpuMeter.stop(gpuSession)
+                metered["gpu_peak_watts"] = measurement.peakWatts
+                metered["gpu_energy_j"] = measurement.energyJoules
+                metered["gpu_peak_memory_mib"] = measurement.peakMemoryMiB
+            }
+        } catch {
+            meteredError = error
+        }
         let errorTail = result.standardError.split(separator: "\n").suffix(5).joined(separator: "\n")
         guard case .exited(0) = result.terminationStatus else {
             throw Failure(description: "the command \(describe(result.terminationStatus))" + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
@@ -160,6 +205,8 @@ public struct CommandObjective: Sendable {
         measurements[objectiveName] = nil
         measurements[Objective.defaultName] = nil
         if let peak = result.closureResult, measurements["peak_rss_mb"] == nil { measurements["peak_rss_mb"] = peak }
+        if let meteredError { throw Failure(description: "the command ran, but its measurement failed: \(meteredError)") }
+        for (name, value) in metered where measurements[name] == nil { measurements[name] = value }
         return .success(objective: value, measurements: measurements)
     }
 

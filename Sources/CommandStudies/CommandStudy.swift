@@ -43,11 +43,12 @@ public struct CommandStudy: Sendable {
                 group.addTask {
                     var environment: [String: String] = [:]
                     if !gpus.isEmpty { environment["CUDA_VISIBLE_DEVICES"] = gpus[slot % gpus.count] }
+                    let gpu = gpus.isEmpty ? 0 : Int(gpus[slot % gpus.count]) ?? 0
                     while !Task.isCancelled, let suggestion = try await study.ask(studyLimit: file.budget) {
                         let start = DispatchTime.now().uptimeNanoseconds
                         do {
                             let evaluation = try await command.evaluate(
-                                suggestion.configuration, trial: suggestion.number, slot: slot, extraEnvironment: environment)
+                                suggestion.configuration, trial: suggestion.number, slot: slot, extraEnvironment: environment, gpu: gpu)
                             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
                             if Task.isCancelled {
                                 await study.abandon(suggestion.number)

@@ -69,7 +69,33 @@ public struct NvidiaSMIMeter: Profiler {
         return (watts, memory)
     }
 
-    public func measure(_ body: () throws -> Void) throws -> Measurement {
+    /// A running `nvidia-smi --loop-ms` sampler (``start()``); ``stop(_:)`` ends it. For work
+    /// that is not one synchronous closure (a subprocess awaited by a task).
+    public final class Session: @unchecked Sendable {
+        let process: Process
+        let output: Pipe
+        let collector: LineCollector
+        let origin: Double
+        let start: Double
+
+        init(process: Process, output: Pipe, collector: LineCollector, origin: Double, start: Double) {
+            self.process = process
+            self.output = output
+            self.collector = collector
+            self.origin = origin
+            self.start = start
+        }
+
+        /// Stops sampling without a measurement (again is harmless; ``stop(_:)`` calls it).
+        public func finish() {
+            if process.isRunning { process.terminate() }
+            process.waitUntilExit()
+            output.fileHandleForReading.readabilityHandler = nil
+        }
+    }
+
+    /// Starts sampling and waits for the first reading (so that the work is covered from its start).
+    public func start() throws -> Session {
         guard intervalMilliseconds >= 1 else { throw ProfilerError.invalidSettings("intervalMilliseconds must be ≥ 1") }
         let path = try resolvedExecutable()
         let process = Process()
@@ -90,33 +116,41 @@ public struct NvidiaSMIMeter: Profiler {
         do { try process.run() } catch {
             throw ProfilerError.unavailable(meter: "nvidia-smi", reason: "cannot start \(path): \(error)")
         }
-        defer {
-            if process.isRunning { process.terminate() }
-            process.waitUntilExit()
-            output.fileHandleForReading.readabilityHandler = nil
-        }
-        // Wait for the first reading so the closure is covered from its start.
         let deadline = origin + 10
         while collector.lineCount == 0 && process.isRunning && monotonicSeconds() < deadline { usleep(2_000) }
         if collector.lineCount == 0 {
             let message = String(decoding: errors.fileHandleForReading.availableData, as: UTF8.self)
+            Session(process: process, output: output, collector: collector, origin: origin, start: 0).finish()
             throw ProfilerError.unavailable(meter: "nvidia-smi", reason: message.isEmpty ? "no output" : message)
         }
-        let start = monotonicSeconds() - origin
-        try body()
-        let end = monotonicSeconds() - origin
+        return Session(process: process, output: output, collector: collector, origin: origin, start: monotonicSeconds() - origin)
+    }
+
+    /// Ends sampling one interval after now and integrates the power over the session.
+    public func stop(_ session: Session) throws -> Measurement {
+        let end = monotonicSeconds() - session.origin
         // One more interval so that a reading follows the end.
         usleep(useconds_t(1_000 * intervalMilliseconds + 20_000))
-        let lines = collector.lines()
+        session.finish()
+        let lines = session.collector.lines()
         let samples = lines.compactMap { line, time in Self.parse(line).map { Sample(time: time, watts: $0.watts, memoryMiB: $0.memoryMiB) } }
         guard !samples.isEmpty else {
             throw ProfilerError.unreadable(meter: "nvidia-smi", output: lines.map(\.0).joined(separator: "\n"))
         }
-        let energy = Self.integrate(samples, from: start, to: end)
-        let seconds = end - start
+        let energy = Self.integrate(samples, from: session.start, to: end)
+        let seconds = end - session.start
         return Measurement(
             samples: samples, seconds: seconds, energyJoules: energy, averageWatts: seconds > 0 ? energy / seconds : samples[0].watts,
             peakWatts: samples.map(\.watts).max()!, peakMemoryMiB: samples.map(\.memoryMiB).max()!)
+    }
+
+    public func measure(_ body: () throws -> Void) throws -> Measurement {
+        let session = try start()
+        do { try body() } catch {
+            session.finish()
+            throw error
+        }
+        return try stop(session)
     }
 
     /// ∫ₐᵇ P(t) dt for the piecewise-linear interpolation of the samples, constant outside them.

@@ -49,19 +49,40 @@ public struct RAPLMeter: Profiler {
         after >= before ? after - before : after + range - before
     }
 
-    public func measure(_ body: () throws -> Void) throws -> Measurement {
+    /// The counters read when a measurement starts (``start()``); ``stop(_:)`` ends it. For
+    /// work that is not one synchronous closure (a subprocess awaited by a task).
+    public struct Session: Sendable {
+        let domains: [URL]
+        let ranges: [Double]
+        let before: [Double]
+        let start: Double
+    }
+
+    /// Reads the counters.
+    public func start() throws -> Session {
         let domains = try domains()
         let ranges = try domains.map { try Self.readMicrojoules($0.appendingPathComponent("max_energy_range_uj")) }
         let before = try domains.map { try Self.readMicrojoules($0.appendingPathComponent("energy_uj")) }
-        let start = monotonicSeconds()
-        try body()
-        let seconds = monotonicSeconds() - start
-        let after = try domains.map { try Self.readMicrojoules($0.appendingPathComponent("energy_uj")) }
+        return Session(domains: domains, ranges: ranges, before: before, start: monotonicSeconds())
+    }
+
+    /// The energy since `session` started.
+    public func stop(_ session: Session) throws -> Measurement {
+        let seconds = monotonicSeconds() - session.start
+        let after = try session.domains.map { try Self.readMicrojoules($0.appendingPathComponent("energy_uj")) }
         var microjoules = 0.0
-        for k in domains.indices { microjoules += Self.delta(before: before[k], after: after[k], range: ranges[k]) }
+        for k in session.domains.indices {
+            microjoules += Self.delta(before: session.before[k], after: after[k], range: session.ranges[k])
+        }
         let joules = microjoules / 1e6
         return Measurement(
             energyJoules: joules, seconds: seconds, averageWatts: seconds > 0 ? joules / seconds : 0,
-            domains: domains.map(\.lastPathComponent))
+            domains: session.domains.map(\.lastPathComponent))
+    }
+
+    public func measure(_ body: () throws -> Void) throws -> Measurement {
+        let session = try start()
+        try body()
+        return try stop(session)
     }
 }

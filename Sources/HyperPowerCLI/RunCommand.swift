@@ -43,6 +43,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Record the peak resident memory of each command's process tree as the measurement peak_rss_mb (usable as an observed constraint).")
     var peakMemory = false
 
+    @Flag(help: "Record the CPU package energy (RAPL; root on recent kernels) during each command as cpu_energy_j.")
+    var cpuEnergy = false
+
+    @Flag(help: "Sample the slot's GPU with nvidia-smi during each command: gpu_peak_watts, gpu_energy_j, gpu_peak_memory_mib.")
+    var gpuPower = false
+
     @Argument(parsing: .postTerminator, help: "The training command, after --.")
     var command: [String] = []
 
@@ -64,6 +70,10 @@ struct RunCommand: AsyncParsableCommand {
             objective = try CommandObjective(template: command, space: file.space, objectiveName: file.objective.name, timeout: timeout)
         } catch { throw CommandFailure("\(error)") }
         objective.measuresPeakMemory = peakMemory
+        objective.measuresCPUEnergy = cpuEnergy
+        objective.measuresGPU = gpuPower
+        let gpuList = (gpus ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        do { try objective.checkMeters(gpu: gpuList.first.flatMap { Int($0) } ?? 0) } catch { throw CommandFailure("\(error)") }
         var logger = Logger(label: "hyperpower")
         logger.logLevel = .warning
         let runner = CommandStudy(
@@ -73,7 +83,9 @@ struct RunCommand: AsyncParsableCommand {
         let study = runner.makeStudy(logger: logger)
         let objectiveName = file.objective.name
         let measured = file.constraints.map { $0.calibration?.measurement ?? $0.name }
-            + (peakMemory && !file.constraints.contains { $0.name == "peak_rss_mb" } ? ["peak_rss_mb"] : [])
+        let metered = (peakMemory ? ["peak_rss_mb"] : []) + (cpuEnergy ? ["cpu_energy_j"] : [])
+            + (gpuPower ? ["gpu_peak_watts", "gpu_energy_j", "gpu_peak_memory_mib"] : [])
+        let shown = measured + metered.filter { !measured.contains($0) }
         print("\(study.storage.location): \(file.budget) evaluations of `\(command.joined(separator: " "))`, \(workers) at a time")
 
         // Ctrl-C cancels the run: the commands in flight are stopped and their trials given back.
@@ -81,7 +93,7 @@ struct RunCommand: AsyncParsableCommand {
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
         let task = Task {
             try await runner.run(study: study) { trial in
-                print(Self.progressLine(trial, objective: objectiveName, measured: measured))
+                print(Self.progressLine(trial, objective: objectiveName, measured: shown))
             }
         }
         interrupt.setEventHandler { task.cancel() }

@@ -93,6 +93,41 @@ import Glibc
         #expect(peak > 140 && peak < 400, "peak RSS \(peak) MB")
     }
 
+    /// GPU power and memory from a stand-in nvidia-smi, CPU energy from a stand-in powercap
+    /// tree whose counter the command itself advances by 2.5 J.
+    @Test(.timeLimit(.minutes(1)))
+    func theGPUAndCPUMetersRecordTheirMeasurements() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("meters-\(UUID())")
+        let domain = folder.appendingPathComponent("powercap/intel-rapl:0")
+        try FileManager.default.createDirectory(at: domain, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try "1000000000\n".write(to: domain.appendingPathComponent("max_energy_range_uj"), atomically: true, encoding: .utf8)
+        try "5000000\n".write(to: domain.appendingPathComponent("energy_uj"), atomically: true, encoding: .utf8)
+        let smi = folder.appendingPathComponent("nvidia-smi")
+        try "#!/bin/sh\nwhile true; do echo '150.5, 2048'; sleep 0.02; done\n".write(to: smi, atomically: true, encoding: .utf8)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: smi.path)
+
+        var command = try Self.objective(
+            "sleep 0.3; echo 7500000 > \(domain.path)/energy_uj; echo '{\"error\": 1}'")
+        command.measuresCPUEnergy = true
+        command.measuresGPU = true
+        command.raplRoot = folder.appendingPathComponent("powercap")
+        command.nvidiaSMI = smi.path
+        try command.checkMeters(gpu: 0)
+        let evaluation = try await command.evaluate(Self.at, trial: 0, slot: 0)
+        guard case let .success(_, measurements) = evaluation else { Issue.record("\(evaluation)"); return }
+        #expect(measurements["cpu_energy_j"] == 2.5)
+        #expect(measurements["gpu_peak_watts"] == 150.5)
+        #expect(measurements["gpu_peak_memory_mib"] == 2048)
+        let energy = try #require(measurements["gpu_energy_j"])
+        #expect(energy > 150.5 * 0.25 && energy < 150.5 * 1.5, "\(energy) J over about 0.3 s at 150.5 W")
+
+        var missing = try Self.objective("echo '{\"error\": 1}'")
+        missing.measuresGPU = true
+        missing.nvidiaSMI = folder.appendingPathComponent("no-such-smi").path
+        #expect(throws: CommandObjective.Failure.self) { try missing.checkMeters(gpu: 0) }
+    }
+
     @Test func aPlaceholderThatNamesNoParameterIsRefused() {
         #expect(throws: CommandObjective.Failure.self) {
             try CommandObjective(template: ["train", "--lr", "{learning_rate}"], space: Self.space, objectiveName: "error")
