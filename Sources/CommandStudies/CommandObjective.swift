@@ -246,15 +246,21 @@ public struct CommandObjective: Sendable {
 /// The resident memory of a process group, from /proc (Linux).
 enum ProcessGroupMemory {
     /// Samples the group's summed RSS every 50 ms until its leader has exited; the largest sum,
-    /// in MB (`nil` where /proc cannot be read).
+    /// in MB (`nil` where /proc cannot be read). The sampling runs on a thread of its own, so
+    /// that a busy cooperative pool cannot delay it past a short-lived peak.
     static func peakMegabytes(group: pid_t) async -> Double? {
-        var peak: Double?
-        while let current = residentMegabytes(group: group) {
-            peak = max(peak ?? 0, current)
-            if !leaderIsRunning(group) || Task.isCancelled { break }
-            try? await Task.sleep(for: .milliseconds(50))
+        await withCheckedContinuation { continuation in
+            let thread = Thread {
+                var peak: Double?
+                while let current = residentMegabytes(group: group) {
+                    peak = max(peak ?? 0, current)
+                    if !leaderIsRunning(group) { break }
+                    usleep(50_000)
+                }
+                continuation.resume(returning: peak)
+            }
+            thread.start()
         }
-        return peak
     }
 
     /// Whether the group's leader still runs (a zombie has exited).
