@@ -145,7 +145,7 @@ struct RunCommand: AsyncParsableCommand {
             return
         }
         print("Best: trial \(best.number), \(file.objective.name) \(Self.format(best.outcome.objective!))")
-        let width = best.configuration.values.keys.map(\.count).max() ?? 0
+        let width = (best.configuration.values.keys.map(\.count) + best.measurements.keys.map(\.count)).max() ?? 0
         for name in best.configuration.values.keys.sorted() {
             print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(Self.format(best.configuration.values[name]!))")
         }

@@ -135,5 +135,9 @@ extension StudyFileTests {
         #expect(abs(size.prediction(for: configuration(128))! - 38.44) < 1e-9)
         #expect(size.passesGate(size.prediction(for: configuration(128))!))
         #expect(!size.passesGate(size.prediction(for: configuration(256))!))
+
+        let pytorch = try StudyFile.load(from: root.appendingPathComponent("Examples/pytorch-cifar10/study.yaml"))
+        #expect(pytorch.constraints.map(\.name) == ["gpu_peak_watts", "gpu_peak_memory_mib"])
+        #expect(pytorch.constraints.allSatisfy { !$0.isKnown })
     }
 }
