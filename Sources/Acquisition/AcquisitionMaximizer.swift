@@ -168,7 +168,8 @@ public struct AcquisitionMaximizer: Sendable {
             sampled += local
         }
         let spaceFilling = candidates  // sampled[..<candidates] are Sobol, the rest local
-        let feasibleIndices = sampled.indices.filter { region.contains(sampled[$0]) }
+        let inside = region.contains(points: sampled)
+        let feasibleIndices = sampled.indices.filter { inside[$0] }
         let feasible = feasibleIndices.map { sampled[$0] }
         let isLocal = feasibleIndices.map { $0 >= spaceFilling }
         guard !feasible.isEmpty else { throw AcquisitionError.noKnownFeasibleCandidate(sampled: sampled.count) }
@@ -282,7 +283,8 @@ public struct AcquisitionMaximizer: Sendable {
     func maximizeByEnumeration(
         _ acquisition: some AcquisitionFunction, over all: [[Double]], in region: some FeasibleRegion, excluding excluded: [[Double]]
     ) throws -> AcquisitionProposal {
-        let feasible = all.filter(region.contains)
+        let inside = region.contains(points: all)
+        let feasible = all.indices.filter { inside[$0] }.map { all[$0] }
         guard !feasible.isEmpty else { throw AcquisitionError.noKnownFeasibleCandidate(sampled: all.count) }
         // Enumerated and excluded points are both canonical: equal configurations, equal points.
         let excludedSet = Set(excluded)

@@ -22,10 +22,17 @@ public protocol FeasibleRegion: Sendable {
     /// their minimum); the maximiser's barrier sums their logarithms. The default is the one
     /// margin.
     func margins(_ point: [Double]) -> [Double]
+
+    /// ``contains(_:)`` for many points at once: what the maximiser asks of its candidates
+    /// and of an enumerated space. A region whose test has a batch form (a GP posterior, a
+    /// predictor that runs once per batch) answers it in one pass; the default asks point by
+    /// point.
+    func contains(points: [[Double]]) -> [Bool]
 }
 
 extension FeasibleRegion {
     public func margins(_ point: [Double]) -> [Double] { [margin(point)] }
+    public func contains(points: [[Double]]) -> [Bool] { points.map(contains) }
 }
 
 extension FeasibleRegion {

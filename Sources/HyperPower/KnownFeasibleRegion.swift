@@ -73,6 +73,31 @@ public struct KnownFeasibleRegion: FeasibleRegion {
         }
     }
 
+    /// ``contains(_:)`` for many points: the corrections' residual models answer for all the
+    /// points in one posterior each.
+    public func contains(points: [[Double]]) -> [Bool] {
+        if constraints.isEmpty { return [Bool](repeating: true, count: points.count) }
+        let configurations = points.map(space.decode)
+        var inside = [Bool](repeating: true, count: points.count)
+        for constraint in constraints {
+            let candidates = inside.indices.filter { inside[$0] }
+            guard !candidates.isEmpty else { break }
+            let predictions = candidates.map { constraint.prediction(for: configurations[$0])! }
+            guard let correction = corrections[constraint.name] else {
+                for (k, index) in candidates.enumerated() where !constraint.passesGate(predictions[k]) { inside[index] = false }
+                continue
+            }
+            let residuals = correction.residuals(candidates.map { points[$0] })
+            for (k, index) in candidates.enumerated() {
+                let value = predictions[k].isFinite
+                    ? correction.quantile(prediction: predictions[k], residual: residuals[k], direction: constraint.direction)
+                    : predictions[k]
+                if !constraint.passesGate(value) { inside[index] = false }
+            }
+        }
+        return inside
+    }
+
     /// Whether every known constraint's prediction for `configuration` passes the gate
     /// (corrected where ``corrections`` say so).
     public func contains(_ configuration: Configuration) -> Bool {
@@ -171,25 +196,39 @@ public struct CostCorrection: Sendable {
     /// The residual's predictive mean and standard deviation (measurement noise included) at
     /// a point of the unit cube.
     public var residual: @Sendable ([Double]) -> (mean: Double, standardDeviation: Double)
+    /// The same for many points at once (one GP posterior); `nil`: point by point.
+    public var residualBatch: (@Sendable ([[Double]]) -> [(mean: Double, standardDeviation: Double)])?
 
     public init(
         scale: Scale, violationProbability: Double,
-        residual: @escaping @Sendable ([Double]) -> (mean: Double, standardDeviation: Double)
+        residual: @escaping @Sendable ([Double]) -> (mean: Double, standardDeviation: Double),
+        residualBatch: (@Sendable ([[Double]]) -> [(mean: Double, standardDeviation: Double)])? = nil
     ) {
         self.scale = scale
         self.violationProbability = violationProbability
         self.residual = residual
+        self.residualBatch = residualBatch
+    }
+
+    /// The residual at many points (``residualBatch`` when there is one).
+    public func residuals(_ points: [[Double]]) -> [(mean: Double, standardDeviation: Double)] {
+        residualBatch?(points) ?? points.map(residual)
     }
 
     /// The corrected cost's median and its central `1 − 2δ` interval at a point. A prediction
     /// the scale cannot transform is returned as it is.
     public func interval(prediction: Double, at point: [Double]) -> (mean: Double, lower: Double, upper: Double) {
+        interval(prediction: prediction, residual: residual(point))
+    }
+
+    /// The interval for a residual already computed.
+    func interval(prediction: Double, residual: (mean: Double, standardDeviation: Double)) -> (mean: Double, lower: Double, upper: Double) {
         let transformed = scale.transform(prediction)
         guard transformed.isFinite else { return (prediction, prediction, prediction) }
-        let (mean, deviation) = residual(point)
         let z = normalQuantile(1 - violationProbability)
-        let centre = transformed + mean
-        return (scale.inverse(centre), scale.inverse(centre - z * deviation), scale.inverse(centre + z * deviation))
+        let centre = transformed + residual.mean
+        return (scale.inverse(centre), scale.inverse(centre - z * residual.standardDeviation),
+                scale.inverse(centre + z * residual.standardDeviation))
     }
 
     /// The probability that the corrected cost meets `bound` in `direction` at a point (1 or 0
@@ -210,7 +249,11 @@ public struct CostCorrection: Sendable {
     /// The corrected cost's quantile on the side that breaks a bound in `direction`: the
     /// `1 − δ` quantile for `atMost`, the `δ` quantile for `atLeast`.
     public func quantile(prediction: Double, at point: [Double], direction: ConstraintDirection) -> Double {
-        let bounds = interval(prediction: prediction, at: point)
+        quantile(prediction: prediction, residual: residual(point), direction: direction)
+    }
+
+    func quantile(prediction: Double, residual: (mean: Double, standardDeviation: Double), direction: ConstraintDirection) -> Double {
+        let bounds = interval(prediction: prediction, residual: residual)
         return direction == .atMost ? bounds.upper : bounds.lower
     }
 }

@@ -120,6 +120,26 @@ import Testing
         }
     }
 
+    @Test func theBatchGateAgreesWithThePointGate() {
+        let space = try! SearchSpace { Real("x", 0...1); Real("y", 0...1) }
+        let constraints = [
+            Constraint.known("c", atMost: 5) { 1 + 6 * $0.double("x") * $0.double("y") }.calibrated(),
+            Constraint.known("d", atLeast: 0.2) { $0.double("x") + 0.1 * $0.double("y") },
+        ]
+        let residual: @Sendable ([Double]) -> (mean: Double, standardDeviation: Double) = { point in (0.3 * point[0] - 0.1, 0.05 + 0.2 * point[1]) }
+        let correction = CostCorrection(
+            scale: .logarithmic(offset: 0), violationProbability: 0.1, residual: residual,
+            residualBatch: { points in points.map(residual) })
+        var generator = SeededGenerator(seed: 5)
+        let points = (0..<2_000).map { _ in [generator.nextUniform(), generator.nextUniform()] }
+        for region in [KnownFeasibleRegion(space: space, constraints: constraints),
+                       KnownFeasibleRegion(space: space, constraints: constraints).corrected(by: ["c": correction])] {
+            let batch = region.contains(points: points)
+            #expect(batch == points.map { region.contains($0) })
+            #expect(batch.contains(true) && batch.contains(false))
+        }
+    }
+
     @Test func badCalibrationsAreRefusedWithTheirReason() async {
         let space = try! SearchSpace { Real("x", 0...1) }
         let cases: [(Constraint, String)] = [

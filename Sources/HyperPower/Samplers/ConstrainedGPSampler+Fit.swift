@@ -186,10 +186,18 @@ extension ConstrainedGPSampler {
             guard let model = fitModel("calibration of \(constraint.name)", inputs: Matrix(rowMajor: observations.map(\.point)),
                                        targets: residuals, number: context.number, pending: []) else { continue }
             let noise = model.hyperparameters.noiseVariance * model.outputScale * model.outputScale
-            corrections[constraint.name] = CostCorrection(scale: scale, violationProbability: delta) { point in
-                guard let posterior = try? model.posterior(at: Matrix(rowMajor: [point])) else { return (average, .infinity) }
-                return (posterior.mean[0], (posterior.variance[0] + noise).squareRoot())
-            }
+            corrections[constraint.name] = CostCorrection(
+                scale: scale, violationProbability: delta,
+                residual: { point in
+                    guard let posterior = try? model.posterior(at: Matrix(rowMajor: [point])) else { return (average, .infinity) }
+                    return (posterior.mean[0], (posterior.variance[0] + noise).squareRoot())
+                },
+                residualBatch: { points in
+                    guard !points.isEmpty, let posterior = try? model.posterior(at: Matrix(rowMajor: points)) else {
+                        return points.map { _ in (average, .infinity) }
+                    }
+                    return zip(posterior.mean, posterior.variance).map { ($0, ($1 + noise).squareRoot()) }
+                })
         }
         return corrections
     }
