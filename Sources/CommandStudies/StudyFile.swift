@@ -15,6 +15,7 @@ import Yams
 /// constraints:
 ///   - {name: latency_ms, atMost: 5, model: latency.json, calibrated: true}   # known: a saved cost model
 ///   - {name: memory_mb, atMost: 200}                                        # observed: the command reports it
+///   - {name: flops_g, atMost: 2, predictor: "python3 flops.py"}              # known: a program, once per batch
 /// budget: 30
 /// seed: 0
 /// storage: study.jsonl
@@ -213,6 +214,9 @@ public struct StudyFile: Sendable {
         var atLeast: Double?
         /// A saved cost model (`hyperpower cost-model … --save`): the constraint is known.
         var model: String?
+        /// A predictor program (JSON array of configurations in, JSON array of costs out, once
+        /// per batch, cached): the constraint is known.
+        var predictor: String?
         /// Model input → parameter name (default: the same name).
         var inputs: [String: String]?
         /// Learn the model's error from the command's measurement of `measurement` (default: `name`).
@@ -229,9 +233,21 @@ public struct StudyFile: Sendable {
             case let (nil, value?): (bound, direction) = (value, .atLeast)
             default: throw Problem(key: key, reason: "give exactly one of atMost and atLeast")
             }
+            if model != nil && predictor != nil { throw Problem(key: key, reason: "give either model or predictor, not both") }
+            if let predictor {
+                if predictor.trimmingCharacters(in: .whitespaces).isEmpty { throw Problem(key: "\(key).predictor", reason: "is empty") }
+                for field in ["inputs": inputs != nil, "safetyMargin": safetyMargin != nil] where field.value {
+                    throw Problem(key: "\(key).\(field.key)", reason: "applies only to a constraint with a model")
+                }
+                let program = PredictorCommand(commandLine: predictor, directory: directory)
+                let constraint = Constraint.known(name, bound: bound, direction: direction, batchPredictedBy: program.predict)
+                guard calibrated == true else { return constraint }
+                return constraint.calibrated(
+                    by: measurement, violationProbability: violationProbability ?? Constraint.Calibration.defaultViolationProbability)
+            }
             guard let model else {
                 for field in ["inputs": inputs != nil, "calibrated": calibrated != nil, "safetyMargin": safetyMargin != nil] where field.value {
-                    throw Problem(key: "\(key).\(field.key)", reason: "applies only to a constraint with a model")
+                    throw Problem(key: "\(key).\(field.key)", reason: "applies only to a constraint with a model or a predictor")
                 }
                 return Constraint(name: name, bound: bound, direction: direction, kind: .observed)
             }

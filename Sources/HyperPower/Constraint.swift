@@ -30,6 +30,10 @@ public struct Constraint: Sendable {
     /// For a known constraint whose metric the objective also measures: how the gate learns
     /// the model's error from the measurements (``calibrated(by:violationProbability:)``).
     public private(set) var calibration: Calibration?
+    /// For a known constraint: predictions for many configurations at once (a predictor that
+    /// runs a program or a model once per batch). The gate uses it for its candidate batches;
+    /// single predictions go through the kind's predictor.
+    public private(set) var batchPredictor: (@Sendable ([Configuration]) throws -> [Double])?
 
     /// A constraint of any kind; the static constructors (`.known`, `.observed`) read better.
     public init(name: String, bound: Double, direction: ConstraintDirection, kind: Kind, safetyMargin: Double = 0) {
@@ -163,6 +167,32 @@ public struct Constraint: Sendable {
     ) -> Constraint {
         Constraint(name: name, bound: bound, direction: .atLeast,
                    kind: .known(predictor: { try model.predict(features($0)) }), safetyMargin: safetyMargin)
+    }
+
+    /// A known constraint whose predictor answers for a batch of configurations at once (one
+    /// program run or model call per batch of candidates); a single prediction is a batch of one.
+    public static func known(
+        _ name: String, bound: Double, direction: ConstraintDirection,
+        batchPredictedBy predictor: @escaping @Sendable ([Configuration]) throws -> [Double]
+    ) -> Constraint {
+        var constraint = Constraint(name: name, bound: bound, direction: direction, kind: .known(predictor: { configuration in
+            let values = try predictor([configuration])
+            return values.count == 1 ? values[0] : .nan
+        }))
+        constraint.batchPredictor = predictor
+        return constraint
+    }
+
+    /// The predictions for many configurations (the batch predictor when there is one; NaN for
+    /// every configuration when it throws or answers the wrong count); `nil` for an observed
+    /// constraint.
+    public func predictions(for configurations: [Configuration]) -> [Double]? {
+        guard isKnown else { return nil }
+        guard let batchPredictor, !configurations.isEmpty else { return configurations.map { prediction(for: $0)! } }
+        guard let values = try? batchPredictor(configurations), values.count == configurations.count else {
+            return [Double](repeating: .nan, count: configurations.count)
+        }
+        return values.map { $0.isNaN ? .nan : $0 }
     }
 
     /// An observed constraint: the objective reports `name` ≤ bound among its measurements.

@@ -82,7 +82,7 @@ public struct KnownFeasibleRegion: FeasibleRegion {
         for constraint in constraints {
             let candidates = inside.indices.filter { inside[$0] }
             guard !candidates.isEmpty else { break }
-            let predictions = candidates.map { constraint.prediction(for: configurations[$0])! }
+            let predictions = constraint.predictions(for: candidates.map { configurations[$0] })!
             guard let correction = corrections[constraint.name] else {
                 for (k, index) in candidates.enumerated() where !constraint.passesGate(predictions[k]) { inside[index] = false }
                 continue

@@ -29,6 +29,9 @@ struct InitCommand: ParsableCommand {
           # Known: predicted by a saved cost model before anything runs (never trained when over the bound):
           #   hyperpower cost-model --csv profiles.csv --target peak_memory_mb --features width,layers --train 40 --save memory.json
           # - {name: peak_memory_mb, atMost: 2000, model: memory.json, inputs: {width: width, layers: layers}}
+          # Known, by a program: a JSON array of configurations on stdin, a JSON array of costs on stdout
+          # (run once per batch of candidates, cached):
+          # - {name: flops_g, atMost: 2.5, predictor: "python3 count_flops.py"}
           # add `calibrated: true` (and `measurement: NAME` if the command reports it under another name)
           # to learn the model's error from what the command measures.
         budget: 50                        # evaluations of the study; a resumed run continues to this many

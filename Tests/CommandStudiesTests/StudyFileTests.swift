@@ -63,7 +63,7 @@ import Testing
         ("budget: 3\nparameters: [{name: x, type: real, low: 0, high: 1}]\nconstraints: [{name: c, atMost: 1, atLeast: 0}]",
          "constraints[0]: give exactly one of atMost and atLeast"),
         ("budget: 3\nparameters: [{name: x, type: real, low: 0, high: 1}]\nconstraints: [{name: c, atMost: 1, calibrated: true}]",
-         "constraints[0].calibrated: applies only to a constraint with a model"),
+         "constraints[0].calibrated: applies only to a constraint with a model or a predictor"),
         ("budget: 3\nparameters: [{name: x, type: real, low: 0, high: 1}]\nconstraints: [{name: c, atMost: 1, model: nope.json}]",
          "constraints[0].model: malformed table: cannot read /tmp/nope.json"),
         ("budget: 0\nparameters: [{name: x, type: real, low: 0, high: 1}]", "budget: must be at least 1 evaluation (got 0)"),
@@ -139,5 +139,90 @@ extension StudyFileTests {
         let pytorch = try StudyFile.load(from: root.appendingPathComponent("Examples/pytorch-cifar10/study.yaml"))
         #expect(pytorch.constraints.map(\.name) == ["gpu_peak_watts", "gpu_peak_memory_mib"])
         #expect(pytorch.constraints.allSatisfy { !$0.isKnown })
+    }
+}
+
+/// Known constraints predicted by a program, once per batch, cached.
+@Suite struct PredictorCommandTests {
+    static let program = #"python3 -c "import json, sys; c = json.load(sys.stdin); print(json.dumps([x['width'] * (2 if x['kind'] == 'wide' else 1) for x in c]))""#
+
+    static func file(_ predictor: String) throws -> StudyFile {
+        try StudyFile.parse("""
+            budget: 12
+            parameters:
+              - {name: width, type: integer, low: 1, high: 40}
+              - {name: kind, type: categorical, choices: [narrow, wide]}
+            constraints:
+              - {name: cost, atMost: 30, predictor: '\(predictor.replacingOccurrences(of: "'", with: "''"))'}
+            """, json: false, directory: FileManager.default.temporaryDirectory)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func theProgramRunsOncePerBatchAndItsAnswersAreCached() throws {
+        let file = try Self.file(Self.program)
+        let constraint = try #require(file.constraints.first)
+        #expect(constraint.isKnown && constraint.batchPredictor != nil)
+        let region = KnownFeasibleRegion(space: file.space, constraints: file.constraints)
+        var generator = SeededGenerator(seed: 1)
+        let points = (0..<500).map { _ in file.space.canonicalize([generator.nextUniform(), generator.nextUniform(), generator.nextUniform()]) }
+        let batch = region.contains(points: points)
+        let expected = points.map { point -> Bool in
+            let configuration = file.space.decode(point)
+            return Double(configuration.integer("width") * (configuration.string("kind") == "wide" ? 2 : 1)) <= 30
+        }
+        #expect(batch == expected)
+        #expect(batch.contains(true) && batch.contains(false))
+        // Every one of these configurations is cached now: point-by-point answers cost no run.
+        #expect(points.map { region.contains($0) } == expected)
+        #expect(constraint.prediction(for: Configuration(["width": .integer(3), "kind": .categorical("wide")])) == 6)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aStudyGatedByTheProgramNeverProposesOverTheBound() async throws {
+        let file = try Self.file(Self.program)
+        let optimizer = BayesianOptimizer(space: file.space, constraints: file.constraints, seed: 2, logger: quietLogger) { config in
+            .success(objective: -Double(config.integer("width")))  // the widest within the bound is best
+        }
+        let result = try await optimizer.run(budget: .evaluations(12))
+        for trial in result.trials {
+            #expect(trial.predictions["cost"]! <= 30)
+            #expect(Double(trial.configuration.integer("width") * (trial.configuration.string("kind") == "wide" ? 2 : 1)) == trial.predictions["cost"])
+        }
+        #expect(-result.best!.outcome.objective! >= 25)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aBatchIsOneRunAndARepeatIsNone() throws {
+        let program = PredictorCommand(commandLine: Self.program, directory: FileManager.default.temporaryDirectory)
+        let configurations = (1...40).map { Configuration(["width": .integer($0), "kind": .categorical($0 % 2 == 0 ? "wide" : "narrow")]) }
+        let values = try program.predict(configurations + configurations.prefix(5))  // repeats within a batch too
+        let expected: [Double] = (1...40).map { (width: Int) -> Double in Double(width % 2 == 0 ? 2 * width : width) }
+        #expect(Array(values.prefix(40)) == expected)
+        #expect(program.runCount == 1)
+        _ = try program.predict(Array(configurations.reversed()))
+        #expect(program.runCount == 1)
+        _ = try program.predict([Configuration(["width": .integer(41), "kind": .categorical("narrow")])] + configurations)
+        #expect(program.runCount == 2)
+    }
+
+    @Test func aFailingProgramRejectsAndSaysWhy() throws {
+        let program = PredictorCommand(commandLine: "echo nope >&2; exit 4", directory: FileManager.default.temporaryDirectory)
+        #expect {
+            try program.predict([Configuration(["width": .integer(3)])])
+        } throws: { error in
+            "\(error)".contains("exited with status 4: nope")
+        }
+        let file = try Self.file("echo '[1, 2]'")  // the wrong count for most batches
+        let region = KnownFeasibleRegion(space: file.space, constraints: file.constraints)
+        #expect(region.contains(points: [[0.1, 1, 0], [0.2, 1, 0], [0.3, 0, 1]]) == [false, false, false])
+        #expect {
+            try StudyFile.parse("""
+                budget: 3
+                parameters: [{name: width, type: integer, low: 1, high: 4}]
+                constraints: [{name: c, atMost: 1, predictor: x, model: m.json}]
+                """, json: false, directory: FileManager.default.temporaryDirectory)
+        } throws: { error in
+            "\(error)" == "constraints[0]: give either model or predictor, not both"
+        }
     }
 }
