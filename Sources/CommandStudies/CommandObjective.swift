@@ -29,7 +29,8 @@ public struct CommandObjective: Sendable {
     /// `HYPERPOWER_TRIAL` and `HYPERPOWER_RESULT`.
     public var environment: [String: String]
     /// Record the peak resident memory of the command's process group (the sum of its
-    /// processes' RSS, sampled every 50 ms from /proc) as the measurement `peak_rss_mb`.
+    /// processes' resident high-water marks, sampled every 50 ms from /proc) as the
+    /// measurement `peak_rss_mb`.
     public var measuresPeakMemory = false
     /// Record the CPU package energy during the command (RAPL, the whole machine's packages)
     /// as `cpu_energy_j`.
@@ -245,7 +246,7 @@ public struct CommandObjective: Sendable {
 
 /// The resident memory of a process group, from /proc (Linux).
 enum ProcessGroupMemory {
-    /// Samples the group's summed RSS every 50 ms until its leader has exited; the largest sum,
+    /// Samples the group's summed peak RSS every 50 ms until its leader has exited; the largest sum,
     /// in MB (`nil` where /proc cannot be read). The sampling runs on a thread of its own, so
     /// that a busy cooperative pool cannot delay it past a short-lived peak.
     static func peakMegabytes(group: pid_t) async -> Double? {
@@ -271,24 +272,27 @@ enum ProcessGroupMemory {
         return state != "Z" && state != "X"
     }
 
-    /// The summed RSS of the processes whose process group is `group`, in MB; `nil` when none
-    /// is left or /proc is unreadable.
+    /// The summed resident high-water marks (`VmHWM`: each process's peak RSS since it
+    /// started) of the processes whose process group is `group`, in MB; `nil` when none is
+    /// left or /proc is unreadable. A sample taken late still sees a living process's peak.
     static func residentMegabytes(group: pid_t) -> Double? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
-        var pages = 0
+        var kilobytes = 0
         var found = false
         for entry in entries where entry.first?.isNumber == true {
             guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
                   let close = stat.lastIndex(of: ")") else { continue }
-            // Fields after the command name: state ppid pgrp session tty tpgid flags minflt
-            // cminflt majflt cmajflt utime stime cutime cstime priority nice threads itreal
-            // starttime vsize rss …
+            // Fields after the command name: state ppid pgrp …
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 21, let pgrp = Int32(fields[2]), pgrp == group, let rss = Int(fields[21]) else { continue }
+            guard fields.count > 2, let pgrp = Int32(fields[2]), pgrp == group else { continue }
             found = true
-            pages += rss
+            guard let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8),
+                  let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                  let value = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap({ Int($0) })
+            else { continue }
+            kilobytes += value
         }
         guard found else { return nil }
-        return Double(pages) * Double(sysconf(Int32(_SC_PAGESIZE))) / 1e6
+        return Double(kilobytes) / 1000
     }
 }
