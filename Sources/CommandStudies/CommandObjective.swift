@@ -103,6 +103,7 @@ public struct CommandObjective: Sendable {
         }
     }
 
+    /// A parameter value as a command line or a model input reads it (`""` when absent).
     static func text(_ value: ParameterValue?) -> String {
         switch value {
         case let .real(x)?: return "\(x)"

@@ -270,23 +270,13 @@ public struct StudyFile: Sendable {
                 name: name, bound: bound, direction: direction,
                 kind: .known(predictor: { configuration in
                     var row: [String: String] = [:]
-                    for (input, parameter) in inputMapping { row[input] = Self.text(configuration[parameter]) }
+                    for (input, parameter) in inputMapping { row[input] = CommandObjective.text(configuration[parameter]) }
                     return try saved.predict(row: row)
                 }),
                 safetyMargin: safetyMargin ?? 0)
             guard calibrated == true else { return constraint }
             return constraint.calibrated(
                 by: measurement, violationProbability: violationProbability ?? Constraint.Calibration.defaultViolationProbability)
-        }
-
-        /// A parameter value as a model input reads it.
-        static func text(_ value: ParameterValue?) -> String {
-            switch value {
-            case let .real(x)?: return "\(x)"
-            case let .integer(n)?: return "\(n)"
-            case let .categorical(s)?: return s
-            case nil: return ""
-            }
         }
     }
 }
