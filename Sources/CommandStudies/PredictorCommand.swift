@@ -64,8 +64,8 @@ public final class PredictorCommand: Sendable {
         let output = folder.appendingPathComponent("output.json")
         let errors = folder.appendingPathComponent("errors.txt")
         try JSONEncoder().encode(objects).write(to: input)
-        FileManager.default.createFile(atPath: output.path, contents: nil)
-        FileManager.default.createFile(atPath: errors.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/bin/sh")
         process.arguments = ["-c", commandLine]
