@@ -15,8 +15,12 @@ struct ReportCommand: AsyncParsableCommand {
     @Option(help: "Also write an SVG plot of the best feasible objective against evaluations.")
     var svg: String?
 
+    @Option(help: "Also write the study as one self-contained HTML page (plots, calibration, a sortable trials table).")
+    var html: String?
+
     func run() async throws {
         if let svg { try CommandSupport.checkWritableFile(svg) }
+        if let html { try CommandSupport.checkWritableFile(html) }
         let study: Study
         do {
             study = try await Study.load(from: FileJournalStorage(url: URL(fileURLWithPath: journal), readOnly: true))
@@ -58,6 +62,14 @@ struct ReportCommand: AsyncParsableCommand {
         if !profiles.isEmpty {
             let rejected = profiles.filter { !$0.violatedConstraints.isEmpty }.count
             print("Profiled without training: \(profiles.count) configurations, \(rejected) of them over a bound (never trained)")
+        }
+        if let html {
+            let report = StudyReport(
+                title: "HyperPower study: \(URL(fileURLWithPath: journal).lastPathComponent)", trials: trials,
+                profiles: await study.profiles, objective: objective,
+                bounds: Dictionary(study.constraints.map { ($0.name, $0.bound) }, uniquingKeysWith: { first, _ in first }))
+            try CommandSupport.write(report.html, to: html)
+            print("Wrote \(html)")
         }
         if let svg {
             let plot = LinePlot(

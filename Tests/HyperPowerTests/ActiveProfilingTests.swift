@@ -99,8 +99,12 @@ extension ActiveProfilingTests {
         let url = folder.appendingPathComponent("study.jsonl")
         let result = try await Self.optimizer(profiler: { Self.trueCost($0) }, storage: .journal(url)).run(budget: .evaluations(14))
         let rejected = result.profiles.filter { !$0.violatedConstraints.isEmpty }.count
-        let (status, output, errors) = try await CommandLineTests.run(["report", url.path])
+        let page = folder.appendingPathComponent("report.html")
+        let (status, output, errors) = try await CommandLineTests.run(["report", url.path, "--html", page.path])
         #expect(status == 0, "\(errors)")
+        let html = try String(contentsOf: page, encoding: .utf8)
+        #expect(html.contains(#"<span id="trial-count">14</span> trials"#))
+        #expect(html.contains("\(result.profiles.count) configurations profiled without training"))
         #expect(output.contains("Calibrated 'latency' on "), "\(output)")
         #expect(output.contains("MAPE 40.0% plain → "), "the plain model is 40% low on every trial: \(output)")
         #expect(output.contains("Profiled without training: \(result.profiles.count) configurations, \(rejected) of them over a bound"),

@@ -1,0 +1,44 @@
+import Experiments
+import Foundation
+import HyperPower
+import Testing
+
+/// The HTML report: what it counts, what it plots, that it is self-contained and escaped.
+@Suite struct StudyReportTests {
+    static func trial(_ number: Int, x: Double, outcome: TrialOutcome, latency: (predicted: Double, measured: Double)? = nil,
+                      violated: [String] = []) -> Trial {
+        Trial(number: number, configuration: Configuration(["x": .real(x), "kind": .categorical("a")]), outcome: outcome,
+              predictions: latency.map { ["latency": $0.predicted] } ?? [:], measurements: latency.map { ["latency": $0.measured] } ?? [:],
+              violatedConstraints: violated, suggestionSeconds: 0.01, evaluationSeconds: 1)
+    }
+
+    static let trials = [
+        trial(0, x: 0.5, outcome: .success(objective: 0.3), latency: (4, 5)),
+        trial(1, x: 0.9, outcome: .success(objective: 0.1), latency: (8, 12), violated: ["latency"]),
+        trial(2, x: 0.2, outcome: .failed(message: "CUDA <out of memory> & more\nsecond line")),
+        trial(3, x: 0.4, outcome: .success(objective: 0.2), latency: (6, 7)),
+    ]
+
+    @Test func countsPlotsAndTheBestFeasibleTrial() {
+        let html = StudyReport(title: "demo <study>", trials: Self.trials, bounds: ["latency": 10]).html
+        #expect(html.contains(#"<span id="trial-count">4</span> trials: 2 feasible, 1 broke a constraint, 0 infeasible, 1 failed"#))
+        #expect(html.contains(#"<strong id="best-value">0.2</strong>"#))  // trial 1 (0.1) broke the latency bound
+        #expect(html.components(separatedBy: "<tr class=").count - 1 == 4)
+        #expect(html.components(separatedBy: "<svg").count - 1 == 3)  // best vs evaluations, vs time, calibration
+        #expect(html.contains("Calibration of &#39;latency&#39;") || html.contains("Calibration of 'latency'"))
+        #expect(html.contains("3 trials: MAPE"))
+        // Escaped, self-contained.
+        #expect(html.contains("demo &lt;study&gt;"))
+        #expect(html.contains("failed: CUDA &lt;out of memory&gt; &amp; more"))
+        #expect(!html.contains("<out of memory>"))
+        let external = html.components(separatedBy: "http").count - 1
+        let namespaces = html.components(separatedBy: "http://www.w3.org/2000/svg").count - 1
+        #expect(external == namespaces)
+    }
+
+    @Test func aStudyWithoutAFeasibleTrialSaysSo() {
+        let html = StudyReport(title: "none", trials: [Self.trials[2]]).html
+        #expect(html.contains("No feasible trial yet."))
+        #expect(!html.contains("<svg"))
+    }
+}
