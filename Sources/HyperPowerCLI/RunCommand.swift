@@ -1,6 +1,7 @@
 import ArgumentParser
 import CommandStudies
 import Dispatch
+import Experiments
 import Foundation
 import HyperPower
 import Logging
@@ -107,6 +108,19 @@ struct RunCommand: AsyncParsableCommand {
             print("Interrupted: \(trials.count) trials kept\(pending > 0 ? ", \(pending) given back" : ""); run the same command to resume.")
         }
         printSummary(trials, file: file)
+        if let journal = file.storage {
+            // The study as one page beside its journal (`hyperpower report --html` writes it anew).
+            let page = journal.deletingPathExtension().appendingPathExtension("html")
+            let report = StudyReport(
+                title: "HyperPower study: \(journal.lastPathComponent)", trials: trials, profiles: await study.profiles,
+                objective: file.objective, bounds: Dictionary(file.constraints.map { ($0.name, $0.bound) }, uniquingKeysWith: { a, _ in a }))
+            do {
+                try report.html.write(to: page, atomically: true, encoding: .utf8)
+                print("Report: \(page.path)")
+            } catch {
+                print("Could not write the report \(page.path): \(error)")
+            }
+        }
         if task.isCancelled { throw ExitCode(130) }
     }
 

@@ -238,6 +238,8 @@ extension CommandLineTests {
         #expect(lines.allSatisfy { $0.contains("loss ") || $0.contains("failed: the command exited with status 2") }, "\(output)")
         #expect(output.contains("6 trials: "), "\(output)")
         #expect(output.contains("Best: trial "), "\(output)")
+        let page = try String(contentsOf: folder.appendingPathComponent("study.html"), encoding: .utf8)
+        #expect(page.contains(#"<span id="trial-count">6</span> trials"#))
 
         let (resumeStatus, resumeOutput, resumeErrors) = try await Self.run(arguments)
         #expect(resumeStatus == 0, "\(resumeErrors)")
