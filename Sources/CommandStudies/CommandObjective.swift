@@ -153,19 +153,18 @@ public struct CommandObjective: Sendable {
         let platformOptions = options
         let executable: Executable = arguments[0].contains("/") ? .path(FilePath(arguments[0])) : .name(arguments[0])
         let limit = 16 * 1024 * 1024
-        let sampleMemory = measuresPeakMemory
-        let run: @Sendable () async throws -> ExecutionResult<Double?, StringOutput<UTF8>, StringOutput<UTF8>> = {
+        // The sampler starts before the command and finds it by its unique result path, on a
+        // thread of its own: a busy cooperative pool cannot make it late.
+        let memory = measuresPeakMemory ? ProcessGroupMemory.Sampler(marker: "HYPERPOWER_RESULT=\(resultFile.path)") : nil
+        defer { _ = memory?.stop() }
+        let run: @Sendable () async throws -> ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>> = {
             try await Subprocess.run(
                 executable, arguments: Arguments(Array(arguments.dropFirst())), environment: .inherit.updating(environmentUpdates),
-                platformOptions: platformOptions, input: .none, output: .string(limit: limit), error: .string(limit: limit)
-            ) { execution -> Double? in
-                guard sampleMemory else { return nil }
-                return await ProcessGroupMemory.peakMegabytes(group: execution.processIdentifier.value)
-            }
+                platformOptions: platformOptions, input: .none, output: .string(limit: limit), error: .string(limit: limit))
         }
-        let result: ExecutionResult<Double?, StringOutput<UTF8>, StringOutput<UTF8>>
+        let result: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>
         if let timeout {
-            result = try await withThrowingTaskGroup(of: ExecutionResult<Double?, StringOutput<UTF8>, StringOutput<UTF8>>?.self) { group in
+            result = try await withThrowingTaskGroup(of: ExecutionResult<Void, StringOutput<UTF8>, StringOutput<UTF8>>?.self) { group in
                 group.addTask { try await run() }
                 group.addTask {
                     try await Task.sleep(for: .seconds(timeout))
@@ -206,7 +205,7 @@ public struct CommandObjective: Sendable {
         var measurements = values
         measurements[objectiveName] = nil
         measurements[Objective.defaultName] = nil
-        if let peak = result.closureResult, measurements["peak_rss_mb"] == nil { measurements["peak_rss_mb"] = peak }
+        if let peak = memory?.stop(), measurements["peak_rss_mb"] == nil { measurements["peak_rss_mb"] = peak }
         if let meteredError { throw Failure(description: "the command ran, but its measurement failed: \(meteredError)") }
         for (name, value) in metered where measurements[name] == nil { measurements[name] = value }
         return .success(objective: value, measurements: measurements)
@@ -247,30 +246,68 @@ public struct CommandObjective: Sendable {
 
 /// The resident memory of a process group, from /proc (Linux).
 enum ProcessGroupMemory {
-    /// Samples the group's summed peak RSS every 50 ms until its leader has exited; the largest sum,
-    /// in MB (`nil` where /proc cannot be read). The sampling runs on a thread of its own, so
-    /// that a busy cooperative pool cannot delay it past a short-lived peak.
-    static func peakMegabytes(group: pid_t) async -> Double? {
-        await withCheckedContinuation { continuation in
-            let thread = Thread {
-                var peak: Double?
-                while let current = residentMegabytes(group: group) {
-                    peak = max(peak ?? 0, current)
-                    if !leaderIsRunning(group) { break }
-                    usleep(50_000)
+    /// Samples the resident memory of the process group of the child of this process whose
+    /// environment holds `marker`, every 20 ms from before the child starts until ``stop()``
+    /// (which waits for the last sample): the largest summed high-water mark, in MB.
+    final class Sampler: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stopping = false
+        private var peak: Double?
+        private var result: Double??
+        private let finished = DispatchSemaphore(value: 0)
+
+        init(marker: String) {
+            let thread = Thread { [self] in
+                var group: pid_t?
+                while !isStopping {
+                    if group == nil { group = ProcessGroupMemory.child(withEnvironment: marker) }
+                    if let group, let current = ProcessGroupMemory.residentMegabytes(group: group) {
+                        lock.lock()
+                        peak = max(peak ?? 0, current)
+                        lock.unlock()
+                    }
+                    usleep(20_000)
                 }
-                continuation.resume(returning: peak)
+                finished.signal()
             }
             thread.start()
         }
+
+        private var isStopping: Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            return stopping
+        }
+
+        /// Stops sampling (once; later calls return the same value).
+        func stop() -> Double? {
+            lock.lock()
+            if let result { lock.unlock(); return result }
+            stopping = true
+            lock.unlock()
+            finished.wait()
+            lock.lock()
+            defer { lock.unlock() }
+            result = .some(peak)
+            return peak
+        }
     }
 
-    /// Whether the group's leader still runs (a zombie has exited).
-    static func leaderIsRunning(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
-        let state = stat[stat.index(after: close)...].split(separator: " ").first
-        return state != "Z" && state != "X"
+    /// The child of this process whose environment contains `marker`, if it has started.
+    static func child(withEnvironment marker: String) -> pid_t? {
+        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        let me = getpid()
+        for entry in entries where entry.first?.isNumber == true {
+            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { continue }
+            let fields = stat[stat.index(after: close)...].split(separator: " ")
+            guard fields.count > 2, Int32(fields[1]) == me, let pid = Int32(entry),
+                  let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
+            if environment.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == marker }) {
+                return Int32(fields[2]) ?? pid
+            }
+        }
+        return nil
     }
 
     /// The summed resident high-water marks (`VmHWM`: each process's peak RSS since it
