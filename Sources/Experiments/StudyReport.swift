@@ -36,8 +36,9 @@ public struct StudyReport: Sendable {
                 elapsed += trial.suggestionSeconds + trial.evaluationSeconds
                 if let best { points.append((elapsed, best)) }
             }
-            let timePlot = ScatterPlot(title: "Best feasible \(objective.name) against time (suggestion + evaluation, summed)",
-                                       xLabel: "seconds", yLabel: "best feasible \(objective.name)", points: points, connected: true)
+            let timePlot = ScatterPlot(title: "Best feasible \(objective.name) against time",
+                                       xLabel: "seconds of suggestions and evaluations, summed", yLabel: "best feasible \(objective.name)",
+                                       points: points, connected: true)
             sections.append("<figure id=\"best-against-time\">\(timePlot.svg)</figure>")
         }
         sections.append(contentsOf: calibration)
