@@ -194,26 +194,29 @@ public struct CostCorrection: Sendable {
     /// δ.
     public var violationProbability: Double
     /// The residual's predictive mean and standard deviation (measurement noise included) at
-    /// a point of the unit cube.
-    public var residual: @Sendable ([Double]) -> (mean: Double, standardDeviation: Double)
-    /// The same for many points at once (one GP posterior); `nil`: point by point.
-    public var residualBatch: (@Sendable ([[Double]]) -> [(mean: Double, standardDeviation: Double)])?
+    /// points of the unit cube, for a batch at once (one GP posterior).
+    public var residuals: @Sendable ([[Double]]) -> [(mean: Double, standardDeviation: Double)]
 
+    /// A correction whose residual model answers for a batch of points.
     public init(
         scale: Scale, violationProbability: Double,
-        residual: @escaping @Sendable ([Double]) -> (mean: Double, standardDeviation: Double),
-        residualBatch: (@Sendable ([[Double]]) -> [(mean: Double, standardDeviation: Double)])? = nil
+        residuals: @escaping @Sendable ([[Double]]) -> [(mean: Double, standardDeviation: Double)]
     ) {
         self.scale = scale
         self.violationProbability = violationProbability
-        self.residual = residual
-        self.residualBatch = residualBatch
+        self.residuals = residuals
     }
 
-    /// The residual at many points (``residualBatch`` when there is one).
-    public func residuals(_ points: [[Double]]) -> [(mean: Double, standardDeviation: Double)] {
-        residualBatch?(points) ?? points.map(residual)
+    /// A correction whose residual model answers point by point.
+    public init(
+        scale: Scale, violationProbability: Double,
+        residual: @escaping @Sendable ([Double]) -> (mean: Double, standardDeviation: Double)
+    ) {
+        self.init(scale: scale, violationProbability: violationProbability, residuals: { $0.map(residual) })
     }
+
+    /// The residual at one point.
+    public func residual(_ point: [Double]) -> (mean: Double, standardDeviation: Double) { residuals([point])[0] }
 
     /// The corrected cost's median and its central `1 − 2δ` interval at a point. A prediction
     /// the scale cannot transform is returned as it is.

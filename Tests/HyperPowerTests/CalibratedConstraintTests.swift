@@ -128,8 +128,7 @@ import Testing
         ]
         let residual: @Sendable ([Double]) -> (mean: Double, standardDeviation: Double) = { point in (0.3 * point[0] - 0.1, 0.05 + 0.2 * point[1]) }
         let correction = CostCorrection(
-            scale: .logarithmic(offset: 0), violationProbability: 0.1, residual: residual,
-            residualBatch: { points in points.map(residual) })
+            scale: .logarithmic(offset: 0), violationProbability: 0.1, residuals: { points in points.map(residual) })
         var generator = SeededGenerator(seed: 5)
         let points = (0..<2_000).map { _ in [generator.nextUniform(), generator.nextUniform()] }
         for region in [KnownFeasibleRegion(space: space, constraints: constraints),

@@ -196,18 +196,12 @@ extension ConstrainedGPSampler {
                                        targets: residuals, number: context.number, pending: [],
                                        noisePrior: Self.residualNoisePrior) else { continue }
             let noise = model.hyperparameters.noiseVariance * model.outputScale * model.outputScale
-            corrections[constraint.name] = CostCorrection(
-                scale: scale, violationProbability: delta,
-                residual: { point in
-                    guard let posterior = try? model.posterior(at: Matrix(rowMajor: [point])) else { return (average, .infinity) }
-                    return (posterior.mean[0], (posterior.variance[0] + noise).squareRoot())
-                },
-                residualBatch: { points in
-                    guard !points.isEmpty, let posterior = try? model.posterior(at: Matrix(rowMajor: points)) else {
-                        return points.map { _ in (average, .infinity) }
-                    }
-                    return zip(posterior.mean, posterior.variance).map { ($0, ($1 + noise).squareRoot()) }
-                })
+            corrections[constraint.name] = CostCorrection(scale: scale, violationProbability: delta, residuals: { points in
+                guard !points.isEmpty, let posterior = try? model.posterior(at: Matrix(rowMajor: points)) else {
+                    return points.map { _ in (average, .infinity) }
+                }
+                return zip(posterior.mean, posterior.variance).map { ($0, ($1 + noise).squareRoot()) }
+            })
         }
         return corrections
     }
