@@ -157,9 +157,11 @@ public struct StudyReport: Sendable {
             """
     }
 
-    static func format(_ value: Double) -> String { String(format: "%.5g", value) }
+    /// A value as reports print it (5 significant digits; also `hyperpower run`'s progress lines).
+    public static func format(_ value: Double) -> String { String(format: "%.5g", value) }
 
-    static func format(_ value: ParameterValue) -> String {
+    /// A parameter value as reports print it (reals to 5 significant digits).
+    public static func format(_ value: ParameterValue) -> String {
         if case let .real(x) = value { return format(x) }
         return "\(value)"
     }

@@ -124,22 +124,15 @@ struct RunCommand: AsyncParsableCommand {
         if task.isCancelled { throw ExitCode(130) }
     }
 
-    static func format(_ value: Double) -> String { String(format: "%.5g", value) }
-
-    static func format(_ value: ParameterValue) -> String {
-        if case let .real(x) = value { return format(x) }
-        return "\(value)"
-    }
-
     static func progressLine(_ trial: Trial, objective: String, measured: [String]) -> String {
         let seconds = String(format: "%6.1f s", trial.evaluationSeconds)
         let configuration = trial.configuration.values.keys.sorted()
-            .map { "\($0)=\(Self.format(trial.configuration.values[$0]!))" }.joined(separator: " ")
+            .map { "\($0)=\(StudyReport.format(trial.configuration.values[$0]!))" }.joined(separator: " ")
         switch trial.outcome {
         case let .success(value):
-            let measurements = measured.compactMap { name in trial.measurements[name].map { "\(name) \(Self.format($0))" } }
+            let measurements = measured.compactMap { name in trial.measurements[name].map { "\(name) \(StudyReport.format($0))" } }
             let violated = trial.violatedConstraints.isEmpty ? "" : "  breaks \(trial.violatedConstraints.joined(separator: ", "))"
-            return "trial \(trial.number)  \(objective) \(Self.format(value))"
+            return "trial \(trial.number)  \(objective) \(StudyReport.format(value))"
                 + (measurements.isEmpty ? "" : "  " + measurements.joined(separator: "  ")) + violated + "  \(seconds)  [\(configuration)]"
         case let .infeasible(reason):
             return "trial \(trial.number)  infeasible: \(reason)  \(seconds)  [\(configuration)]"
@@ -158,13 +151,13 @@ struct RunCommand: AsyncParsableCommand {
             print("No feasible trial.")
             return
         }
-        print("Best: trial \(best.number), \(file.objective.name) \(Self.format(best.outcome.objective!))")
+        print("Best: trial \(best.number), \(file.objective.name) \(StudyReport.format(best.outcome.objective!))")
         let width = (best.configuration.values.keys.map(\.count) + best.measurements.keys.map(\.count)).max() ?? 0
         for name in best.configuration.values.keys.sorted() {
-            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(Self.format(best.configuration.values[name]!))")
+            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(StudyReport.format(best.configuration.values[name]!))")
         }
         for name in best.measurements.keys.sorted() {
-            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(Self.format(best.measurements[name]!)) (measured)")
+            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(StudyReport.format(best.measurements[name]!)) (measured)")
         }
     }
 }
