@@ -293,18 +293,28 @@ enum ProcessGroupMemory {
         }
     }
 
-    /// The child of this process whose environment contains `marker`, if it has started.
-    static func child(withEnvironment marker: String) -> pid_t? {
+    /// Every process's id, parent and process group, from /proc/*/stat (`nil` when /proc
+    /// cannot be read).
+    static func processes() -> [(pid: pid_t, parent: pid_t, group: pid_t)]? {
         guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
-        let me = getpid()
-        for entry in entries where entry.first?.isNumber == true {
-            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
+        return entries.compactMap { entry in
+            guard let pid = pid_t(entry), let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
+                  let close = stat.lastIndex(of: ")") else { return nil }
+            // Fields after the command name: state ppid pgrp …
             let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 2, Int32(fields[1]) == me, let pid = Int32(entry),
-                  let environment = FileManager.default.contents(atPath: "/proc/\(entry)/environ") else { continue }
+            guard fields.count > 2, let parent = pid_t(fields[1]), let group = pid_t(fields[2]) else { return nil }
+            return (pid, parent, group)
+        }
+    }
+
+    /// The process group of the child of this process whose environment contains `marker`, if
+    /// it has started.
+    static func child(withEnvironment marker: String) -> pid_t? {
+        let me = getpid()
+        for process in processes() ?? [] where process.parent == me {
+            guard let environment = FileManager.default.contents(atPath: "/proc/\(process.pid)/environ") else { continue }
             if environment.split(separator: 0).contains(where: { String(decoding: $0, as: UTF8.self) == marker }) {
-                return Int32(fields[2]) ?? pid
+                return process.group
             }
         }
         return nil
@@ -314,23 +324,16 @@ enum ProcessGroupMemory {
     /// started) of the processes whose process group is `group`, in MB; `nil` when none is
     /// left or /proc is unreadable. A sample taken late still sees a living process's peak.
     static func residentMegabytes(group: pid_t) -> Double? {
-        guard let entries = try? FileManager.default.contentsOfDirectory(atPath: "/proc") else { return nil }
+        let members = (processes() ?? []).filter { $0.group == group }
+        guard !members.isEmpty else { return nil }
         var kilobytes = 0
-        var found = false
-        for entry in entries where entry.first?.isNumber == true {
-            guard let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { continue }
-            // Fields after the command name: state ppid pgrp …
-            let fields = stat[stat.index(after: close)...].split(separator: " ")
-            guard fields.count > 2, let pgrp = Int32(fields[2]), pgrp == group else { continue }
-            found = true
-            guard let status = try? String(contentsOfFile: "/proc/\(entry)/status", encoding: .utf8),
+        for member in members {
+            guard let status = try? String(contentsOfFile: "/proc/\(member.pid)/status", encoding: .utf8),
                   let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
                   let value = line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first.flatMap({ Int($0) })
             else { continue }
             kilobytes += value
         }
-        guard found else { return nil }
         return Double(kilobytes) / 1000
     }
 }
