@@ -47,8 +47,9 @@ public struct LinearCostModel: CostModel {
         _ samples: ProfiledSamples, logTarget: Bool = false, nonNegativeWeights: Bool = false,
         crossValidationFolds: Int? = 10, seed: UInt64 = 0
     ) throws(HardwareModelError) -> LinearCostModel {
-        let (weights, intercept) = try solve(samples, logTarget: logTarget, nonNegative: nonNegativeWeights)
-        let uncertainty = nonNegativeWeights ? nil : try Self.uncertainty(samples, logTarget: logTarget, weights: weights, intercept: intercept)
+        let design = try CentredDesign(samples, logTarget: logTarget)
+        let (weights, intercept) = try solve(design, nonNegative: nonNegativeWeights)
+        let uncertainty = nonNegativeWeights ? nil : Self.uncertainty(design, weights: weights)
         let training = ErrorReport(
             predictions: samples.features.map { predict($0, weights: weights, intercept: intercept, logTarget: logTarget) },
             measurements: samples.targets)
@@ -94,18 +95,12 @@ public struct LinearCostModel: CostModel {
         return (back(mean - z * deviation), back(mean), back(mean + z * deviation))
     }
 
-    static func uncertainty(
-        _ samples: ProfiledSamples, logTarget: Bool, weights: [Double], intercept: Double
-    ) throws(HardwareModelError) -> Uncertainty? {
-        let y = try targets(samples, logTarget: logTarget)
-        let n = samples.count
-        let p = weights.count
-        let featureMeans = (0..<p).map { j in samples.features.reduce(0) { $0 + $1[j] } / Double(n) }
-        var centred = Matrix(rows: n, columns: p)
-        for i in 0..<n { for j in 0..<p { centred[i, j] = samples.features[i][j] - featureMeans[j] } }
+    /// The predictive distribution's parts from the centred design the weights were fitted on.
+    static func uncertainty(_ design: CentredDesign, weights: [Double]) -> Uncertainty? {
+        let (n, p) = (design.matrix.rows, design.matrix.columns)
         // The Gram matrix's pseudo-inverse: the minimum-norm least-squares solution of
         // (X̃ᵀX̃) G = I, column by column (dgelsy).
-        let gram = Matrix.product(centred, .transposed, centred, .none)
+        let gram = Matrix.product(design.matrix, .transposed, design.matrix, .none)
         var inverse = Matrix(rows: p, columns: p)
         var rank = 0
         for column in 0..<p {
@@ -118,12 +113,9 @@ public struct LinearCostModel: CostModel {
         }
         let degrees = n - rank - 1
         guard degrees > 0 else { return nil }
-        var residuals = 0.0
-        for i in 0..<n {
-            let fitted = intercept + zip(weights, samples.features[i]).reduce(0) { $0 + $1.0 * $1.1 }
-            residuals += (y[i] - fitted) * (y[i] - fitted)
-        }
-        return Uncertainty(residualVariance: residuals / Double(degrees), featureMeans: featureMeans,
+        let fitted = design.matrix.multiplied(by: weights)
+        let residuals = zip(design.centredTargets, fitted).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }
+        return Uncertainty(residualVariance: residuals / Double(degrees), featureMeans: design.featureMeans,
                            gramPseudoInverse: inverse, sampleCount: n)
     }
 
@@ -141,27 +133,43 @@ public struct LinearCostModel: CostModel {
         return samples.targets.map { log($0) }
     }
 
+    /// The features and targets less their means (targets in the fitted scale).
+    struct CentredDesign {
+        let matrix: Matrix
+        let featureMeans: [Double]
+        let centredTargets: [Double]
+        let targetMean: Double
+
+        init(_ samples: ProfiledSamples, logTarget: Bool) throws(HardwareModelError) {
+            let y = try LinearCostModel.targets(samples, logTarget: logTarget)
+            let n = samples.count
+            let p = samples.featureNames.count
+            featureMeans = (0..<p).map { j in samples.features.reduce(0) { $0 + $1[j] } / Double(n) }
+            targetMean = y.reduce(0, +) / Double(n)
+            var centred = Matrix(rows: n, columns: p)
+            for i in 0..<n { for j in 0..<p { centred[i, j] = samples.features[i][j] - featureMeans[j] } }
+            matrix = centred
+            centredTargets = y.map { [targetMean] in $0 - targetMean }
+        }
+    }
+
     /// Least squares on centred data; the intercept restores the means.
     static func solve(
         _ samples: ProfiledSamples, logTarget: Bool, nonNegative: Bool
     ) throws(HardwareModelError) -> (weights: [Double], intercept: Double) {
-        let y = try targets(samples, logTarget: logTarget)
-        let n = samples.count
-        let p = samples.featureNames.count
-        let featureMeans = (0..<p).map { j in samples.features.reduce(0) { $0 + $1[j] } / Double(n) }
-        let targetMean = y.reduce(0, +) / Double(n)
-        var centred = Matrix(rows: n, columns: p)
-        for i in 0..<n { for j in 0..<p { centred[i, j] = samples.features[i][j] - featureMeans[j] } }
-        let centredTargets = y.map { $0 - targetMean }
+        try solve(CentredDesign(samples, logTarget: logTarget), nonNegative: nonNegative)
+    }
+
+    static func solve(_ design: CentredDesign, nonNegative: Bool) throws(HardwareModelError) -> (weights: [Double], intercept: Double) {
         let weights: [Double]
         if nonNegative {
-            weights = try nonNegativeLeastSquares(centred, centredTargets)
+            weights = try nonNegativeLeastSquares(design.matrix, design.centredTargets)
         } else {
-            do { weights = try leastSquares(centred, centredTargets).coefficients } catch {
+            do { weights = try leastSquares(design.matrix, design.centredTargets).coefficients } catch {
                 throw .fitFailed(reason: "\(error)")
             }
         }
-        let intercept = targetMean - zip(weights, featureMeans).reduce(0) { $0 + $1.0 * $1.1 }
+        let intercept = design.targetMean - zip(weights, design.featureMeans).reduce(0) { $0 + $1.0 * $1.1 }
         return (weights, intercept)
     }
 
