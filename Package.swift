@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "HyperPower",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v14)],
     products: [
         .library(name: "CLapack", targets: ["CLapack"]),
         .library(name: "LinearAlgebra", targets: ["LinearAlgebra"]),
@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "HardwareModels", targets: ["HardwareModels"]),
         .library(name: "HardwareProfiling", targets: ["HardwareProfiling"]),
         .library(name: "CommandStudies", targets: ["CommandStudies"]),
+        .library(name: "Dashboard", targets: ["Dashboard"]),
         .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
     ],
     dependencies: [
@@ -26,6 +27,9 @@ let package = Package(
         // `hyperpower run`: study files in YAML, training commands as subprocesses.
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swiftlang/swift-subprocess", from: "1.0.2"),
+        // `hyperpower dashboard`: the live web page of a storage's studies.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     ],
     targets: [
         // LAPACKE + CBLAS from OpenBLAS (Debian: liblapacke-dev, libopenblas-dev).
@@ -74,11 +78,19 @@ let package = Package(
                 .product(name: "Subprocess", package: "swift-subprocess"),
             ]
         ),
+        // `hyperpower dashboard`: a local web server over a storage's studies (the report's views, live).
+        .target(
+            name: "Dashboard",
+            dependencies: [
+                "HyperPower", "Experiments", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
                 "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems", "HardwareModels", "Demos", "Experiments",
-                "CommandStudies",
+                "CommandStudies", "Dashboard",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -93,6 +105,7 @@ let package = Package(
             name: "CommandStudiesTests",
             dependencies: ["CommandStudies", "HyperPower", .product(name: "Logging", package: "swift-log")]
         ),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Experiments", "HyperPower"]),
         .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower"]),
         .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HardwareProfilingTests", dependencies: ["HardwareProfiling"]),

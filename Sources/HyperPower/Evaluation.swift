@@ -1,3 +1,5 @@
+import Foundation
+
 /// What the objective returns for one configuration.
 public enum Evaluation: Sendable, Equatable {
     /// The run finished: the primary objective's value (by default minimised, e.g. validation
@@ -50,6 +52,9 @@ public struct Trial: Sendable, Equatable, Codable {
     /// For calibrated known constraints whose correction existed when the trial was chosen:
     /// the corrected cost's median and central `1 − 2δ` interval, by name.
     public var predictionIntervals: [String: PredictionInterval]
+    /// When the study recorded the outcome (`nil` in journals written before HyperPower 0.2's
+    /// dashboard): the wall-clock axis of the report's and the dashboard's plots.
+    public var completedAt: Date?
 
     /// A trial record (the study builds them; tests and importers may too). Without
     /// `objectiveValues`, a success records its value under `objective`.
@@ -57,9 +62,10 @@ public struct Trial: Sendable, Equatable, Codable {
         number: Int, configuration: Configuration, outcome: TrialOutcome, predictions: [String: Double] = [:],
         measurements: [String: Double] = [:], violatedConstraints: [String] = [], suggestionSeconds: Double = 0,
         evaluationSeconds: Double = 0, objectiveValues: [String: Double]? = nil,
-        predictionIntervals: [String: PredictionInterval] = [:]
+        predictionIntervals: [String: PredictionInterval] = [:], completedAt: Date? = nil
     ) {
         self.predictionIntervals = predictionIntervals
+        self.completedAt = completedAt
         self.number = number
         self.configuration = configuration
         self.outcome = outcome
@@ -73,7 +79,7 @@ public struct Trial: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case number, configuration, outcome, predictions, measurements, violatedConstraints, suggestionSeconds,
-             evaluationSeconds, objectiveValues, predictionIntervals
+             evaluationSeconds, objectiveValues, predictionIntervals, completedAt
     }
 
     public init(from decoder: any Decoder) throws {
@@ -90,6 +96,7 @@ public struct Trial: Sendable, Equatable, Codable {
         objectiveValues = try container.decodeIfPresent([String: Double].self, forKey: .objectiveValues)
             ?? outcome.objective.map { [Objective.defaultName: $0] } ?? [:]
         predictionIntervals = try container.decodeIfPresent([String: PredictionInterval].self, forKey: .predictionIntervals) ?? [:]
+        completedAt = try container.decodeIfPresent(Date.self, forKey: .completedAt)
     }
 
     /// A success that broke no constraint.

@@ -131,6 +131,29 @@ public struct KnownFeasibleRegion: FeasibleRegion {
         return predictions
     }
 
+    /// The share of the search space the gate admits: every known constraint together and
+    /// each alone, estimated on `samples` uniform configurations (one batch of predictions
+    /// per constraint). The dashboard and the report show it; a study records it with
+    /// ``Study/recordAdmittedShares(samples:)``.
+    public func admittedShares(samples: Int = 4_096) -> (all: Double, byConstraint: [String: Double]) {
+        guard hasBoundary, samples > 0 else { return (1, [:]) }
+        var generator = SeededGenerator(seed: seed ^ 0x5AA4E)
+        let configurations = (0..<samples).map { _ in
+            space.decode((0..<space.encodedDimension).map { _ in generator.nextUniform() })
+        }
+        var jointly = [Bool](repeating: true, count: samples)
+        var shares: [String: Double] = [:]
+        for constraint in constraints {
+            let predictions = constraint.predictions(for: configurations)!
+            var admitted = 0
+            for (k, prediction) in predictions.enumerated() {
+                if constraint.passesGate(prediction) { admitted += 1 } else { jointly[k] = false }
+            }
+            shares[constraint.name] = Double(admitted) / Double(samples)
+        }
+        return (Double(jointly.filter { $0 }.count) / Double(samples), shares)
+    }
+
     /// Why the region looks empty: how many uniform samples pass every known constraint
     /// jointly, and each known constraint's range of predictions and rejections over them,
     /// against its bound (constraints that each pass often can still exclude each other).

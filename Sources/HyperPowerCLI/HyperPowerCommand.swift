@@ -6,7 +6,7 @@ struct HyperPowerCommand: AsyncParsableCommand {
         commandName: "hyperpower",
         abstract: "Hardware-aware, constrained Bayesian hyper-parameter optimisation.",
         subcommands: [DemoCommand.self, RunCommand.self, InitCommand.self, BenchmarkCommand.self, CostModelCommand.self, ReportCommand.self,
-                      JournalCommand.self],
+                      DashboardCommand.self, JournalCommand.self],
         defaultSubcommand: DemoCommand.self
     )
 }

@@ -63,11 +63,16 @@ struct ReportCommand: AsyncParsableCommand {
             let rejected = profiles.filter { !$0.violatedConstraints.isEmpty }.count
             print("Profiled without training: \(profiles.count) configurations, \(rejected) of them over a bound (never trained)")
         }
+        if let shares = StudyReport.AdmittedShares(attribute: await study.attributes[Study.admittedSharesAttribute]) {
+            let each = shares.byConstraint.keys.sorted().map { String(format: "'%@' %.1f%%", $0, 100 * shares.byConstraint[$0]!) }
+            print(String(format: "The known constraints admit %.1f%% of the search space (%@)", 100 * shares.all, each.joined(separator: ", ")))
+        }
+        if let shares = StudyReport.AdmittedShares(attribute: await study.attributes[Study.admittedSharesAttribute]) {
+            let each = shares.byConstraint.keys.sorted().map { String(format: "'%@' %.1f%%", $0, 100 * shares.byConstraint[$0]!) }
+            print(String(format: "The known constraints admit %.1f%% of the search space (%@)", 100 * shares.all, each.joined(separator: ", ")))
+        }
         if let html {
-            let report = StudyReport(
-                title: "HyperPower study: \(URL(fileURLWithPath: journal).lastPathComponent)", trials: trials,
-                profiles: await study.profiles, objective: objective,
-                bounds: Dictionary(study.constraints.map { ($0.name, $0.bound) }, uniquingKeysWith: { first, _ in first }))
+            let report = await StudyReport(study: study, title: "HyperPower study: \(URL(fileURLWithPath: journal).lastPathComponent)")
             try CommandSupport.write(report.html, to: html)
             print("Wrote \(html)")
         }

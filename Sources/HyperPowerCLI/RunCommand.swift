@@ -89,6 +89,15 @@ struct RunCommand: AsyncParsableCommand {
         let shown = measured + metered.filter { !measured.contains($0) }
         print("\(study.storage.location): \(file.budget) evaluations of `\(command.joined(separator: " "))`, \(workers) at a time")
 
+        // The share of the space the known constraints admit, once per study: the report and the
+        // dashboard show it (they have no predictors).
+        if !file.constraints.filter(\.isKnown).isEmpty {
+            do {
+                _ = try await study.completedTrialCount()
+                if await study.attributes[Study.admittedSharesAttribute] == nil { try await study.recordAdmittedShares() }
+            } catch { throw CommandFailure("\(error)") }
+        }
+
         // Ctrl-C cancels the run: the commands in flight are stopped and their trials given back.
         signal(SIGINT, SIG_IGN)
         let interrupt = DispatchSource.makeSignalSource(signal: SIGINT, queue: .main)
@@ -111,9 +120,7 @@ struct RunCommand: AsyncParsableCommand {
         if let journal = file.storage {
             // The study as one page beside its journal (`hyperpower report --html` writes it anew).
             let page = journal.deletingPathExtension().appendingPathExtension("html")
-            let report = StudyReport(
-                title: "HyperPower study: \(journal.lastPathComponent)", trials: trials, profiles: await study.profiles,
-                objective: file.objective, bounds: Dictionary(file.constraints.map { ($0.name, $0.bound) }, uniquingKeysWith: { a, _ in a }))
+            let report = await StudyReport(study: study, title: "HyperPower study: \(journal.lastPathComponent)")
             do {
                 try report.html.write(to: page, atomically: true, encoding: .utf8)
                 print("Report: \(page.path)")

@@ -20,11 +20,15 @@ import Testing
     ]
 
     @Test func countsPlotsAndTheBestFeasibleTrial() {
-        let html = StudyReport(title: "demo <study>", trials: Self.trials, bounds: ["latency": 10]).html
+        let html = StudyReport(title: "demo <study>", trials: Self.trials, constraints: [.init(name: "latency", bound: 10, isKnown: true)]).html
         #expect(html.contains(#"<span id="trial-count">4</span> trials: 2 feasible, 1 broke a constraint, 0 infeasible, 1 failed"#))
         #expect(html.contains(#"<strong id="best-value">0.2</strong>"#))  // trial 1 (0.1) broke the latency bound
         #expect(html.components(separatedBy: "<tr class=").count - 1 == 4)
-        #expect(html.components(separatedBy: "<svg").count - 1 == 3)  // best vs evaluations, vs time, calibration
+        // Best vs time, vs evaluations, calibration, parallel coordinates.
+        #expect(html.components(separatedBy: "<svg").count - 1 == 4)
+        #expect(html.components(separatedBy: "data-trial=").count - 1 == 3)  // one line per trial that ran
+        #expect(html.contains(#"<tr data-constraint="latency"><th>latency</th><td>known</td><td>≤ 10</td><td>not recorded</td><td class="violations">1</td>"#))
+        #expect(html.contains(#"<option value="failed">failed</option>"#))
         #expect(html.contains("Calibration of &#39;latency&#39;") || html.contains("Calibration of 'latency'"))
         #expect(html.contains("3 trials: MAPE"))
         // Escaped, self-contained.

@@ -80,6 +80,8 @@ public struct StudyRecord: Sendable, Codable, Equatable {
         case failed
         /// A configuration's cost was measured without training it (``Profile``).
         case profiled
+        /// Study-level values set by its user or its tools (``Study/setAttribute(_:to:)``).
+        case attributes
     }
 
     /// What happened.
@@ -95,6 +97,8 @@ public struct StudyRecord: Sendable, Codable, Equatable {
     var state: JSONValue?
     /// A profiled configuration (profiled records).
     var profile: Profile?
+    /// Attribute values by key (attributes records; a later value of a key replaces an earlier).
+    var attributes: [String: JSONValue]?
 
     static func header(_ header: StudyHeader) -> StudyRecord {
         StudyRecord(event: .header, header: header)
@@ -106,6 +110,10 @@ public struct StudyRecord: Sendable, Codable, Equatable {
 
     static func profiled(_ profile: Profile) -> StudyRecord {
         StudyRecord(event: .profiled, profile: profile)
+    }
+
+    static func attributes(_ values: [String: JSONValue]) -> StudyRecord {
+        StudyRecord(event: .attributes, attributes: values)
     }
 
     static func outcome(_ trial: Trial) -> StudyRecord {

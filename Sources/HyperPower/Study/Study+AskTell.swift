@@ -198,7 +198,7 @@ extension Study {
             number: suggestion.number, configuration: suggestion.configuration, outcome: outcome,
             predictions: suggestion.predictions, measurements: measurements, violatedConstraints: violated,
             suggestionSeconds: entry.suggestionSeconds, evaluationSeconds: evaluationSeconds,
-            objectiveValues: objectiveValues, predictionIntervals: suggestion.predictionIntervals ?? [:])
+            objectiveValues: objectiveValues, predictionIntervals: suggestion.predictionIntervals ?? [:], completedAt: Date())
     }
 }
 

@@ -30,6 +30,51 @@ extension Study {
         return study
     }
 
+    /// Applies what other processes appended since the last look (a study opened with
+    /// ``load(from:logger:)`` that a dashboard keeps up to date). Takes no lock: it only reads.
+    ///
+    /// - Returns: whether anything new was applied.
+    @discardableResult
+    public func refresh() async throws(HyperPowerError) -> Bool {
+        guard opened else { throw .invalidSettings(reason: "refresh() is for a study opened with Study.load") }
+        let records = try await storage.records(after: position)
+        guard !records.isEmpty else { return false }
+        var owners: [Int: Int32] = [:]
+        replay(records[...], owners: &owners, restoreSampler: false)
+        position += records.count
+        return true
+    }
+
+    /// Records study-level values (user attributes, or what a tool measured once: the share of
+    /// the search space the known constraints admit, say); a key set again takes the new value.
+    /// They are kept in the storage and read back by ``attributes``.
+    public func setAttributes(_ values: [String: JSONValue]) async throws(HyperPowerError) {
+        guard !isReadOnly else { throw .invalidSettings(reason: "a study opened with Study.load is read-only") }
+        guard !values.isEmpty else { return }
+        try await exclusively { () throws(HyperPowerError) in
+            try await self.storage.append([.attributes(values)])
+            self.position += 1
+            self.attributes.merge(values) { _, new in new }
+        }
+    }
+
+    /// The attribute key under which ``recordAdmittedShares(samples:)`` keeps the shares.
+    public static let admittedSharesAttribute = "knownFeasibleShare"
+
+    /// Estimates the share of the search space the known constraints admit (all together and
+    /// each alone; ``KnownFeasibleRegion/admittedShares(samples:)``) and records it as the
+    /// attribute ``admittedSharesAttribute``: `{"all": s, "byConstraint": {name: s}}`, read by
+    /// the report and the dashboard, which have no predictors. Nothing is recorded without a
+    /// known constraint.
+    public func recordAdmittedShares(samples: Int = 4_096) async throws(HyperPowerError) {
+        guard region.hasBoundary else { return }
+        let shares = region.admittedShares(samples: samples)
+        try await setAttributes([Self.admittedSharesAttribute: .object([
+            "all": .number(shares.all), "samples": .integer(Int64(samples)),
+            "byConstraint": .object(shares.byConstraint.mapValues { .number($0) }),
+        ])])
+    }
+
     func applyLoaded(_ records: [StudyRecord], header: StudyHeader) {
         self.header = header
         var owners: [Int: Int32] = [:]
@@ -97,6 +142,8 @@ extension Study {
                 }
             case .profiled:
                 if let profile = record.profile { profiles.append(profile) }
+            case .attributes:
+                attributes.merge(record.attributes ?? [:]) { _, new in new }
             case .completed, .infeasible, .failed:
                 guard let trial = record.result, !trials.contains(where: { $0.number == trial.number }) else { continue }
                 trials.append(trial)

@@ -38,6 +38,8 @@ public actor Study {
     public internal(set) var trials: [Trial] = []
     /// Configurations profiled without training (calibrated constraints with a profiler).
     public internal(set) var profiles: [Profile] = []
+    /// Study-level values (``setAttributes(_:)``), the latest of each key.
+    public internal(set) var attributes: [String: JSONValue] = [:]
     var pending: [Int: PendingTrial] = [:]
     var queue: [Configuration] = []
     var nextNumber = 0
