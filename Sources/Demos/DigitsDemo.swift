@@ -10,18 +10,25 @@ public struct DigitsDemo {
     public typealias Method = HyperPower.Method
 
     public struct Settings: Sendable {
-        /// Evaluations (trainings) per method.
-        public var budget = 30
-        public var seed: UInt64 = 0
-        /// Inference latency budget (batch of 1) in µs; `nil`: the median latency of the profiled
-        /// configurations on this machine.
+        /// Wall-clock seconds each method gets per seed (suggestions, trainings and
+        /// measurements all count; an evaluation in flight when it runs out is finished).
+        public var secondsPerMethod: Double = 15
+        /// An optional cap on evaluations per method and seed (`nil`: the time budget alone).
+        public var maximumEvaluations: Int?
+        /// Seeds: each runs every method once (optimisers, training and fold assignment).
+        public var seeds: [UInt64] = [0, 1, 2]
+        /// Cross-validation folds over all 1,797 digits: the validation error of a
+        /// configuration counts every digit once (one digit is 0.056%).
+        public var folds = 5
+        /// Inference latency budget (a batch of 32) in µs; `nil`: the median latency of the
+        /// profiled configurations on this machine.
         public var latencyBudgetMicroseconds: Double?
         /// Model memory budget (fp32 weights + peak inference activations) in bytes.
         public var memoryBudgetBytes: Double = 1_000_000
         /// Training epochs (fixed).
         public var epochs = 15
         /// Configurations profiled to fit the latency model.
-        public var profiledConfigurations = 12
+        public var profiledConfigurations = 24
         public var methods: [Method] = [.hyperpower, .random, .unknownConstraints]
         /// Where to look for RAPL energy counters (settable for tests).
         public var raplRoot = URL(fileURLWithPath: "/sys/class/powercap")
@@ -29,7 +36,14 @@ public struct DigitsDemo {
         public init() {}
 
         func validate() throws {
-            guard budget >= 1 else { throw DemoError.invalidArgument("--budget must be at least 1 (got \(budget))") }
+            guard secondsPerMethod > 0, secondsPerMethod.isFinite else {
+                throw DemoError.invalidArgument("--seconds must be a positive number of seconds (got \(secondsPerMethod))")
+            }
+            if let maximumEvaluations, maximumEvaluations < 1 {
+                throw DemoError.invalidArgument("--max-evaluations must be at least 1 (got \(maximumEvaluations))")
+            }
+            guard !seeds.isEmpty else { throw DemoError.invalidArgument("give at least one seed") }
+            guard (2...10).contains(folds) else { throw DemoError.invalidArgument("--folds must be 2–10 (got \(folds))") }
             if let latency = latencyBudgetMicroseconds, !(latency > 0 && latency.isFinite) {
                 throw DemoError.invalidArgument("--latency-budget must be a positive number of µs (got \(latency))")
             }
@@ -38,30 +52,109 @@ public struct DigitsDemo {
             }
             guard epochs >= 1 else { throw DemoError.invalidArgument("--epochs must be at least 1 (got \(epochs))") }
             guard profiledConfigurations >= 3 else { throw DemoError.invalidArgument("at least 3 profiled configurations are needed") }
+            guard !methods.isEmpty else { throw DemoError.invalidArgument("give at least one method") }
         }
     }
 
-    /// What one method achieved.
+    /// What one method achieved with one seed.
     public struct MethodResult: Sendable, Codable {
         public var method: Method
+        public var seed: UInt64
         public var trials: [Trial]
         public var best: Trial?
         public var evaluations: Int
-        /// Trials whose measured latency or memory broke a budget.
+        /// Trainings whose measured latency or memory broke a budget.
         public var budgetViolations: Int
+        /// Seconds the method ran (its wall-clock budget, or less when the evaluation cap ended it).
         public var wallSeconds: Double
-        /// Best feasible validation error after each evaluation.
+        /// Best feasible cross-validated error after each evaluation.
         public var trajectory: [Double?]
+        /// Seconds since the method started when each evaluation ended.
+        public var times: [Double]
+        /// Trainings stopped by the end of the wall-clock budget (not counted as evaluations).
+        public var unfinished: Int = 0
+
+        /// Seconds until the best feasible error first reached `target` (`nil`: never).
+        public func secondsToReach(_ target: Double) -> Double? {
+            zip(trajectory, times).first { best, _ in best.map { $0 <= target + 1e-12 } ?? false }?.1
+        }
+
+        /// (seconds, best) at each improvement, and at the end.
+        public var bestAgainstTime: [(Double, Double)] {
+            var points: [(Double, Double)] = []
+            for (best, time) in zip(trajectory, times) {
+                guard let best else { continue }
+                if points.last.map({ best < $0.1 }) ?? true { points.append((time, best)) }
+            }
+            if let last = points.last, let end = times.last, end > last.0 { points.append((end, last.1)) }
+            return points
+        }
+    }
+
+    /// HyperPower against the constraint-unaware baseline on one seed: how soon HyperPower
+    /// reached the baseline's final best error, and how many evaluations each completed.
+    public struct Comparison: Sendable, Codable {
+        public var seed: UInt64
+        /// The baseline's final best feasible error and when it first reached it.
+        public var baselineBest: Double?
+        public var baselineSeconds: Double?
+        /// When HyperPower first reached that error (`nil`: it did not).
+        public var hyperpowerSeconds: Double?
+        /// baselineSeconds / hyperpowerSeconds.
+        public var speedup: Double? {
+            guard let baselineSeconds, let hyperpowerSeconds, hyperpowerSeconds > 0 else { return nil }
+            return baselineSeconds / hyperpowerSeconds
+        }
+        public var hyperpowerEvaluations: Int
+        public var baselineEvaluations: Int
+        /// Evaluations per minute, HyperPower's over the baseline's (the same wall clock).
+        public var evaluationRateRatio: Double {
+            Double(hyperpowerEvaluations) / Double(max(baselineEvaluations, 1))
+        }
     }
 
     public struct Report: Sendable, Codable {
         public var latencyBudgetMicroseconds: Double
-        /// Energy per inference budget (µJ) when a CPU energy meter exists.
+        /// Energy per batch inference budget (µJ) when a CPU energy meter exists.
         public var energyBudgetMicrojoules: Double?
         public var memoryBudgetBytes: Double
         public var latencyModelCrossValidatedRMSPE: Double?
         public var energyMeter: String
+        public var secondsPerMethod: Double
+        public var folds: Int
+        public var seeds: [UInt64]
+        /// The share of the search space the gate admits (every known constraint together).
+        public var admittedShare: Double
+        public var admittedShares: [String: Double]
         public var results: [MethodResult]
+
+        /// One method's results, seed by seed.
+        public func results(of method: Method) -> [MethodResult] { results.filter { $0.method == method } }
+
+        /// The median over seeds of a method's best feasible error (`nil` if a seed found none).
+        public func medianBest(of method: Method) -> Double? {
+            let bests = results(of: method).map { $0.best?.outcome.objective }
+            guard !bests.isEmpty, bests.allSatisfy({ $0 != nil }) else { return nil }
+            return median(bests.map { $0! })
+        }
+
+        /// HyperPower against the unaware baseline, seed by seed (when both ran).
+        public var comparisons: [Comparison] {
+            seeds.compactMap { seed in
+                guard let ours = results.first(where: { $0.method == .hyperpower && $0.seed == seed }),
+                      let baseline = results.first(where: { $0.method == .unknownConstraints && $0.seed == seed }) else { return nil }
+                let target = baseline.best?.outcome.objective
+                return Comparison(
+                    seed: seed, baselineBest: target, baselineSeconds: target.flatMap(baseline.secondsToReach),
+                    hyperpowerSeconds: target.flatMap(ours.secondsToReach), hyperpowerEvaluations: ours.evaluations,
+                    baselineEvaluations: baseline.evaluations)
+            }
+        }
+
+        func median(_ values: [Double]) -> Double {
+            let sorted = values.sorted()
+            return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        }
     }
 
     /// The search space: layers, units per layer, learning rate, batch size, weight decay.
@@ -96,9 +189,13 @@ public struct DigitsDemo {
         return [Double(macs), Double(sizes.count - 1)]
     }
 
-    /// Median batch-1 inference latency of a network on this CPU, µs.
+    /// The inference batch whose latency is constrained: large enough that the multiply-adds,
+    /// not call overheads, set the latency, so that a linear model of them predicts it.
+    public static let latencyBatch = 32
+
+    /// Median inference latency of a network for a batch of ``latencyBatch`` on this CPU, µs.
     static func measuredLatency(_ network: MultilayerPerceptron, sample: Matrix) -> Double {
-        let measurement = try! LatencyProfiler(warmUp: 10, repetitions: 101).measure { _ = network.logits(sample) }
+        let measurement = try! LatencyProfiler(warmUp: 5, repetitions: 31).measure { _ = network.logits(sample) }
         return measurement.median * 1e6
     }
 
@@ -106,15 +203,14 @@ public struct DigitsDemo {
     public static func run(_ settings: Settings, progress: @escaping @Sendable (String) -> Void) async throws -> Report {
         try settings.validate()
         let data = try DigitsDataset.load()
-        let (training, validation) = data.split(validationFraction: 0.25, seed: 0)
-        let sample = validation.images.rows([0])
+        let sample = data.images.rows(Array(0..<latencyBatch))
 
         // Profile a dozen configurations' inference latency (untrained weights: latency does not
         // depend on their values) and fit the latency model.
         // Warm BLAS and the caches first: the first timed network otherwise pays for them.
         let largest = MultilayerPerceptron(layerSizes: [64, 512, 512, 512, 10], seed: 0)
         for _ in 0..<200 { _ = largest.logits(sample) }
-        var generator = SeededGenerator(seed: settings.seed ^ 0x1A7E)
+        var generator = SeededGenerator(seed: settings.seeds[0] ^ 0x1A7E)
         var profiledConfigurations: [Configuration] = []
         var profiledLatencies: [Double] = []
         // The MLP runs on the CPU: a CPU energy meter (RAPL) can constrain its energy per inference.
@@ -137,7 +233,7 @@ public struct DigitsDemo {
         progress(String(format: "Latency model: %.3g µs + %.3g µs per 1,000 MACs + %.3g µs per layer, fitted on %d profiled "
                         + "configurations; leave-one-out RMSPE %.1f%%", latencyModel.intercept, 1000 * latencyModel.weights[0],
                         latencyModel.weights[1], samples.count, 100 * (rmspe ?? .nan)))
-        progress(String(format: "Budgets: inference latency ≤ %.1f µs (batch of 1, this CPU; the gate keeps a 5%% margin), model memory ≤ %.0f kB",
+        progress(String(format: "Budgets: inference latency ≤ %.1f µs (a batch of 32, this CPU; the gate keeps a 5%% margin), model memory ≤ %.0f kB",
                         latencyBudget, settings.memoryBudgetBytes / 1000))
         let meter = energyAvailable
             ? "Energy meter: RAPL (CPU package energy); energy per inference is constrained"
@@ -146,8 +242,13 @@ public struct DigitsDemo {
 
         var constraints: [Constraint] = [
             .known("memory", atMost: settings.memoryBudgetBytes) { memoryBytes($0) },
-            // A 5% safety margin: measured latencies jitter by a few percent around the model.
-            .known("latency", atMost: latencyBudget, predictedBy: latencyModel, safetyMargin: 0.05) { latencyFeatures($0) },
+            // A 5% safety margin: measured latencies jitter by a few percent around the model. The
+            // model was fitted on untrained networks measured back to back; measured after a
+            // training, large networks run slower than it predicts. Calibrated: the optimiser
+            // learns that error from the trials' measured latencies (random search keeps the
+            // model's gate).
+            .known("latency", atMost: latencyBudget, predictedBy: latencyModel, safetyMargin: 0.05) { latencyFeatures($0) }
+                .calibrated(),
         ]
         var energyBudget: Double?
         if energyAvailable {
@@ -162,70 +263,131 @@ public struct DigitsDemo {
             progress(String(format: "Energy per inference ≤ %.3g µJ (model leave-one-out RMSPE %.1f%%)", budget,
                             100 * (energyModel.fitReport.crossValidation?.rootMeanSquaredPercentageError ?? .nan)))
         }
+        let region = KnownFeasibleRegion(space: space, constraints: constraints)
+        let shares = region.admittedShares()
+        progress(String(format: "The budgets admit %.1f%% of the search space (memory alone %.1f%%, latency alone %.1f%%)",
+                        100 * shares.all, 100 * (shares.byConstraint["memory"] ?? .nan), 100 * (shares.byConstraint["latency"] ?? .nan)))
+        let folds = crossValidationFolds(data, folds: settings.folds)
         var results: [MethodResult] = []
-        for method in settings.methods {
-            var optimizerSettings = OptimizerSettings()
-            optimizerSettings.initialDesignSize = min(
-                optimizerSettings.resolvedInitialDesignSize(dimension: space.encodedDimension), max(settings.budget / 2, 1))
-            var logger = Logger(label: "hyperpower")
-            logger.logLevel = .warning
-            // The unaware baseline learns the constraints from the measurements told below.
-            let optimizer = method.optimizer(
-                space: space, constraints: constraints, seed: settings.seed, settings: optimizerSettings, logger: logger)
-            let start = Date()
-            var trajectory: [Double?] = []
-            var best: Double?
-            var violations = 0
-            for evaluation in 1...settings.budget {
-                let suggestion = try await optimizer.ask()
-                let config = suggestion.configuration
-                let trainingSettings = TrainingSettings(
-                    hiddenLayers: hiddenLayers(config), learningRate: config.double("learningRate"),
-                    batchSize: config.integer("batchSize"), weightDecay: config.double("weightDecay"),
-                    epochs: settings.epochs, seed: settings.seed &+ UInt64(evaluation))
-                let trainingStart = Date()
-                let network = MultilayerPerceptron.train(
-                    trainingSettings, inputs: training.images, labels: training.labels, classes: 10)
-                let error = network.errorRate(validation.images, labels: validation.labels)
-                let latency = measuredLatency(network, sample: sample)
-                var measurements = ["latency": latency, "memory": memoryBytes(config)]
-                if energyBudget != nil { measurements["energy"] = measuredEnergy(network, sample: sample, meter: rapl) }
-                let trial = try await optimizer.tell(
-                    suggestion.number, .success(objective: error, measurements: measurements),
-                    evaluationSeconds: Date().timeIntervalSince(trainingStart))
-                if !trial.isFeasible { violations += 1 } else { best = min(best ?? .infinity, error) }
-                trajectory.append(best)
-                let predicted = trial.predictions["latency"] ?? latencyModel.predict(latencyFeatures(config))
-                progress(String(format: "[%@ %2d/%d] %d×%-3d lr %.1e batch %-3d wd %.0e → error %5.2f%%, latency %6.1f µs (predicted %6.1f), memory %4.0f kB%@ | best %@",
-                                method.rawValue, evaluation, settings.budget, config.integer("layers"), config.integer("units"),
-                                config.double("learningRate"), config.integer("batchSize"), config.double("weightDecay"),
-                                100 * error, latency, predicted, memoryBytes(config) / 1000,
-                                trial.violatedConstraints.isEmpty ? "" : " BREAKS \(trial.violatedConstraints.joined(separator: ", "))",
-                                best.map { String(format: "%.2f%%", 100 * $0) } ?? "none"))
+        for seed in settings.seeds {
+            for method in settings.methods {
+                let result = try await runMethod(
+                    method, seed: seed, settings: settings, constraints: constraints, folds: folds, sample: sample,
+                    energyMeter: energyBudget != nil ? rapl : nil, progress: progress)
+                results.append(result)
+                let best = result.best?.outcome.objective.map { String(format: "%.2f%%", 100 * $0) } ?? "none"
+                progress(String(format: "seed %llu, %@: %d evaluations in %.1f s%@, %d over a budget, best %@", seed, method.rawValue,
+                                result.evaluations, result.wallSeconds,
+                                result.unfinished > 0 ? " (the clock stopped one more training)" : "", result.budgetViolations, best))
             }
-            // The unaware baseline declares the constraints observed, so its trials carry no
-            // prediction; the report adds the models' predictions to compare them with the others.
-            let trials = await optimizer.trials.map { trial in
-                var annotated = trial
-                for constraint in constraints where constraint.isKnown && annotated.predictions[constraint.name] == nil {
-                    annotated.predictions[constraint.name] = constraint.prediction(for: trial.configuration)
-                }
-                return annotated
-            }
-            let bestTrial = await optimizer.best.flatMap { found in trials.first { $0.number == found.number } }
-            results.append(MethodResult(
-                method: method, trials: trials, best: bestTrial, evaluations: trials.count,
-                budgetViolations: violations, wallSeconds: Date().timeIntervalSince(start), trajectory: trajectory))
         }
         return Report(
             latencyBudgetMicroseconds: latencyBudget, energyBudgetMicrojoules: energyBudget, memoryBudgetBytes: settings.memoryBudgetBytes,
-            latencyModelCrossValidatedRMSPE: rmspe, energyMeter: meter, results: results)
+            latencyModelCrossValidatedRMSPE: rmspe, energyMeter: meter, secondsPerMethod: settings.secondsPerMethod,
+            folds: settings.folds, seeds: settings.seeds, admittedShare: shares.all, admittedShares: shares.byConstraint,
+            results: results)
     }
 
-    /// Energy of one batch-1 inference in µJ: 2,000 inferences under the meter, divided.
+    /// The training and validation sets of k-fold cross-validation (a seeded shuffle, then k
+    /// nearly equal folds).
+    static func crossValidationFolds(_ data: DigitsDataset, folds: Int) -> [(training: DigitsDataset, validation: DigitsDataset)] {
+        var generator = SeededGenerator(seed: 0xF01D)
+        var order = Array(0..<data.count)
+        for k in stride(from: order.count - 1, to: 0, by: -1) {
+            order.swapAt(k, Int(generator.nextUniform() * Double(k + 1)) % (k + 1))
+        }
+        return (0..<folds).map { fold in
+            let validation = order.enumerated().filter { $0.offset % folds == fold }.map(\.element)
+            let training = order.enumerated().filter { $0.offset % folds != fold }.map(\.element)
+            return (data.subset(training), data.subset(validation))
+        }
+    }
+
+    /// One method, one seed, until its wall-clock budget runs out.
+    static func runMethod(
+        _ method: Method, seed: UInt64, settings: Settings, constraints: [Constraint],
+        folds: [(training: DigitsDataset, validation: DigitsDataset)], sample: Matrix, energyMeter: RAPLMeter?,
+        progress: @escaping @Sendable (String) -> Void
+    ) async throws -> MethodResult {
+        var optimizerSettings = OptimizerSettings()
+        // d + 1 space-filling points: a 15-second budget holds about 20 evaluations, and the
+        // library's default (2(d + 1) = 12) would leave the model few of them.
+        optimizerSettings.initialDesignSize = space.encodedDimension + 1
+        var logger = Logger(label: "hyperpower")
+        logger.logLevel = .warning
+        // The unaware baseline learns the constraints from the measurements told below.
+        let optimizer = method.optimizer(space: space, constraints: constraints, seed: seed, settings: optimizerSettings, logger: logger)
+        let start = Date()
+        var trajectory: [Double?] = []
+        var times: [Double] = []
+        var best: Double?
+        var violations = 0
+        var evaluation = 0
+        let validationCount = folds.reduce(0) { $0 + $1.validation.count }
+        let deadline = start.addingTimeInterval(settings.secondsPerMethod)
+        var unfinished = 0
+        while Date() < deadline && evaluation < (settings.maximumEvaluations ?? .max) {
+            evaluation += 1
+            let suggestion = try await optimizer.ask()
+            let config = suggestion.configuration
+            let trainingSettings = TrainingSettings(
+                hiddenLayers: hiddenLayers(config), learningRate: config.double("learningRate"),
+                batchSize: config.integer("batchSize"), weightDecay: config.double("weightDecay"),
+                epochs: settings.epochs, seed: seed)
+            let trainingStart = Date()
+            var misclassified = 0.0
+            var network: MultilayerPerceptron?
+            var cut = false
+            for fold in folds {
+                // The same wall clock for every method: a training still running when it ends is
+                // stopped, and its evaluation does not count.
+                guard let trained = MultilayerPerceptron.train(
+                    trainingSettings, inputs: fold.training.images, labels: fold.training.labels, classes: 10, until: deadline)
+                else { cut = true; break }
+                misclassified += trained.errorRate(fold.validation.images, labels: fold.validation.labels) * Double(fold.validation.count)
+                network = network ?? trained
+            }
+            if cut {
+                unfinished += 1
+                break
+            }
+            let error = misclassified / Double(validationCount)
+            let latency = measuredLatency(network!, sample: sample)
+            var measurements = ["latency": latency, "memory": memoryBytes(config)]
+            if let energyMeter { measurements["energy"] = measuredEnergy(network!, sample: sample, meter: energyMeter) }
+            let trial = try await optimizer.tell(
+                suggestion.number, .success(objective: error, measurements: measurements),
+                evaluationSeconds: Date().timeIntervalSince(trainingStart))
+            if !trial.isFeasible { violations += 1 } else { best = min(best ?? .infinity, error) }
+            trajectory.append(best)
+            times.append(Date().timeIntervalSince(start))
+            progress(String(format: "[seed %llu %@ %5.1f s] %d×%-3d lr %.1e batch %-3d wd %.0e → error %5.2f%%, latency %6.1f µs, memory %4.0f kB%@ | best %@",
+                            seed, method.rawValue, times.last!, config.integer("layers"), config.integer("units"),
+                            config.double("learningRate"), config.integer("batchSize"), config.double("weightDecay"),
+                            100 * error, latency, memoryBytes(config) / 1000,
+                            trial.violatedConstraints.isEmpty ? "" : " BREAKS \(trial.violatedConstraints.joined(separator: ", "))",
+                            best.map { String(format: "%.2f%%", 100 * $0) } ?? "none"))
+        }
+        let wall = min(Date().timeIntervalSince(start), settings.secondsPerMethod)
+        // The unaware baseline declares the constraints observed, so its trials carry no
+        // prediction; the report adds the models' predictions to compare them with the others.
+        let trials = await optimizer.trials.map { trial in
+            var annotated = trial
+            for constraint in constraints where constraint.isKnown && annotated.predictions[constraint.name] == nil {
+                annotated.predictions[constraint.name] = constraint.prediction(for: trial.configuration)
+            }
+            return annotated
+        }
+        let bestTrial = await optimizer.best.flatMap { found in trials.first { $0.number == found.number } }
+        return MethodResult(
+            method: method, seed: seed, trials: trials, best: bestTrial, evaluations: trials.count, budgetViolations: violations,
+            wallSeconds: wall, trajectory: trajectory, times: times, unfinished: unfinished)
+    }
+
+    /// Energy of one batch inference in µJ: 200 inferences under the meter, divided.
     static func measuredEnergy(_ network: MultilayerPerceptron, sample: Matrix, meter: RAPLMeter) -> Double {
-        guard let measurement = try? meter.measure({ for _ in 0..<2_000 { _ = network.logits(sample) } }) else { return .nan }
-        return measurement.energyJoules / 2_000 * 1e6
+        guard let measurement = try? meter.measure({ for _ in 0..<200 { _ = network.logits(sample) } }) else { return .nan }
+        return measurement.energyJoules / 200 * 1e6
     }
 
     /// Why there is no energy constraint.

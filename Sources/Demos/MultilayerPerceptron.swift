@@ -131,6 +131,14 @@ extension MultilayerPerceptron {
     public static func train(
         _ settings: TrainingSettings, inputs: Matrix, labels: [Int], classes: Int
     ) -> MultilayerPerceptron {
+        train(settings, inputs: inputs, labels: labels, classes: classes, until: nil)!
+    }
+
+    /// ``train(_:inputs:labels:classes:)`` that gives up (returns `nil`) at the first epoch
+    /// that starts after `deadline` (a wall-clock budget that ends mid-training).
+    public static func train(
+        _ settings: TrainingSettings, inputs: Matrix, labels: [Int], classes: Int, until deadline: Date?
+    ) -> MultilayerPerceptron? {
         var network = MultilayerPerceptron(layerSizes: [inputs.columns] + settings.hiddenLayers + [classes], seed: settings.seed)
         var firstMoments = network.weights.map { Matrix(rows: $0.rows, columns: $0.columns) }
         var secondMoments = firstMoments
@@ -141,6 +149,7 @@ extension MultilayerPerceptron {
         var state = settings.seed ^ 0xD1CE
         var order = Array(0..<inputs.rows)
         for _ in 0..<settings.epochs {
+            if let deadline, Date() >= deadline { return nil }
             for i in stride(from: order.count - 1, to: 0, by: -1) {
                 state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 order.swapAt(i, Int((state >> 33) % UInt64(i + 1)))

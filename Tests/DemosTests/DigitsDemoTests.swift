@@ -1,4 +1,4 @@
-import Demos
+@testable import Demos
 import Foundation
 import HyperPower
 import Testing
@@ -6,20 +6,32 @@ import Testing
 @Suite struct DigitsDemoTests {
     @Test func shortRunWritesAReportThatParses() async throws {
         var settings = DigitsDemo.Settings()
-        settings.budget = 4
+        settings.secondsPerMethod = 600
+        settings.maximumEvaluations = 4
+        settings.seeds = [0]
+        settings.folds = 2
         settings.epochs = 2
         settings.profiledConfigurations = 4
         let lines = LineSink()
         let report = try await DigitsDemo.run(settings) { lines.append($0) }
         #expect(report.results.map(\.method) == [.hyperpower, .random, .unknownConstraints])
-        #expect(report.results.allSatisfy { $0.evaluations == 4 && $0.trajectory.count == 4 })
+        #expect(report.results.allSatisfy { $0.evaluations == 4 && $0.trajectory.count == 4 && $0.times.count == 4 })
+        #expect(report.results.allSatisfy { zip($0.times, $0.times.dropFirst()).allSatisfy { $0 <= $1 } })
         #expect(lines.count >= 3 * 4)
-        // The gated methods never propose a configuration predicted to break a budget.
+        #expect(report.admittedShare > 0 && report.admittedShare < 1)
+        // The gated methods never propose a configuration predicted to break a budget: by the
+        // model, or, once HyperPower has calibrated it, by the corrected cost's upper quantile.
         for result in report.results where result.method != .unknownConstraints {
             for trial in result.trials {
                 #expect(trial.predictions["memory"]! <= settings.memoryBudgetBytes)
-                #expect(trial.predictions["latency"]! <= 0.95 * report.latencyBudgetMicroseconds + 1e-9)
+                let gated = trial.predictionIntervals["latency"]?.upper ?? trial.predictions["latency"]!
+                #expect(gated <= 0.95 * report.latencyBudgetMicroseconds + 1e-9)
             }
+        }
+        // Cross-validated over every digit: the error is a multiple of 1/1797.
+        for trial in report.results[0].trials {
+            let misclassified = trial.outcome.objective! * 1_797
+            #expect(abs(misclassified - misclassified.rounded()) < 1e-6)
         }
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-report-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -27,18 +39,52 @@ import Testing
         let csv = try String(contentsOf: folder.appendingPathComponent("trials.csv"), encoding: .utf8)
         let rows = csv.split(separator: "\n")
         #expect(rows.count == 1 + 12)
-        #expect(rows.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 15 })
+        #expect(rows.dropFirst().allSatisfy { $0.split(separator: ",", omittingEmptySubsequences: false).count == 17 })
         let decoded = try JSONDecoder().decode(DigitsDemo.Report.self, from: Data(contentsOf: folder.appendingPathComponent("result.json")))
         #expect(decoded.results.count == 3)
         let svg = try String(contentsOf: folder.appendingPathComponent("best_error.svg"), encoding: .utf8)
-        #expect(svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\"") && svg.contains("</svg>"))
         #expect(try XMLDocument(xmlString: svg).rootElement()?.name == "svg")
+        let html = try String(contentsOf: folder.appendingPathComponent("index.html"), encoding: .utf8)
+        // The page opens with the time plot, then the methods' table.
+        let plot = try #require(html.range(of: #"<figure id="best-against-time">"#))
+        let table = try #require(html.range(of: #"<table id="methods">"#))
+        #expect(plot.lowerBound < table.lowerBound)
+        #expect(html.contains(#"<table id="comparisons">"#) && html.contains("HyperPower's study, seed 0"))
+    }
+
+    /// The comparison's arithmetic on hand-made runs: when each method first reached the
+    /// baseline's final best, the ratio of the two, and the evaluations ratio.
+    @Test func comparisonsOnKnownRuns() {
+        func run(_ method: Method, _ trajectory: [Double?], _ times: [Double]) -> DigitsDemo.MethodResult {
+            let best = trajectory.compactMap { $0 }.min()
+            return DigitsDemo.MethodResult(
+                method: method, seed: 7, trials: [],
+                best: best.map { Trial(number: 0, configuration: Configuration([:]), outcome: .success(objective: $0)) },
+                evaluations: trajectory.count, budgetViolations: 0, wallSeconds: times.last ?? 0, trajectory: trajectory, times: times)
+        }
+        let ours = run(.hyperpower, [0.05, 0.03, 0.02, 0.02, 0.015, 0.015], [1, 2, 3, 4, 5, 6])
+        let baseline = run(.unknownConstraints, [nil, 0.04, 0.02], [2, 4, 6])
+        let report = DigitsDemo.Report(
+            latencyBudgetMicroseconds: 1, energyBudgetMicrojoules: nil, memoryBudgetBytes: 1, latencyModelCrossValidatedRMSPE: nil,
+            energyMeter: "", secondsPerMethod: 6, folds: 3, seeds: [7], admittedShare: 0.5, admittedShares: [:],
+            results: [ours, baseline])
+        let comparison = try! #require(report.comparisons.first)
+        #expect(comparison.baselineBest == 0.02)
+        #expect(comparison.baselineSeconds == 6)
+        #expect(comparison.hyperpowerSeconds == 3)
+        #expect(comparison.speedup == 2)
+        #expect(comparison.evaluationRateRatio == 2)
+        #expect(report.medianBest(of: .hyperpower) == 0.015)
+        #expect(ours.bestAgainstTime.map(\.0) == [1, 2, 3, 5, 6])
+        let curves = DemoReportWriter.medianCurves(report)
+        #expect(curves.map(\.name) == ["hyperpower", "unknown-constraints"])
+        #expect(curves[0].points.last!.1 == 1.5 && curves[1].points.last!.1 == 2)
     }
 
     @Test func badSettingsAreClearErrors() async {
         var settings = DigitsDemo.Settings()
-        settings.budget = 0
-        await #expect(throws: DemoError.invalidArgument("--budget must be at least 1 (got 0)")) {
+        settings.secondsPerMethod = 0
+        await #expect(throws: DemoError.invalidArgument("--seconds must be a positive number of seconds (got 0.0)")) {
             _ = try await DigitsDemo.run(settings) { _ in }
         }
         settings = DigitsDemo.Settings()
@@ -47,6 +93,9 @@ import Testing
         settings = DigitsDemo.Settings()
         settings.memoryBudgetBytes = .nan
         await #expect(throws: DemoError.self) { _ = try await DigitsDemo.run(settings) { _ in } }
+        settings = DigitsDemo.Settings()
+        settings.folds = 1
+        await #expect(throws: DemoError.invalidArgument("--folds must be 2–10 (got 1)")) { _ = try await DigitsDemo.run(settings) { _ in } }
     }
 }
 
@@ -84,7 +133,9 @@ import FoundationXML
         defer { running.append("stop") }
 
         var settings = DigitsDemo.Settings()
-        settings.budget = 3
+        settings.maximumEvaluations = 3
+        settings.seeds = [0]
+        settings.folds = 2
         settings.epochs = 1
         settings.profiledConfigurations = 4
         settings.methods = [.hyperpower]
