@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := liblapacke-dev libopenblas-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test demo bench peers docs fuzz sanitize clean
+.PHONY: all deps build test demo bench peers docs fuzz sanitize clean dashboard-timing
 
 all: build
 
@@ -69,6 +69,12 @@ fuzz: deps
 sanitize: deps
 	ASAN_OPTIONS=detect_leaks=0 OPENBLAS_NUM_THREADS=1 $(SWIFT) test --sanitize=address --scratch-path .build/asan
 	OPENBLAS_NUM_THREADS=1 $(SWIFT) test --sanitize=thread --scratch-path .build/tsan
+
+# How long headless Chromium takes to show a 1,000-trial study's dashboard page, and the
+# server's memory across requests (Scripts/dashboard_timing.sh; needs `chromium`).
+dashboard-timing: deps
+	$(SWIFT) build -c release --product hyperpower
+	Scripts/dashboard_timing.sh
 
 clean:
 	rm -rf .build Benchmarks/.build Fuzz/.build

@@ -276,9 +276,8 @@ public struct DigitsDemo {
                     energyMeter: energyBudget != nil ? rapl : nil, progress: progress)
                 results.append(result)
                 let best = result.best?.outcome.objective.map { String(format: "%.2f%%", 100 * $0) } ?? "none"
-                progress(String(format: "seed %llu, %@: %d evaluations in %.1f s%@, %d over a budget, best %@", seed, method.rawValue,
-                                result.evaluations, result.wallSeconds,
-                                result.unfinished > 0 ? " (the clock stopped one more training)" : "", result.budgetViolations, best))
+                progress(String(format: "seed %llu, %@: %d evaluations in %.1f s, %d over a budget, best %@", seed, method.rawValue,
+                                result.evaluations, result.wallSeconds, result.budgetViolations, best))
             }
         }
         return Report(

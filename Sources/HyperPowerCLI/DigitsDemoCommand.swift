@@ -85,33 +85,38 @@ struct DigitsDemoCommand: AsyncParsableCommand {
             throw CommandFailure("cannot write the report into \(output): \(HyperPowerError.reason(of: error))")
         }
         func percent(_ value: Double?) -> String { value.map { String(format: "%.2f%%", 100 * $0) } ?? "none" }
-        print("\nmethod               median best error  (per seed)                 over budget  evaluations (per seed)  per minute")
+        func pad(_ text: String, _ width: Int) -> String {
+            text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+        }
+        print("\n" + pad("method", 21) + pad("median best error", 19) + pad("per seed", 25) + pad("over a budget", 15)
+              + pad("evaluations per seed", 22) + "per minute")
         for method in settings.methods {
             let runs = report.results(of: method)
             let evaluations = runs.map(\.evaluations)
             let minutes = runs.reduce(0) { $0 + $1.wallSeconds } / 60
-            print(String(format: "%@  %17@  %-26@  %11d  %-22@  %10.1f", method.rawValue.padding(toLength: 19, withPad: " ", startingAt: 0),
-                         percent(report.medianBest(of: method)), "(" + runs.map { percent($0.best?.outcome.objective) }.joined(separator: ", ") + ")",
-                         runs.reduce(0) { $0 + $1.budgetViolations }, evaluations.map(String.init).joined(separator: ", "),
-                         Double(evaluations.reduce(0, +)) / max(minutes, 1e-9)))
+            print(pad(method.rawValue, 21) + pad(percent(report.medianBest(of: method)), 19)
+                  + pad(runs.map { percent($0.best?.outcome.objective) }.joined(separator: ", "), 25)
+                  + pad("\(runs.reduce(0) { $0 + $1.budgetViolations })", 15)
+                  + pad(evaluations.map(String.init).joined(separator: ", "), 22)
+                  + String(format: "%.1f", Double(evaluations.reduce(0, +)) / max(minutes, 1e-9)))
         }
         let comparisons = report.comparisons
         if !comparisons.isEmpty {
-            print("\nHyperPower against the constraint-unaware baseline (same wall clock):")
-            print("seed  baseline's best  baseline took  HyperPower took  speed-up  evaluations/min ratio")
+            print("\nHyperPower against the constraint-unaware baseline (the same wall clock):")
+            print(pad("seed", 6) + pad("baseline's best", 17) + pad("baseline took", 15) + pad("HyperPower took", 17) + pad("speed-up", 10)
+                  + "evaluations per minute, ratio")
             for c in comparisons {
-                print(String(format: "%4llu  %15@  %13@  %15@  %8@  %21@", c.seed, percent(c.baselineBest),
-                             c.baselineSeconds.map { String(format: "%.1f s", $0) } ?? "–",
-                             c.hyperpowerSeconds.map { String(format: "%.1f s", $0) } ?? "not reached",
-                             c.speedup.map { String(format: "%.1f×", $0) } ?? "–", String(format: "%.1f×", c.evaluationRateRatio)))
+                print(pad("\(c.seed)", 6) + pad(percent(c.baselineBest), 17)
+                      + pad(c.baselineSeconds.map { String(format: "%.1f s", $0) } ?? "–", 15)
+                      + pad(c.hyperpowerSeconds.map { String(format: "%.1f s", $0) } ?? "not reached", 17)
+                      + pad(c.speedup.map { String(format: "%.1f×", $0) } ?? "–", 10) + String(format: "%.1f×", c.evaluationRateRatio))
             }
-            let speedups = comparisons.compactMap(\.speedup).sorted()
+            // A seed on which HyperPower never reached the baseline's best counts as no speed-up (0×).
+            let speedups = comparisons.map { $0.speedup ?? 0 }.sorted()
             let reached = comparisons.filter { $0.hyperpowerSeconds != nil }.count
-            if !speedups.isEmpty {
-                print(String(format: "HyperPower reached the baseline's final best error on %d of %d seeds, median %.1f× sooner; median %.1f× the evaluations per minute.",
-                             reached, comparisons.count, speedups[speedups.count / 2],
-                             comparisons.map(\.evaluationRateRatio).sorted()[comparisons.count / 2]))
-            }
+            let ratios = comparisons.map(\.evaluationRateRatio).sorted()
+            print(String(format: "HyperPower reached the baseline's final best error on %d of %d seeds; median speed-up %.1f×, median %.1f× the evaluations per minute.",
+                         reached, comparisons.count, speedups[speedups.count / 2], ratios[ratios.count / 2]))
         }
         print(String(format: "\nReport: %@/index.html (opens with best error against time), trials.csv, result.json, best_error.svg (total %.0f s)",
                      folder.path, Date().timeIntervalSince(start)))

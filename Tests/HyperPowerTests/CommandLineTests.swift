@@ -48,7 +48,9 @@ import Testing
 
     @Test func badArgumentsGetClearErrors() async throws {
         let cases: [([String], String)] = [
-            (["demo", "--budget", "0"], "--budget must be at least 1"),
+            (["demo", "--seconds", "0"], "--seconds must be a positive number (got 0.0)"),
+            (["demo", "--seeds", "0"], "--seeds must be at least 1 (got 0)"),
+            (["demo", "--folds", "1"], "--folds must be 2–10 (got 1)"),
             (["demo", "--memory-budget", "nan"], "--memory-budget must be a positive number"),
             (["demo", "nas", "--device", "abacus"], "unknown --device 'abacus'"),
             (["benchmark", "--problem", "nope"], "unknown --problem 'nope'"),
@@ -67,7 +69,7 @@ import Testing
 
     /// An output folder that cannot be written is refused before any training, in one line.
     @Test func unwritableOutputsFailBeforeAnyWork() async throws {
-        let (status, output, errors) = try await Self.run(["demo", "mlp", "--output", "/proc/hyperpower-nope", "--budget", "2"])
+        let (status, output, errors) = try await Self.run(["demo", "mlp", "--output", "/proc/hyperpower-nope", "--seconds", "2"])
         #expect(status != 0)
         #expect(errors.contains("cannot write into the folder /proc/hyperpower-nope"), "\(errors)")
         #expect(!errors.contains("NSCocoaErrorDomain") && !errors.contains("Usage:"), "\(errors)")
