@@ -396,7 +396,6 @@ public struct AcquisitionMaximizer: Sendable {
     static func followBoundary(
         from start: [Double], acquisition: some AcquisitionFunction, region: some FeasibleRegion, iterations: Int = 30
     ) -> [Double] {
-        let n = start.count
         func clamp(_ x: [Double]) -> [Double] { x.map { min(max($0, 0), 1) } }
         var x = start
         var (value, gradient) = acquisition.valueAndGradient(at: x)

@@ -18,20 +18,26 @@ public struct LinePlot: Sendable {
     public var xLabel: String
     public var yLabel: String
     public var series: [Series]
-    /// Formats the y-axis ticks.
-    public var tickFormat: @Sendable (Double) -> String
+    /// Formats the y-axis ticks; `nil` labels them with the decimals their step needs.
+    public var tickFormat: (@Sendable (Double) -> String)?
     /// Whether the y-axis may extend below 0 (errors and costs may not).
     public var allowsNegative: Bool
+    /// Draws each series as steps (a value holds until the next evaluation changes it), the
+    /// right shape for a best-so-far curve; otherwise straight segments join the values.
+    public var stepped: Bool
 
+    /// - Parameter tickFormat: formats the y-axis ticks; `nil` (the default) labels round
+    ///   ticks with the decimals their step needs.
     public init(
         title: String, xLabel: String = "evaluations", yLabel: String, series: [Series], allowsNegative: Bool = true,
-        tickFormat: @escaping @Sendable (Double) -> String = { String(format: "%.3g", $0) }
+        stepped: Bool = false, tickFormat: (@Sendable (Double) -> String)? = nil
     ) {
         self.title = title
         self.xLabel = xLabel
         self.yLabel = yLabel
         self.series = series
         self.allowsNegative = allowsNegative
+        self.stepped = stepped
         self.tickFormat = tickFormat
     }
 
@@ -54,12 +60,13 @@ public struct LinePlot: Sendable {
         func y(_ value: Double) -> Double { top + plotHeight * (1 - (value - low) / (high - low)) }
         var body: [String] = []
         body.append(##"<rect x="\##(left)" y="\##(top)" width="\##(plotWidth)" height="\##(plotHeight)" fill="white" stroke="#444"/>"##)
-        for tick in 0...4 {
-            let value = low + (high - low) * Double(tick) / 4
+        let yTicks = AxisTicks(low: low, high: high)
+        for (value, label) in zip(yTicks.values, yTicks.labels) {
             body.append(##"<line x1="\##(left - 5)" y1="\##(y(value))" x2="\##(left)" y2="\##(y(value))" stroke="#444"/>"##)
-            body.append(##"<text x="\##(left - 8)" y="\##(y(value) + 4)" text-anchor="end" font-size="12">\##(Self.escape(tickFormat(value)))</text>"##)
+            body.append(##"<text x="\##(left - 8)" y="\##(y(value) + 4)" text-anchor="end" font-size="12">\##(Self.escape(tickFormat?(value) ?? label))</text>"##)
         }
-        for tick in Set([1, evaluations / 4, evaluations / 2, 3 * evaluations / 4, evaluations]).filter({ $0 >= 1 }).sorted() {
+        let xTicks = AxisTicks(low: 1, high: Double(evaluations), integers: true).values.map { Int($0) }
+        for tick in Set([1] + xTicks).filter({ $0 >= 1 && $0 <= evaluations }).sorted() {
             body.append(##"<line x1="\##(x(tick))" y1="\##(top + plotHeight)" x2="\##(x(tick))" y2="\##(top + plotHeight + 5)" stroke="#444"/>"##)
             body.append(##"<text x="\##(x(tick))" y="\##(top + plotHeight + 20)" text-anchor="middle" font-size="12">\##(tick)</text>"##)
         }
@@ -67,8 +74,15 @@ public struct LinePlot: Sendable {
         body.append(##"<text x="18" y="\##(top + plotHeight / 2)" text-anchor="middle" font-size="13" transform="rotate(-90 18 \##(top + plotHeight / 2))">\##(Self.escape(yLabel))</text>"##)
         for (index, line) in series.enumerated() {
             let colour = Self.colours[index % Self.colours.count]
-            let points = line.values.enumerated().compactMap { offset, value in
-                value.flatMap { $0.isFinite ? String(format: "%.1f,%.1f", x(offset + 1), y($0)) : nil }
+            var points: [String] = []
+            var previous: Double?
+            for (offset, value) in line.values.enumerated() {
+                guard let value, value.isFinite else { previous = nil; continue }
+                if stepped, let previous {
+                    points.append(String(format: "%.1f,%.1f", x(offset + 1), y(previous)))
+                }
+                points.append(String(format: "%.1f,%.1f", x(offset + 1), y(value)))
+                previous = value
             }
             if !points.isEmpty {
                 body.append(##"<polyline fill="none" stroke="\##(colour)" stroke-width="2" points="\##(points.joined(separator: " "))"/>"##)

@@ -179,7 +179,7 @@ public struct StudyReport: Sendable {
             xLabel: measured ? "seconds since the first trial started" : "seconds of suggestions and evaluations, summed",
             yLabel: "best feasible \(objective.name)", series: series, connected: true)
         let plot = LinePlot(title: "Best feasible \(objective.name) against evaluations", yLabel: "best feasible \(objective.name)",
-                            series: [LinePlot.Series(name: objective.name, values: bestSoFar)])
+                            series: [LinePlot.Series(name: objective.name, values: bestSoFar)], stepped: true)
         return ["<h2>Best so far</h2>\n<figure id=\"best-against-time\">\(timePlot.svg)</figure>",
                 "<figure id=\"best-against-evaluations\">\(plot.svg)</figure>"]
     }
@@ -570,10 +570,14 @@ public struct ScatterPlot: Sendable {
         func x(_ v: Double) -> Double { left + plotWidth * (v - xLow) / (xHigh - xLow) }
         func y(_ v: Double) -> Double { top + plotHeight * (1 - (v - yLow) / (yHigh - yLow)) }
         var body: [String] = [##"<rect x="\##(left)" y="\##(top)" width="\##(plotWidth)" height="\##(plotHeight)" fill="white" stroke="#444"/>"##]
-        for tick in 0...4 {
-            let vx = xLow + (xHigh - xLow) * Double(tick) / 4, vy = yLow + (yHigh - yLow) * Double(tick) / 4
-            body.append(##"<text x="\##(x(vx))" y="\##(top + plotHeight + 18)" text-anchor="middle" font-size="12">\##(String(format: "%.3g", vx))</text>"##)
-            body.append(##"<text x="\##(left - 8)" y="\##(y(vy) + 4)" text-anchor="end" font-size="12">\##(String(format: "%.3g", vy))</text>"##)
+        let xTicks = AxisTicks(low: xLow, high: xHigh), yTicks = AxisTicks(low: yLow, high: yHigh)
+        for (vx, label) in zip(xTicks.values, xTicks.labels) {
+            body.append(##"<line x1="\##(x(vx))" y1="\##(top + plotHeight)" x2="\##(x(vx))" y2="\##(top + plotHeight + 5)" stroke="#444"/>"##)
+            body.append(##"<text x="\##(x(vx))" y="\##(top + plotHeight + 18)" text-anchor="middle" font-size="12">\##(label)</text>"##)
+        }
+        for (vy, label) in zip(yTicks.values, yTicks.labels) {
+            body.append(##"<line x1="\##(left - 5)" y1="\##(y(vy))" x2="\##(left)" y2="\##(y(vy))" stroke="#444"/>"##)
+            body.append(##"<text x="\##(left - 8)" y="\##(y(vy) + 4)" text-anchor="end" font-size="12">\##(label)</text>"##)
         }
         if diagonal {
             let low = max(xLow, yLow), high = min(xHigh, yHigh)

@@ -79,7 +79,7 @@ struct ReportCommand: AsyncParsableCommand {
         if let svg {
             let plot = LinePlot(
                 title: "Best feasible \(objective.name) against evaluations", yLabel: "best feasible \(objective.name)",
-                series: [LinePlot.Series(name: objective.name, values: Trajectory.bestSoFar(trials, objective: objective))])
+                series: [LinePlot.Series(name: objective.name, values: Trajectory.bestSoFar(trials, objective: objective))], stepped: true)
             try CommandSupport.write(plot.svg, to: svg)
             print("Wrote \(svg)")
         }

@@ -1,5 +1,5 @@
 import BenchmarkProblems
-import Experiments
+@testable import Experiments
 import Foundation
 #if canImport(FoundationXML)
 import FoundationXML
@@ -70,6 +70,36 @@ import Testing
         parser.delegate = root
         #expect(parser.parse())
         #expect(root.first == "svg")
+    }
+
+    /// Ticks fall on 1, 2 or 5 × 10ᵏ inside the range, labelled with the step's decimals.
+    @Test func axisTicksAreRoundNumbersInsideTheRange() {
+        let time = AxisTicks(low: -0.433, high: 15.7)
+        #expect(time.values == [0, 5, 10, 15])
+        #expect(time.labels == ["0", "5", "10", "15"])
+        let error = AxisTicks(low: 0.0189, high: 0.0323)
+        #expect(error.labels == ["0.020", "0.022", "0.024", "0.026", "0.028", "0.030", "0.032"])
+        let tenths = AxisTicks(low: 0, high: 1)
+        #expect(tenths.labels == ["0", "0.2", "0.4", "0.6", "0.8", "1.0"])
+        let negative = AxisTicks(low: -7, high: 3)
+        #expect(negative.values == [-6, -4, -2, 0, 2])
+        let evaluations = AxisTicks(low: 1, high: 3, integers: true)
+        #expect(evaluations.values == [1, 2, 3])
+        #expect(AxisTicks(low: 2, high: 2).values == [2])
+        #expect(AxisTicks(low: .nan, high: 1).values.isEmpty)
+    }
+
+    /// A stepped best-so-far line holds each value until the next evaluation changes it.
+    @Test func aSteppedLineHoldsItsValueUntilTheNextEvaluation() throws {
+        let values: [Double?] = [nil, 3, 2, 2]
+        let plain = LinePlot(title: "t", yLabel: "y", series: [LinePlot.Series(name: "s", values: values)]).svg
+        let stepped = LinePlot(title: "t", yLabel: "y", series: [LinePlot.Series(name: "s", values: values)], stepped: true).svg
+        func pointCount(_ svg: String) throws -> Int {
+            let attribute = try #require(svg.components(separatedBy: "<polyline").last?.components(separatedBy: "points=\"").last)
+            return attribute.prefix { $0 != "\"" }.split(separator: " ").count
+        }
+        #expect(try pointCount(plain) == 3)
+        #expect(try pointCount(stepped) == 5)  // two corners added before the second and third values
     }
 
     @Test func aBenchmarkSeedIsJudgedByTheProblem() async throws {
