@@ -36,7 +36,7 @@ public final class BayesianOptimizer: Sendable {
         objective: @escaping @Sendable (Configuration) async throws -> Evaluation
     ) {
         self.init(space: space, constraints: constraints, objectives: objectives,
-                  sampler: ConstrainedGPSampler(settings: settings, seed: seed, logger: logger), seed: seed,
+                  sampler: ConstrainedGPSampler.forObjectives(objectives, settings: settings, seed: seed, logger: logger), seed: seed,
                   settings: settings, storage: storage, logger: logger, onTrialCompleted: onTrialCompleted,
                   objective: objective)
     }
@@ -48,7 +48,7 @@ public final class BayesianOptimizer: Sendable {
         logger: Logger = Logger(label: "hyperpower")
     ) {
         self.init(space: space, constraints: constraints, objectives: objectives,
-                  sampler: ConstrainedGPSampler(settings: settings, seed: seed, logger: logger), seed: seed,
+                  sampler: ConstrainedGPSampler.forObjectives(objectives, settings: settings, seed: seed, logger: logger), seed: seed,
                   settings: settings, storage: storage, logger: logger, onTrialCompleted: nil, objective: nil)
     }
 

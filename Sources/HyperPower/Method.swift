@@ -29,7 +29,7 @@ public enum Method: String, CaseIterable, Sendable, Codable {
         case .hyperpower:
             return BayesianOptimizer(
                 space: space, constraints: constraints, objectives: objectives,
-                sampler: ConstrainedGPSampler(settings: settings, seed: seed, logger: logger), seed: seed, settings: settings,
+                sampler: ConstrainedGPSampler.forObjectives(objectives, settings: settings, seed: seed, logger: logger), seed: seed, settings: settings,
                 storage: storage, logger: logger, onTrialCompleted: onTrialCompleted, objective: objective)
         case .unknownConstraints:
             var observed = Self.constraintUnaware(constraints)
@@ -37,7 +37,7 @@ public enum Method: String, CaseIterable, Sendable, Codable {
             if let objective { (observed, reporting) = Self.constraintUnaware(constraints, objective: objective) }
             return BayesianOptimizer(
                 space: space, constraints: observed, objectives: objectives,
-                sampler: ConstrainedGPSampler(settings: settings, seed: seed, logger: logger), seed: seed, settings: settings,
+                sampler: ConstrainedGPSampler.forObjectives(objectives, settings: settings, seed: seed, logger: logger), seed: seed, settings: settings,
                 storage: storage, logger: logger, onTrialCompleted: onTrialCompleted, objective: reporting)
         case .random:
             return BayesianOptimizer(

@@ -101,21 +101,25 @@ public struct SearchResult: Sendable, Codable {
     public var wallClockSeconds: Double
     /// The primary objective (its direction decides what is best).
     public var objective: Objective
+    /// Every objective of the study, the primary one first (the Pareto front's axes).
+    public var objectives: [Objective]
     /// Configurations profiled without training (calibrated constraints with a profiler).
     public var profiles: [Profile]
 
     /// A result of `trials`, judged in `objective`'s direction.
     public init(
-        trials: [Trial], stopReason: StopReason, wallClockSeconds: Double, objective: Objective = .default, profiles: [Profile] = []
+        trials: [Trial], stopReason: StopReason, wallClockSeconds: Double, objective: Objective = .default, profiles: [Profile] = [],
+        objectives: [Objective]? = nil
     ) {
         self.trials = trials
         self.stopReason = stopReason
         self.wallClockSeconds = wallClockSeconds
         self.objective = objective
+        self.objectives = objectives ?? [objective]
         self.profiles = profiles
     }
 
-    enum CodingKeys: String, CodingKey { case trials, stopReason, wallClockSeconds, objective, profiles }
+    enum CodingKeys: String, CodingKey { case trials, stopReason, wallClockSeconds, objective, objectives, profiles }
 
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
@@ -123,11 +127,22 @@ public struct SearchResult: Sendable, Codable {
         stopReason = try container.decode(StopReason.self, forKey: .stopReason)
         wallClockSeconds = try container.decode(Double.self, forKey: .wallClockSeconds)
         objective = try container.decode(Objective.self, forKey: .objective)
+        objectives = try container.decodeIfPresent([Objective].self, forKey: .objectives) ?? [objective]  // results before #14
         profiles = try container.decodeIfPresent([Profile].self, forKey: .profiles) ?? []  // results before profiles
     }
 
     /// The best feasible trial, if any.
     public var best: Trial? { Self.best(of: trials, objective: objective) }
+
+    /// The feasible trials no other feasible trial beats in every objective (``Pareto/front(of:objectives:)``);
+    /// with one objective, the best trial and any that tie it.
+    public var paretoFront: [Trial] { Pareto.front(of: trials, objectives: objectives) }
+
+    /// The hypervolume the feasible trials dominate up to `reference` (in the objectives' own
+    /// units and order).
+    public func hypervolume(reference: [Double]) throws(HyperPowerError) -> Double {
+        try Pareto.hypervolume(of: trials, objectives: objectives, reference: reference)
+    }
 
     /// The feasible trial with the best primary objective value, if any.
     public static func best(of trials: [Trial], objective: Objective = .default) -> Trial? {

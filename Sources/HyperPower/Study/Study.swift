@@ -93,6 +93,15 @@ public actor Study {
     /// The best feasible trial so far in the primary objective's direction.
     public var best: Trial? { SearchResult.best(of: trials, objective: objective) }
 
+    /// The feasible trials no other feasible trial beats in every objective, in trial order.
+    public var paretoFront: [Trial] { Pareto.front(of: trials, objectives: objectives) }
+
+    /// The hypervolume the feasible trials dominate up to `reference` (in the objectives' own
+    /// units and order).
+    public func hypervolume(reference: [Double]) throws(HyperPowerError) -> Double {
+        try Pareto.hypervolume(of: trials, objectives: objectives, reference: reference)
+    }
+
     /// The study's header as recorded.
     public var recordedHeader: StudyHeader? { header }
 

@@ -99,7 +99,7 @@ public struct StudyRunner: Sendable {
             }
             if Task.isCancelled { reason = .cancelled }
             return SearchResult(trials: await study.trials, stopReason: reason, wallClockSeconds: elapsed(),
-                                objective: study.objective, profiles: await study.profiles)
+                                objective: study.objective, profiles: await study.profiles, objectives: study.objectives)
         }
     }
 
