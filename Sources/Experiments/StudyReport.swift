@@ -27,6 +27,9 @@ public struct StudyReport: Sendable {
     /// The search space, when known: the parallel coordinates then use its ranges, scales and
     /// category order (else the data's range, linear).
     public var space: SearchSpace?
+    /// Every objective, the primary one first; with two or more the report plots the Pareto
+    /// front of the first two.
+    public var objectives: [Objective]
 
     /// A constraint as the report shows it.
     public struct ConstraintSummary: Sendable, Equatable {
@@ -86,8 +89,9 @@ public struct StudyReport: Sendable {
     public init(
         title: String, trials: [Trial], profiles: [Profile] = [], objective: Objective = .default,
         constraints: [ConstraintSummary] = [], admittedShares: AdmittedShares? = nil, pendingCount: Int = 0,
-        comparisons: [ScatterPlot.Series] = [], space: SearchSpace? = nil
+        comparisons: [ScatterPlot.Series] = [], space: SearchSpace? = nil, objectives: [Objective]? = nil
     ) {
+        self.objectives = objectives ?? [objective]
         self.space = space
         self.title = title
         self.trials = trials.sorted { $0.number < $1.number }
@@ -106,7 +110,7 @@ public struct StudyReport: Sendable {
             title: title, trials: await study.trials, profiles: await study.profiles, objective: study.objective,
             constraints: study.constraints.map(ConstraintSummary.init),
             admittedShares: AdmittedShares(attribute: await study.attributes[Study.admittedSharesAttribute]),
-            pendingCount: await study.pendingTrialNumbers.count, space: study.space)
+            pendingCount: await study.pendingTrialNumbers.count, space: study.space, objectives: study.objectives)
     }
 
     /// The self-contained page.
@@ -133,6 +137,7 @@ public struct StudyReport: Sendable {
     public var content: String {
         var sections: [String] = [summary]
         sections.append(contentsOf: progress)
+        sections.append(paretoFront)
         sections.append(constraintTable)
         sections.append(contentsOf: calibration)
         sections.append(parallelCoordinates)
@@ -243,6 +248,36 @@ public struct StudyReport: Sendable {
     }
 
     /// Predicted against measured for each metric the trials both predicted and measured.
+    /// With several objectives: the feasible trials in the plane of the first two, the front
+    /// drawn as the staircase it dominates, and the front's trials listed.
+    var paretoFront: String {
+        guard objectives.count >= 2 else { return "" }
+        let (a, b) = (objectives[0], objectives[1])
+        let feasible = trials.filter(\.isFeasible).compactMap { trial -> (Trial, Double, Double)? in
+            guard let x = trial.objectiveValues[a.name], let y = trial.objectiveValues[b.name] else { return nil }
+            return (trial, x, y)
+        }
+        let front = Pareto.front(of: trials, objectives: Array(objectives.prefix(2)))
+        guard !front.isEmpty else { return "" }
+        let frontPoints = front.map { ($0.objectiveValues[a.name]!, $0.objectiveValues[b.name]!) }
+            .sorted { a.isBetter($0.0, than: $1.0) }
+        var plot = ScatterPlot(
+            title: "\(a.name) against \(b.name): feasible trials and their Pareto front",
+            xLabel: "\(a.name) (\(a.direction == .minimize ? "lower" : "higher") is better)",
+            yLabel: "\(b.name) (\(b.direction == .minimize ? "lower" : "higher") is better)",
+            series: [ScatterPlot.Series(name: "feasible trials", points: feasible.map { ($0.1, $0.2) }),
+                     ScatterPlot.Series(name: "Pareto front", points: frontPoints)])
+        plot.connectedSeries = [1]
+        var rows = ""
+        for trial in front.sorted(by: { a.isBetter($0.objectiveValues[a.name]!, than: $1.objectiveValues[a.name]!) }) {
+            let values = objectives.map { Self.format(trial.objectiveValues[$0.name] ?? .nan) }
+            rows += "<tr><td>\(trial.number)</td>" + values.map { "<td>\($0)</td>" }.joined() + "</tr>\n"
+        }
+        let header = "<tr><th>trial</th>" + objectives.map { "<th>\(Self.escape($0.name))</th>" }.joined() + "</tr>"
+        return "<h2>Pareto front</h2>\n<p>\(front.count) of \(feasible.count) feasible trials are on the front of \(objectives.map { Self.escape($0.name) }.joined(separator: ", ")).</p>\n"
+            + "<figure id=\"pareto-front\">\(plot.svg)</figure>\n<table class=\"pareto\">\(header)\n\(rows)</table>"
+    }
+
     var calibration: [String] {
         var sections: [String] = []
         let reports = Calibration.predictedAgainstMeasured(trials)
@@ -529,6 +564,8 @@ public struct ScatterPlot: Sendable {
     public var yLabel: String
     public var series: [Series]
     public var connected = false
+    /// Indices of series joined as steps whatever ``connected`` says.
+    public var connectedSeries: Set<Int> = []
     public var diagonal = false
     public var bound: Double?
 
@@ -590,7 +627,7 @@ public struct ScatterPlot: Sendable {
         for (k, series) in series.enumerated() {
             let colour = LinePlot.colours[k % LinePlot.colours.count]
             let points = series.points
-            if connected, points.count > 1 {
+            if connected || connectedSeries.contains(k), points.count > 1 {
                 var path = "M \(x(points[0].0)) \(y(points[0].1))"
                 for k in 1..<points.count { path += " H \(x(points[k].0)) V \(y(points[k].1))" }
                 body.append(##"<path d="\##(path)" fill="none" stroke="\##(colour)" stroke-width="2"/>"##)

@@ -71,7 +71,8 @@ import Glibc
         } throws: { error in
             "\(error)".contains("timed out after 0.5 s")
         }
-        #expect(Date().timeIntervalSince(start) < 10)
+        // Far under the 30 s the script would wait (a loaded machine once took 11.6 s).
+        #expect(Date().timeIntervalSince(start) < 25)
         let pid = try #require(Int32(String(contentsOf: pidFile, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)))
         var alive = kill(pid, 0) == 0
         for _ in 0..<50 where alive {

@@ -40,6 +40,23 @@ import Testing
         #expect(external == namespaces)
     }
 
+    /// Two objectives: the front's trials, plotted as a staircase and listed, best first.
+    @Test func severalObjectivesPlotTheirParetoFront() {
+        func trial(_ number: Int, _ accuracy: Double, _ latency: Double, violated: [String] = []) -> Trial {
+            Trial(number: number, configuration: Configuration(["x": .real(Double(number))]), outcome: .success(objective: accuracy),
+                  violatedConstraints: violated, objectiveValues: ["accuracy": accuracy, "latency": latency])
+        }
+        let trials = [trial(0, 0.90, 5), trial(1, 0.80, 6), trial(2, 0.95, 9), trial(3, 0.99, 1, violated: ["memory"]), trial(4, 0.70, 2)]
+        let html = StudyReport(title: "front", trials: trials, objective: .maximize("accuracy"),
+                               objectives: [.maximize("accuracy"), .minimize("latency")]).html
+        #expect(html.contains("3 of 4 feasible trials are on the front of accuracy, latency."))
+        let table = html.components(separatedBy: #"<table class="pareto">"#).last!.components(separatedBy: "</table>").first!
+        #expect(table.components(separatedBy: "<tr><td>").dropFirst().map { $0.prefix { $0 != "<" } } == ["2", "0", "4"])
+        #expect(html.contains(#"<figure id="pareto-front">"#))
+        // One objective: no front section.
+        #expect(!StudyReport(title: "one", trials: Self.trials).html.contains("Pareto front"))
+    }
+
     @Test func aStudyWithoutAFeasibleTrialSaysSo() {
         let html = StudyReport(title: "none", trials: [Self.trials[2]]).html
         #expect(html.contains("No feasible trial yet."))
