@@ -60,6 +60,12 @@ struct NASDemo: AsyncParsableCommand {
     @Flag(help: "Profile the cells the calibrated gate is unsure of (the table's latency) before training them.")
     var profileOnDemand = false
 
+    @Option(help: "accuracy (one objective, the default) or accuracy,latency: search the accuracy–latency front within --latency-budget and report its hypervolume against the table's true front.")
+    var objectives: String = "accuracy"
+
+    @Option(parsing: .unconditional, help: "With --objectives accuracy,latency: the hypervolume's reference accuracy (%); cells below it add nothing.")
+    var referenceAccuracy: Double = 80
+
     @Flag(help: "Write JSON instead of the table.")
     var json = false
 
@@ -74,6 +80,12 @@ struct NASDemo: AsyncParsableCommand {
         }
         if uncalibrated && profileOnDemand { throw ValidationError("--profile-on-demand needs the calibrated gate; drop --uncalibrated") }
         guard profiled >= 2 else { throw ValidationError("--profiled must be at least 2 (got \(profiled))") }
+        guard ["accuracy", "accuracy,latency"].contains(objectives) else {
+            throw ValidationError("--objectives must be accuracy or accuracy,latency (got '\(objectives)')")
+        }
+        guard referenceAccuracy.isFinite, (0..<100).contains(referenceAccuracy) else {
+            throw ValidationError("--reference-accuracy must be a percentage below 100 (got \(referenceAccuracy))")
+        }
     }
 
     typealias SeedReport = NASExperiment.SeedReport
@@ -84,6 +96,7 @@ struct NASDemo: AsyncParsableCommand {
         guard bench.devices.contains(device) else {
             throw ValidationError("unknown --device '\(device)'; choose one of \(bench.devices.joined(separator: ", "))")
         }
+        if objectives == "accuracy,latency" { return try await runFront(bench) }
         let experiment = NASExperiment(
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget,
             profiledCells: profiled, initialDesignSize: initialDesign, observedLatency: observedLatency,
@@ -97,6 +110,38 @@ struct NASDemo: AsyncParsableCommand {
         } else {
             printSummary(reports)
         }
+    }
+
+    /// `--objectives accuracy,latency`: the front, per seed and in the median.
+    func runFront(_ bench: NASBench201) async throws {
+        let experiment = NASFrontExperiment(
+            bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget, profiledCells: profiled,
+            referenceAccuracy: referenceAccuracy)
+        var reports: [NASFrontExperiment.SeedReport] = []
+        for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }
+        if json { return try CommandSupport.printJSON(reports) }
+        let first = reports[0]
+        print("NAS-Bench-201 on \(device): accuracy (maximised) against latency (minimised), latency ≤ \(latencyBudget) ms "
+            + "(gated by a linear model on \(profiled) profiled cells; HyperPower's gate calibrated by the measured latency)")
+        print(String(format: "True front: %d cells; hypervolume %.4g against the reference (accuracy %g%%, latency %g ms)",
+                     first.trueFront.count, first.trueHypervolume, referenceAccuracy, first.referenceLatency))
+        print("Budget \(budget) evaluations per run\n")
+        print("  seed  method      hypervolume / true  front size  broke the true budget")
+        for report in reports {
+            for run in report.runs {
+                print(String(format: "  %4llu  ", report.seed) + run.method.padding(toLength: 10, withPad: " ", startingAt: 0)
+                    + String(format: "  %17.1f%%  %10d  %21d", 100 * run.hypervolumeRatio, run.frontSize, run.trueBudgetViolations))
+            }
+        }
+        print("\nMedians over \(reports.count) seed(s):")
+        for (index, method) in first.runs.map(\.method).enumerated() {
+            let ratios = reports.map { $0.runs[index].hypervolumeRatio }
+            let violations = reports.map { Double($0.runs[index].trueBudgetViolations) }
+            print("  \(method.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+                + String(format: "%.1f%% of the true front's hypervolume, broke the true budget %.0f times", 100 * median(ratios), median(violations)))
+        }
+        print("\nThe true front (accuracy %, latency ms): "
+            + first.trueFront.sorted { $0[1] < $1[1] }.map { String(format: "%.2f@%.3g", $0[0], $0[1]) }.joined(separator: " "))
     }
 
     /// The median, NaN for no values (printed as such in the summary).

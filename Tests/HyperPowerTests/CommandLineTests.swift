@@ -46,6 +46,26 @@ import Testing
         #expect((reports[0]["trueBestFeasibleAccuracy"] as? Double).map { abs($0 - 93.4) < 0.01 } ?? false)
     }
 
+    /// `--objectives accuracy,latency`: the front's hypervolume against the table's true front,
+    /// within a budget the 50-cell FPGA model gates exactly.
+    @Test(.timeLimit(.minutes(2)))
+    func shortNASFrontDemoWritesJSONThatParses() async throws {
+        let (status, output, errors) = try await Self.run(
+            ["demo", "nas", "--objectives", "accuracy,latency", "--device", "fpga", "--latency-budget", "3", "--budget", "12", "--json"])
+        #expect(status == 0, "\(errors)")
+        let reports = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [[String: Any]])
+        #expect(reports.count == 1)
+        let trueFront = try #require(reports[0]["trueFront"] as? [[Double]])
+        #expect(!trueFront.isEmpty && trueFront.allSatisfy { $0[0] > 80 && $0[1] <= 3 })
+        let runs = try #require(reports[0]["runs"] as? [[String: Any]])
+        #expect(runs.map { $0["method"] as? String } == ["hyperpower", "random"])
+        for run in runs {
+            #expect(run["evaluations"] as? Int == 12)
+            #expect((run["trueBudgetViolations"] as? Int) == 0)
+            #expect((run["hypervolumeRatio"] as? Double).map { $0 > 0 && $0 <= 1 + 1e-12 } ?? false, "\(run)")
+        }
+    }
+
     @Test func badArgumentsGetClearErrors() async throws {
         let cases: [([String], String)] = [
             (["demo", "--seconds", "0"], "--seconds must be a positive number (got 0.0)"),
@@ -53,6 +73,8 @@ import Testing
             (["demo", "--folds", "1"], "--folds must be 2–10 (got 1)"),
             (["demo", "--memory-budget", "nan"], "--memory-budget must be a positive number"),
             (["demo", "nas", "--device", "abacus"], "unknown --device 'abacus'"),
+            (["demo", "nas", "--objectives", "latency"], "--objectives must be accuracy or accuracy,latency (got 'latency')"),
+            (["demo", "nas", "--objectives", "accuracy,latency", "--reference-accuracy", "100"], "--reference-accuracy must be a percentage below 100"),
             (["benchmark", "--problem", "nope"], "unknown --problem 'nope'"),
             (["benchmark", "--problem", "all", "--journal", "/tmp/x.jsonl"], "--journal keeps one study"),
             (["cost-model", "--target", "lat_fpga_ms", "--train", "10"], "give --features A,B,… (numeric), --categorical C,D,…, or --nb201"),

@@ -5,7 +5,9 @@ import NumericalOptimization
 /// HyperPower's sampler for several objectives: ParEGO (Knowles, IEEE TEC 2006).
 ///
 /// At each suggestion it draws weights λ uniformly from the simplex, normalises every
-/// objective (turned to be minimised) to [0, 1] over the successful trials, and scalarises
+/// objective (turned to be minimised) to [0, 1] over the successful trials, by default by its
+/// mid-rank (Knowles used the range; ranks measured better on NAS-Bench-201, where a few
+/// networks that did not learn squeeze the range — see `Docs/MultiObjective.md`), and scalarises
 /// each trial by the augmented Chebyshev function
 /// `s = maxᵢ λᵢ fᵢ + ρ Σᵢ λᵢ fᵢ` (ρ = 0.05). The ``ConstrainedGPSampler`` then models `s` like
 /// a single objective: known constraints gate, observed ones weight by their probability of
@@ -23,6 +25,17 @@ public struct ParEGOSampler: Sampler {
     public var inner: ConstrainedGPSampler
     /// The augmentation ρ of the Chebyshev scalarisation (Knowles: 0.05).
     public var augmentation: Double = 0.05
+    /// How each objective is brought to [0, 1] before it is weighted.
+    public var normalization: Normalization = .rank
+
+    /// How objectives are normalised before scalarisation.
+    public enum Normalization: String, Sendable, Codable {
+        /// (f − min) / (max − min) over the successful trials (Knowles).
+        case range
+        /// The value's mid-rank among the successful trials, over their count: outliers (a
+        /// network that did not learn) do not squeeze the interesting values together.
+        case rank
+    }
     let seed: UInt64
 
     /// A sampler whose inner ``ConstrainedGPSampler`` has these settings and seed.
@@ -43,7 +56,7 @@ public struct ParEGOSampler: Sampler {
         scalarised.trials = Self.scalarise(
             context.trials, objectives: context.objectives,
             weights: Self.weights(count: context.objectives.count, seed: seed, number: context.number),
-            augmentation: augmentation)
+            augmentation: augmentation, normalization: normalization)
         return try inner.suggest(scalarised)
     }
 
@@ -60,7 +73,9 @@ public struct ParEGOSampler: Sampler {
     }
 
     /// The trials with each success's outcome replaced by its scalarised value.
-    static func scalarise(_ trials: [Trial], objectives: [Objective], weights: [Double], augmentation: Double) -> [Trial] {
+    static func scalarise(
+        _ trials: [Trial], objectives: [Objective], weights: [Double], augmentation: Double, normalization: Normalization = .rank
+    ) -> [Trial] {
         func values(_ trial: Trial) -> [Double]? {
             guard trial.outcome.objective != nil else { return nil }
             var values: [Double] = []
@@ -76,11 +91,23 @@ public struct ParEGOSampler: Sampler {
             let range = (all.map { $0[i] }.max() ?? 1) - lows[i]
             return range > 0 ? range : 1
         }
+        let sortedColumns = objectives.indices.map { i in all.map { $0[i] }.sorted() }
+        func normalized(_ value: Double, _ i: Int) -> Double {
+            switch normalization {
+            case .range: return (value - lows[i]) / ranges[i]
+            case .rank:
+                // Mid-rank among the values, scaled to [0, 1].
+                let column = sortedColumns[i]
+                guard column.count > 1 else { return 0.5 }
+                let below = column.partitioningIndex { $0 >= value }, upTo = column.partitioningIndex { $0 > value }
+                return (Double(below + upTo - 1) / 2) / Double(column.count - 1)
+            }
+        }
         return trials.map { trial in
             var scalarisedTrial = trial
             if trial.outcome.objective != nil {
                 if let values = values(trial) {
-                    let weighted = values.indices.map { weights[$0] * (values[$0] - lows[$0]) / ranges[$0] }
+                    let weighted = values.indices.map { weights[$0] * normalized(values[$0], $0) }
                     let value = weighted.max()! + augmentation * weighted.reduce(0, +)
                     scalarisedTrial.outcome = .success(objective: value)
                     scalarisedTrial.objectiveValues = [scalarisedName: value]
@@ -104,5 +131,17 @@ extension ConstrainedGPSampler {
         objectives.count > 1
             ? ParEGOSampler(settings: settings, seed: seed, logger: logger)
             : ConstrainedGPSampler(settings: settings, seed: seed, logger: logger)
+    }
+}
+
+extension Array where Element == Double {
+    /// The first index whose element satisfies `belongs` in an array where it holds for a suffix.
+    fileprivate func partitioningIndex(where belongs: (Double) -> Bool) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let middle = (low + high) / 2
+            if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
