@@ -60,7 +60,7 @@ public final class BayesianOptimizer: Sendable {
         objective: (@Sendable (Configuration) async throws -> Evaluation)?
     ) {
         self.study = Study(space: space, constraints: constraints, objectives: objectives, sampler: sampler,
-                           storage: storage, seed: seed, logger: logger)
+                           storage: storage, seed: seed, leaseDuration: settings.leaseDuration, logger: logger)
         self.settings = settings
         self.objective = objective
         self.onTrialCompleted = onTrialCompleted

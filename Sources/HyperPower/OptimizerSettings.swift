@@ -20,6 +20,9 @@ public struct OptimizerSettings: Sendable {
     /// Times a thrown error is retried before the trial is recorded as failed (transient
     /// failures: a busy device, a lost connection). Infeasible outcomes are never retried.
     public var retries: Int
+    /// How long a trial stays reserved to this optimiser's study without a heartbeat before
+    /// other workers sharing its storage offer it again (``Study/leaseDuration``).
+    public var leaseDuration: Duration = .seconds(90)
 
     /// Settings; every default is the one the benchmarks use.
     public init(

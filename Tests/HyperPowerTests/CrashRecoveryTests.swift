@@ -77,6 +77,68 @@ import Testing
         for trial in survived { #expect(trials.contains(trial), "trial \(trial.number) was lost") }
     }
 
+    /// Four workers on one journal, killed (`kill -9`) at random moments and restarted: the
+    /// study ends with exactly its budget of trials, no number or configuration completed
+    /// twice, nothing left pending (the distributed-studies issue's fault test, file journal).
+    @Test(.timeLimit(.minutes(3)))
+    func fourWorkersKilledAtRandomAndRestartedLoseAndRepeatNothing() async throws {
+        let binary = try Self.executable()
+        let journal = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-kills-\(UUID().uuidString).jsonl")
+        defer { try? FileManager.default.removeItem(at: journal) }
+        let budget = 200, workers = 4, kills = 10
+        @Sendable func start() throws -> Process {
+            let process = Process()
+            process.executableURL = binary
+            process.arguments = ["benchmark", "--problem", "gramacy", "--method", "random", "--seeds", "1",
+                                 "--budget", "\(budget)", "--journal", journal.path, "--evaluation-delay", "40"]
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            return process
+        }
+        // The killer is an OS thread: the test's task may wait long for a cooperative thread.
+        let finished = try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<(killed: Int, exits: [Int32]), any Error>) in
+            Thread {
+                do {
+                    var running = try (0..<workers).map { _ in try start() }
+                    var exits: [Int32] = []
+                    var killed = 0
+                    var generator = SystemRandomNumberGenerator()
+                    while killed < kills && Self.completedTrials(journal).count < budget - 20 {
+                        usleep(UInt32.random(in: 100_000...300_000, using: &generator))
+                        let victim = Int.random(in: 0..<running.count, using: &generator)
+                        if running[victim].isRunning {
+                            kill(running[victim].processIdentifier, SIGKILL)
+                            running[victim].waitUntilExit()
+                            killed += 1
+                        } else {
+                            exits.append(running[victim].terminationStatus)
+                        }
+                        running[victim] = try start()
+                    }
+                    for process in running {
+                        process.waitUntilExit()
+                        exits.append(process.terminationStatus)
+                    }
+                    continuation.resume(returning: (killed, exits))
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }.start()
+        }
+        #expect(finished.killed >= 3, "only \(finished.killed) workers were killed mid-study")
+        #expect(finished.exits.allSatisfy { $0 == 0 }, "exit statuses \(finished.exits)")
+        let trials = Self.completedTrials(journal)
+        let study = try await Study.load(from: FileJournalStorage(url: journal, readOnly: true))
+        #expect(await study.trials.count == budget)
+        let pending = await study.pendingTrialNumbers
+        #expect(pending.isEmpty, "left pending: \(pending)")
+        #expect(await study.lateResults.isEmpty)
+        #expect(trials.count == budget, "\(trials.count) outcome records")
+        #expect(Set(trials.map(\.number)) == Set(0..<budget), "a trial number completed twice, or skipped")
+        #expect(Set(trials.map(\.configuration)).count == budget, "a configuration was evaluated twice")
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func twoProcessesShareOneJournal() async throws {
         let binary = try Self.executable()

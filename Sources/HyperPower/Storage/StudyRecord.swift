@@ -82,6 +82,11 @@ public struct StudyRecord: Sendable, Codable, Equatable {
         case profiled
         /// Study-level values set by its user or its tools (``Study/setAttribute(_:to:)``).
         case attributes
+        /// A worker renews its leases on the pending trials it names.
+        case heartbeat
+        /// A worker gave a pending trial up without an outcome (its evaluation was cancelled):
+        /// the next ask of any worker offers it again.
+        case abandoned
     }
 
     /// What happened.
@@ -93,6 +98,15 @@ public struct StudyRecord: Sendable, Codable, Equatable {
     var result: Trial?
     /// The process that asked (to tell orphaned trials from ones another live process evaluates).
     var process: Int32?
+    /// The worker (one ``Study`` instance: `host:pid:token`) that holds the trial's lease
+    /// (asked, heartbeat and abandoned records).
+    var worker: String?
+    /// When the record was written (seconds since 1970, the writer's clock).
+    var time: Double?
+    /// How long the lease lasts from `time` unless renewed (seconds).
+    var lease: Double?
+    /// The trials a heartbeat renews.
+    var trials: [Int]?
     /// The sampler's state after this suggestion (opaque to the study).
     var state: JSONValue?
     /// A profiled configuration (profiled records).
@@ -104,8 +118,18 @@ public struct StudyRecord: Sendable, Codable, Equatable {
         StudyRecord(event: .header, header: header)
     }
 
-    static func asked(_ suggestion: Suggestion, process: Int32, state: JSONValue?) -> StudyRecord {
-        StudyRecord(event: .asked, trial: suggestion.number, suggestion: suggestion, process: process, state: state)
+    static func asked(_ suggestion: Suggestion, process: Int32, state: JSONValue?, lease: TrialLease) -> StudyRecord {
+        StudyRecord(
+            event: .asked, trial: suggestion.number, suggestion: suggestion, process: process, worker: lease.worker,
+            time: lease.renewedAt, lease: lease.seconds, state: state)
+    }
+
+    static func heartbeat(worker: String, trials: [Int], time: Double, lease: Double) -> StudyRecord {
+        StudyRecord(event: .heartbeat, worker: worker, time: time, lease: lease, trials: trials)
+    }
+
+    static func abandoned(_ number: Int, worker: String, time: Double) -> StudyRecord {
+        StudyRecord(event: .abandoned, trial: number, worker: worker, time: time)
     }
 
     static func profiled(_ profile: Profile) -> StudyRecord {

@@ -23,18 +23,102 @@ extension Study {
     /// has `studyLimit` trials completed or in flight — checked under the storage's exclusive
     /// access, so processes sharing it never overshoot together.
     public func ask(studyLimit: Int?) async throws(HyperPowerError) -> Suggestion? {
+        if case let .suggestion(suggestion) = try await ask(orWaitWithin: studyLimit) { return suggestion }
+        return nil
+    }
+
+    /// What an ask under a study limit found.
+    enum AskOutcome: Sendable {
+        case suggestion(Suggestion)
+        /// The limit is reached by completed trials and trials that other live workers hold:
+        /// `waitingFor` of them may still be offered again if their worker dies.
+        case full(waitingFor: Int)
+    }
+
+    /// The ask of ``ask(studyLimit:)``, saying whether trials held by others still count.
+    func ask(orWaitWithin studyLimit: Int?) async throws(HyperPowerError) -> AskOutcome {
         guard !isReadOnly else { throw .invalidSettings(reason: "a study opened with Study.load is read-only") }
-        return try await exclusively { () throws(HyperPowerError) -> Suggestion? in
-            if let studyLimit, self.orphans.isEmpty, self.trials.count + self.pending.count >= studyLimit { return nil }
-            while let number = self.orphans.first {
-                self.orphans.removeFirst()
-                guard let orphan = self.pending[number] else { continue }
-                try await self.storage.append([.asked(orphan.suggestion, process: getpid(), state: nil)])
+        return try await exclusively { () throws(HyperPowerError) -> AskOutcome in
+            let now = Date().timeIntervalSince1970
+            if let number = self.reofferable(now: now).first {
+                // Offered again under its number: this study takes the lease over.
+                let lease = self.newLease(now: now)
+                let orphan = self.pending[number]!
+                try await self.storage.append([.asked(orphan.suggestion, process: getpid(), state: nil, lease: lease)])
                 self.position += 1
-                return orphan.suggestion
+                self.pending[number]!.lease = lease
+                self.handedOut.insert(number)
+                self.logger.info("trial \(number) offered again (\(orphan.lease.abandoned ? "given up" : "its lease expired"))")
+                self.startHeartbeatIfNeeded()
+                return .suggestion(orphan.suggestion)
             }
-            return try await self.askSampler()
+            if let studyLimit, self.trials.count + self.pending.count >= studyLimit {
+                let others = self.pending.values.filter { $0.lease.worker != self.worker.id }.count
+                return .full(waitingFor: studyLimit > self.trials.count ? others : 0)
+            }
+            return .suggestion(try await self.askSampler())
         }
+    }
+
+    /// Pending trials another worker may take over now, ascending.
+    func reofferable(now: Double) -> [Int] {
+        pending.keys.sorted().filter { pending[$0]!.lease.isExpired(now: now, observer: worker) }
+    }
+
+    /// A lease held by this study from `now`.
+    func newLease(now: Double) -> TrialLease {
+        TrialLease(worker: worker.id, process: getpid(), renewedAt: now, seconds: Self.seconds(leaseDuration))
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+    }
+
+    /// Renews this study's leases every third of ``leaseDuration`` while it holds pending trials.
+    func startHeartbeatIfNeeded() {
+        guard heartbeatTask == nil, !heartbeatSuspended else { return }
+        let interval = leaseDuration / 3
+        heartbeatTask = Task { [weak self] in
+            while !Task.isCancelled {
+                try? await Task.sleep(for: interval)
+                guard let self, !Task.isCancelled else { return }
+                guard await self.heartbeat() else { return }
+            }
+        }
+    }
+
+    /// Tests: stops renewing leases, as a worker that hangs.
+    func suspendHeartbeat() {
+        heartbeatSuspended = true
+        heartbeatTask?.cancel()
+        heartbeatTask = nil
+    }
+
+    /// Writes one heartbeat for the trials this study holds; `false` (and the heartbeat stops)
+    /// when it holds none.
+    func heartbeat() async -> Bool {
+        func held() -> [Int] {
+            pending.filter { $0.value.lease.worker == worker.id && !$0.value.lease.abandoned }.keys.sorted()
+        }
+        guard !held().isEmpty else {
+            heartbeatTask = nil
+            return false
+        }
+        do {
+            try await exclusively { () throws(HyperPowerError) in
+                let numbers = held()
+                guard !numbers.isEmpty else { return }
+                let now = Date().timeIntervalSince1970
+                try await self.storage.append([
+                    .heartbeat(worker: self.worker.id, trials: numbers, time: now, lease: Self.seconds(self.leaseDuration)),
+                ])
+                self.position += 1
+                for number in numbers { self.pending[number]?.lease.renewedAt = now }
+            }
+        } catch {
+            logger.warning("could not renew the leases of trials \(held()): \(error)")
+        }
+        return true
     }
 
     /// Asks the sampler (or takes the queue) and records the suggestion; if the record cannot
@@ -82,9 +166,11 @@ extension Study {
         let suggestion = Suggestion(
             number: number, configuration: configuration, predictions: region.predictions(for: configuration), source: source,
             predictionIntervals: intervals)
+        let lease = newLease(now: Date().timeIntervalSince1970)
         do throws(HyperPowerError) {
             let state = source == .enqueued ? nil : try sampler.state()
-            try await storage.append(newProfiles.map(StudyRecord.profiled) + [.asked(suggestion, process: getpid(), state: state)])
+            try await storage.append(
+                newProfiles.map(StudyRecord.profiled) + [.asked(suggestion, process: getpid(), state: state, lease: lease)])
         } catch {
             sampler = savedSampler
             queue = savedQueue
@@ -94,7 +180,9 @@ extension Study {
         position += newProfiles.count + 1
         nextNumber += 1
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        pending[number] = PendingTrial(suggestion: suggestion, suggestionSeconds: seconds)
+        pending[number] = PendingTrial(suggestion: suggestion, suggestionSeconds: seconds, lease: lease)
+        handedOut.insert(number)
+        startHeartbeatIfNeeded()
         return suggestion
     }
 
@@ -131,8 +219,13 @@ extension Study {
     /// A success with a NaN or infinite objective is recorded as a failed trial. Further
     /// objectives (after the first) are read from the measurements under their names.
     ///
-    /// - Throws: ``HyperPowerError/unknownTrial(number:)`` for a number not pending; storage
-    ///   errors (the trial then stays pending, and the same `tell` can be tried again).
+    /// A trial this study handed out but another worker completed meanwhile (its lease had
+    /// expired and it was offered again) is recorded as a late result (``lateResults``): kept,
+    /// not counted twice.
+    ///
+    /// - Throws: ``HyperPowerError/unknownTrial(number:)`` for a number neither pending nor
+    ///   handed out by this study; storage errors (nothing is recorded, the trial stays pending,
+    ///   and the same `tell` can be tried again).
     @discardableResult
     public func tell(_ number: Int, _ evaluation: Evaluation, evaluationSeconds: Double = 0) async throws(HyperPowerError) -> Trial {
         let outcome: TrialOutcome
@@ -163,16 +256,40 @@ extension Study {
     private func record(
         _ number: Int, outcome: TrialOutcome, measurements: [String: Double], evaluationSeconds: Double
     ) async throws(HyperPowerError) -> Trial {
+        try await recordOutcome(number, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds).trial
+    }
+
+    /// Records an outcome; `late` when another worker had completed the trial already.
+    func recordOutcome(
+        _ number: Int, outcome: TrialOutcome, measurements: [String: Double], evaluationSeconds: Double
+    ) async throws(HyperPowerError) -> (trial: Trial, late: Bool) {
         guard !isReadOnly else { throw .invalidSettings(reason: "a study opened with Study.load is read-only") }
-        return try await exclusively { () throws(HyperPowerError) -> Trial in
-            guard let entry = self.pending[number] else { throw .unknownTrial(number: number) }
+        return try await exclusively { () throws(HyperPowerError) -> (trial: Trial, late: Bool) in
+            guard let entry = self.pending[number] else {
+                guard self.handedOut.contains(number), let first = self.trials.first(where: { $0.number == number }) else {
+                    throw .unknownTrial(number: number)
+                }
+                // Another worker completed it after this study's lease expired: keep the result.
+                let entry = PendingTrial(
+                    suggestion: Suggestion(number: number, configuration: first.configuration, predictions: first.predictions,
+                                           source: .model, predictionIntervals: nil),
+                    suggestionSeconds: 0, lease: self.newLease(now: 0))
+                let trial = self.makeTrial(entry, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
+                try await self.storage.append([.outcome(trial)])
+                self.position += 1
+                self.handedOut.remove(number)
+                self.lateResults.append(trial)
+                self.logger.info("trial \(number): a late result (another worker completed it first); kept, not counted")
+                return (trial, true)
+            }
             let trial = self.makeTrial(entry, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
             try await self.storage.append([.outcome(trial)])
             self.position += 1
             self.pending[number] = nil
+            self.handedOut.remove(number)
             self.trials.append(trial)
             TrialLog.log(trial, best: self.best, logger: self.logger)
-            return trial
+            return (trial, false)
         }
     }
 
@@ -203,10 +320,24 @@ extension Study {
 }
 
 extension Study {
-    /// Gives a pending trial up without an outcome (its evaluation was cancelled): the next
-    /// ask offers it again, under its number.
-    public func abandon(_ number: Int) {
-        guard pending[number] != nil, !orphans.contains(number) else { return }
-        orphans.append(number)
+    /// Gives a pending trial up without an outcome (its evaluation was cancelled): the next ask
+    /// of any worker sharing the storage offers it again, under its number. The record is
+    /// written at once; if it cannot be, this study still offers the trial again itself, and
+    /// other workers take it over when its lease expires.
+    public func abandon(_ number: Int) async {
+        guard let entry = pending[number], entry.lease.worker == worker.id || entry.lease.worker == nil,
+              !entry.lease.abandoned else { return }
+        do {
+            try await exclusively { () throws(HyperPowerError) in
+                guard self.pending[number]?.lease.worker == self.worker.id else { return }
+                try await self.storage.append([.abandoned(number, worker: self.worker.id, time: Date().timeIntervalSince1970)])
+                self.position += 1
+                self.pending[number]?.lease.abandoned = true
+            }
+        } catch {
+            logger.warning("could not record that trial \(number) was given up (\(error)); it is offered again here")
+            pending[number]?.lease.abandoned = true
+        }
+        handedOut.remove(number)
     }
 }

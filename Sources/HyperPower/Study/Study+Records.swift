@@ -39,8 +39,7 @@ extension Study {
         guard opened else { throw .invalidSettings(reason: "refresh() is for a study opened with Study.load") }
         let records = try await storage.records(after: position)
         guard !records.isEmpty else { return false }
-        var owners: [Int: Int32] = [:]
-        replay(records[...], owners: &owners, restoreSampler: false)
+        replay(records[...], restoreSampler: false)
         position += records.count
         return true
     }
@@ -77,8 +76,7 @@ extension Study {
 
     func applyLoaded(_ records: [StudyRecord], header: StudyHeader) {
         self.header = header
-        var owners: [Int: Int32] = [:]
-        replay(records.dropFirst(), owners: &owners, restoreSampler: false)
+        replay(records.dropFirst(), restoreSampler: false)
         position = records.count
         opened = true
     }
@@ -89,8 +87,7 @@ extension Study {
     func synchronise() async throws(HyperPowerError) {
         let records = try await storage.records(after: position)
         if opened {
-            var owners: [Int: Int32] = [:]
-            replay(records[...], owners: &owners, restoreSampler: true)
+            replay(records[...], restoreSampler: true)
             position += records.count
             return
         }
@@ -109,22 +106,17 @@ extension Study {
             throw .journalMismatch(path: storage.location, reason: reason)
         }
         self.header = header
-        var owners: [Int: Int32] = [:]
-        replay(records.dropFirst(), owners: &owners, restoreSampler: true)
+        replay(records.dropFirst(), restoreSampler: true)
         position = records.count
         opened = true
-        // Pending trials whose process is gone are offered again.
-        orphans = pending.keys.sorted().filter { number in
-            guard let owner = owners[number] else { return true }
-            return owner == getpid() || (kill(owner, 0) != 0 && errno == ESRCH)
-        }
         if !trials.isEmpty || !pending.isEmpty {
-            logger.info("resumed \(storage.location): \(trials.count) trials, \(pending.count) pending (\(orphans.count) to offer again)")
+            let again = reofferable(now: Date().timeIntervalSince1970).count
+            logger.info("resumed \(storage.location): \(trials.count) trials, \(pending.count) pending (\(again) to offer again now)")
         }
     }
 
     /// Applies records to the in-memory state.
-    func replay(_ records: ArraySlice<StudyRecord>, owners: inout [Int: Int32], restoreSampler: Bool) {
+    func replay(_ records: ArraySlice<StudyRecord>, restoreSampler: Bool) {
         for record in records {
             switch record.event {
             case .header:
@@ -133,19 +125,36 @@ extension Study {
                 guard let number = record.trial, let suggestion = record.suggestion else { continue }
                 nextNumber = max(nextNumber, number + 1)
                 if trials.contains(where: { $0.number == number }) { continue }
-                pending[number] = PendingTrial(suggestion: suggestion, suggestionSeconds: 0)
-                if let process = record.process { owners[number] = process }
+                let lease = TrialLease(worker: record.worker, process: record.process, renewedAt: record.time, seconds: record.lease)
+                if pending[number] != nil {
+                    pending[number]!.lease = lease  // offered again: the lease changes hands
+                } else {
+                    pending[number] = PendingTrial(suggestion: suggestion, suggestionSeconds: 0, lease: lease)
+                }
                 if restoreSampler, let state = record.state {
                     do { try sampler.restore(state) } catch {
                         logger.warning("trial \(number): \(error); the sampler goes on from its own state")
                     }
                 }
+            case .heartbeat:
+                guard let worker = record.worker, let time = record.time else { continue }
+                for number in record.trials ?? [] where pending[number]?.lease.worker == worker {
+                    pending[number]!.lease.renewedAt = time
+                    if let lease = record.lease { pending[number]!.lease.seconds = lease }
+                }
+            case .abandoned:
+                guard let number = record.trial, pending[number]?.lease.worker == record.worker else { continue }
+                pending[number]!.lease.abandoned = true
             case .profiled:
                 if let profile = record.profile { profiles.append(profile) }
             case .attributes:
                 attributes.merge(record.attributes ?? [:]) { _, new in new }
             case .completed, .infeasible, .failed:
-                guard let trial = record.result, !trials.contains(where: { $0.number == trial.number }) else { continue }
+                guard let trial = record.result else { continue }
+                if trials.contains(where: { $0.number == trial.number }) {
+                    lateResults.append(trial)  // a second result after a re-offer: kept, not counted
+                    continue
+                }
                 trials.append(trial)
                 pending[trial.number] = nil
                 nextNumber = max(nextNumber, trial.number + 1)

@@ -31,6 +31,12 @@ public actor Study {
     public nonisolated let region: KnownFeasibleRegion
     /// Whether the study was opened by ``load(from:logger:)`` (no ask or tell).
     public nonisolated let isReadOnly: Bool
+    /// How long a trial handed out by this study stays reserved to it without a heartbeat;
+    /// it renews its leases every third of that while it holds pending trials. Another worker
+    /// offers a trial again once its lease expired (see ``abandon(_:)``).
+    public nonisolated let leaseDuration: Duration
+    /// This study's identity as a worker (`host:pid:token`), in the records it writes.
+    nonisolated let worker: WorkerIdentity
     let logger: Logger
 
     var sampler: any Sampler
@@ -43,8 +49,14 @@ public actor Study {
     var pending: [Int: PendingTrial] = [:]
     var queue: [Configuration] = []
     var nextNumber = 0
-    /// Pending trials of a process that died, to be offered again.
-    var orphans: [Int] = []
+    /// Trial numbers this study handed out (a late result for one of them is kept, not refused).
+    var handedOut: Set<Int> = []
+    /// Outcomes told for trials that another worker had completed in the meantime (after the
+    /// lease expired and the trial was offered again): recorded, never counted twice.
+    public internal(set) var lateResults: [Trial] = []
+    var heartbeatTask: Task<Void, Never>?
+    /// Tests: a worker that hangs (alive, but renews nothing).
+    var heartbeatSuspended = false
     /// Records read from (or written to) the storage so far.
     var position = 0
     var opened = false
@@ -54,6 +66,7 @@ public actor Study {
     struct PendingTrial {
         var suggestion: Suggestion
         var suggestionSeconds: Double
+        var lease: TrialLease
     }
 
     /// A study of `objectives` over `space` under `constraints`, whose configurations `sampler`
@@ -63,16 +76,18 @@ public actor Study {
     public init(
         space: SearchSpace, constraints: [Constraint] = [], objectives: [Objective] = [.default],
         sampler: any Sampler, storage: any StudyStorage = .memory, seed: UInt64 = 0,
-        logger: Logger = Logger(label: "hyperpower")
+        leaseDuration: Duration = .seconds(90), logger: Logger = Logger(label: "hyperpower")
     ) {
         self.init(space: space, constraints: constraints, objectives: objectives, sampler: sampler, storage: storage,
-                  seed: seed, logger: logger, readOnly: false)
+                  seed: seed, leaseDuration: leaseDuration, logger: logger, readOnly: false)
     }
 
     init(
         space: SearchSpace, constraints: [Constraint], objectives: [Objective], sampler: any Sampler,
-        storage: any StudyStorage, seed: UInt64, logger: Logger, readOnly: Bool
+        storage: any StudyStorage, seed: UInt64, leaseDuration: Duration = .seconds(90), logger: Logger, readOnly: Bool
     ) {
+        self.leaseDuration = leaseDuration
+        self.worker = WorkerIdentity.make()
         self.space = space
         self.constraints = constraints
         self.objectives = objectives
@@ -82,6 +97,11 @@ public actor Study {
         self.logger = logger
         self.isReadOnly = readOnly
         self.region = KnownFeasibleRegion(space: space, constraints: constraints, seed: seed)
+    }
+
+    deinit {
+        worker.retire()
+        heartbeatTask?.cancel()
     }
 
     /// The primary objective.
@@ -117,6 +137,7 @@ public actor Study {
 
     func validate() throws(HyperPowerError) {
         try Objective.validate(objectives)
+        guard leaseDuration > .zero else { throw .invalidSettings(reason: "leaseDuration must be positive, got \(leaseDuration)") }
         var names = Set<String>()
         for constraint in constraints {
             try constraint.validate()

@@ -57,18 +57,28 @@ public struct StudyRunner: Sendable {
         return try await withThrowingTaskGroup(of: EvaluationRecord.self) { group in
             var inFlight = 0
             while true {
-                while inFlight < concurrency && !exhausted {
+                asking: while inFlight < concurrency && !exhausted {
                     if let limit = budget.evaluations, started >= limit { reason = .evaluationBudget; break }
                     if let limitSeconds, elapsed() >= limitSeconds { reason = .wallClockBudget; break }
                     if Task.isCancelled { reason = .cancelled; break }
                     let suggestion: Suggestion
                     do {
-                        guard let next = try await study.ask(studyLimit: budget.studyEvaluations) else {
-                            reason = .evaluationBudget
-                            exhausted = true
-                            break
+                        switch try await study.ask(orWaitWithin: budget.studyEvaluations) {
+                        case let .suggestion(next):
+                            suggestion = next
+                        case let .full(waitingFor):
+                            // Other workers hold the study's last trials: wait while they run, and
+                            // take over any whose worker dies (its lease expires), unless this run
+                            // has evaluations of its own to finish first.
+                            guard waitingFor > 0 else {
+                                reason = .evaluationBudget
+                                exhausted = true
+                                break asking
+                            }
+                            if inFlight > 0 { break asking }
+                            try? await Task.sleep(for: Self.waitInterval(study.leaseDuration))
+                            continue asking
                         }
-                        suggestion = next
                     } catch let error as HyperPowerError {
                         guard case let .searchSpaceExhausted(count) = error else { throw error }
                         study.logger.info("search space exhausted after \(count) configurations")
@@ -95,12 +105,19 @@ public struct StudyRunner: Sendable {
                 case let .failure(.failed(message)):
                     trial = try await study.tell(record.number, failure: message, evaluationSeconds: record.seconds)
                 }
+                if await study.lateResults.last.map({ $0 == trial }) ?? false { continue }  // counted once, elsewhere
                 onTrialCompleted?(trial)
             }
             if Task.isCancelled { reason = .cancelled }
             return SearchResult(trials: await study.trials, stopReason: reason, wallClockSeconds: elapsed(),
                                 objective: study.objective, profiles: await study.profiles, objectives: study.objectives)
         }
+    }
+
+    /// How long a run waits before looking again at trials other workers hold: a tenth of
+    /// the lease, between 50 ms and 1 s.
+    static func waitInterval(_ lease: Duration) -> Duration {
+        min(max(lease / 10, .milliseconds(50)), .seconds(1))
     }
 
     /// The outcome of one evaluation, as a child task returns it.
