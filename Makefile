@@ -5,7 +5,7 @@ SWIFT ?= swift
 APT_PACKAGES := liblapacke-dev libopenblas-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: all deps build test demo bench peers docs fuzz sanitize clean dashboard-timing
+.PHONY: all deps postgres-deps build test demo bench peers docs fuzz sanitize clean dashboard-timing
 
 all: build
 
@@ -20,9 +20,23 @@ deps:
 build: deps
 	$(SWIFT) build
 
-# Tests run BLAS single-threaded: reproducible, and fair on CI's 2 cores.
-test: deps
-	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
+# Debian's PostgreSQL server, for the PostgreSQL storage's tests (a throwaway cluster).
+postgres-deps:
+	@if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
+		echo "Installing postgresql ..."; \
+		$(SUDO) apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; \
+	fi
+
+# Tests run BLAS single-threaded: reproducible, and fair on CI's 2 cores. A throwaway
+# PostgreSQL cluster (Scripts/postgres-test-server.sh) serves the PostgreSQL storage's tests and
+# is stopped at the end; with HYPERPOWER_POSTGRES_TESTS=1 (CI) those tests fail, not skip, when
+# it did not start.
+test: deps postgres-deps
+	@dir=$$(mktemp -d /tmp/hyperpower-pg.XXXXXX); \
+	url=$$(Scripts/postgres-test-server.sh start $$dir) || echo "warning: the PostgreSQL test server did not start"; \
+	HYPERPOWER_POSTGRES_URL=$$url HYPERPOWER_POSTGRES_DIR=$$dir OPENBLAS_NUM_THREADS=1 $(SWIFT) test; status=$$?; \
+	Scripts/postgres-test-server.sh stop $$dir 2>/dev/null; rm -rf $$dir; exit $$status
 
 # The main job (release build). BLAS runs single-threaded: the latency budget is a one-core
 # inference's, as on an edge board, and every method trains on the same one core.

@@ -17,6 +17,9 @@ let package = Package(
         .library(name: "HardwareProfiling", targets: ["HardwareProfiling"]),
         .library(name: "CommandStudies", targets: ["CommandStudies"]),
         .library(name: "Dashboard", targets: ["Dashboard"]),
+        // Studies shared by workers on many hosts: `storage: .postgres(url:study:)`. A product of its
+        // own, so that users of `HyperPower` alone never build postgres-nio.
+        .library(name: "HyperPowerPostgres", targets: ["HyperPowerPostgres"]),
         .executable(name: "hyperpower", targets: ["HyperPowerCLI"]),
     ],
     dependencies: [
@@ -30,6 +33,8 @@ let package = Package(
         // `hyperpower dashboard`: the live web page of a storage's studies.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        // PostgreSQL storage for distributed studies.
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     ],
     targets: [
         // LAPACKE + CBLAS from OpenBLAS (Debian: liblapacke-dev, libopenblas-dev).
@@ -86,11 +91,19 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
+        // A PostgreSQL storage: one server, workers on many hosts, advisory locks, leases.
+        .target(
+            name: "HyperPowerPostgres",
+            dependencies: [
+                "HyperPower", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
         .executableTarget(
             name: "HyperPowerCLI",
             dependencies: [
                 "GaussianProcess", "NumericalOptimization", "HyperPower", "BenchmarkProblems", "HardwareModels", "Demos", "Experiments",
-                "CommandStudies", "Dashboard",
+                "CommandStudies", "Dashboard", "HyperPowerPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -106,6 +119,7 @@ let package = Package(
             dependencies: ["CommandStudies", "HyperPower", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Experiments", "HyperPower"]),
+        .testTarget(name: "HyperPowerPostgresTests", dependencies: ["HyperPowerPostgres", "HyperPower"]),
         .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower"]),
         .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HardwareProfilingTests", dependencies: ["HardwareProfiling"]),

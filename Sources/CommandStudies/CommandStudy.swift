@@ -25,11 +25,30 @@ public struct CommandStudy: Sendable {
         self.randomSearch = randomSearch
     }
 
-    /// The study of the file (its journal when it names one).
-    public func makeStudy(logger: Logger) -> Study {
+    /// The study of the file, in `storage` if given, else its journal when it names one.
+    public func makeStudy(logger: Logger, storage: (any StudyStorage)? = nil) -> Study {
         Study(space: file.space, constraints: file.constraints, objectives: [file.objective],
               sampler: randomSearch ? RandomSampler(seed: file.seed) as any Sampler : ConstrainedGPSampler(seed: file.seed, logger: logger),
-              storage: file.storage.map { FileJournalStorage(url: $0) as any StudyStorage } ?? InMemoryStorage(), seed: file.seed, logger: logger)
+              storage: storage ?? file.storage.map { FileJournalStorage(url: $0) as any StudyStorage } ?? InMemoryStorage(),
+              seed: file.seed, logger: logger)
+    }
+
+    /// The next suggestion, or `nil` once the study has its budget; waits while other workers
+    /// hold the last trials (taking over any whose worker dies) and retries a storage that
+    /// cannot be reached.
+    static func next(_ study: Study, budget: Int) async throws -> Suggestion? {
+        while !Task.isCancelled {
+            let outcome = try await StudyRunner.retryingUnavailable(study) { () throws(HyperPowerError) in
+                try await study.ask(orWaitWithin: budget)
+            }
+            switch outcome {
+            case let .suggestion(suggestion): return suggestion
+            case let .full(waitingFor):
+                if waitingFor == 0 { return nil }
+                try? await Task.sleep(for: StudyRunner.waitInterval(study.leaseDuration))
+            }
+        }
+        return nil
     }
 
     /// Runs until the study has ``StudyFile/budget`` trials; `progress` gets each finished trial.
@@ -44,7 +63,7 @@ public struct CommandStudy: Sendable {
                     var environment: [String: String] = [:]
                     if !gpus.isEmpty { environment["CUDA_VISIBLE_DEVICES"] = gpus[slot % gpus.count] }
                     let gpu = gpus.isEmpty ? 0 : Int(gpus[slot % gpus.count]) ?? 0
-                    while !Task.isCancelled, let suggestion = try await study.ask(studyLimit: file.budget) {
+                    while !Task.isCancelled, let suggestion = try await Self.next(study, budget: file.budget) {
                         let start = DispatchTime.now().uptimeNanoseconds
                         do {
                             let evaluation = try await command.evaluate(
@@ -54,14 +73,19 @@ public struct CommandStudy: Sendable {
                                 await study.abandon(suggestion.number)
                                 return
                             }
-                            progress(try await study.tell(suggestion.number, evaluation, evaluationSeconds: seconds))
+                            progress(try await StudyRunner.retryingUnavailable(study) { () throws(HyperPowerError) in
+                                try await study.tell(suggestion.number, evaluation, evaluationSeconds: seconds)
+                            })
                         } catch {
                             if Task.isCancelled || error is CancellationError {
                                 await study.abandon(suggestion.number)
                                 return
                             }
                             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-                            progress(try await study.tell(suggestion.number, error: error, evaluationSeconds: seconds))
+                            let message = String(describing: error)
+                            progress(try await StudyRunner.retryingUnavailable(study) { () throws(HyperPowerError) in
+                                try await study.tell(suggestion.number, failure: message, evaluationSeconds: seconds)
+                            })
                         }
                     }
                 }

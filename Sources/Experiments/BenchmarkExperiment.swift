@@ -16,6 +16,9 @@ public struct BenchmarkExperiment: Sendable {
     public var concurrency: Int
     /// Keep the study in a journal (resumes it; the budget is then the study's total).
     public var journal: URL?
+    /// Keep the study in this storage instead (a database shared by workers; one seed; the
+    /// budget is then the study's total).
+    public var storage: (any StudyStorage)?
     /// Sleep this long in each evaluation (simulates an expensive objective).
     public var evaluationDelay: Duration
     public var logger: Logger
@@ -23,8 +26,9 @@ public struct BenchmarkExperiment: Sendable {
     public init(
         problem: BenchmarkProblem, method: HyperPower.Method, budget: Int? = nil, seeds: [UInt64],
         settings: OptimizerSettings = OptimizerSettings(), concurrency: Int = 1, journal: URL? = nil,
-        evaluationDelay: Duration = .zero, logger: Logger = Logger(label: "hyperpower")
+        storage: (any StudyStorage)? = nil, evaluationDelay: Duration = .zero, logger: Logger = Logger(label: "hyperpower")
     ) {
+        self.storage = storage
         self.problem = problem
         self.method = method
         self.budget = budget
@@ -83,7 +87,8 @@ public struct BenchmarkExperiment: Sendable {
 
     func run(seed: UInt64, evaluations: Int) async throws -> SeedReport {
         let (problem, delay) = (self.problem, evaluationDelay)
-        let storage: any StudyStorage = journal.map { FileJournalStorage(url: $0) } ?? InMemoryStorage()
+        let storage: any StudyStorage = self.storage ?? journal.map { FileJournalStorage(url: $0) } ?? InMemoryStorage()
+        let shared = self.storage != nil || journal != nil
         let optimizer = method.optimizer(
             space: problem.space, constraints: problem.constraints, seed: seed, settings: settings, storage: storage,
             logger: logger,
@@ -94,7 +99,7 @@ public struct BenchmarkExperiment: Sendable {
         // With a journal the budget is the study's total: a resumed run does what is left, and
         // processes sharing the journal stop together.
         let result = try await optimizer.run(
-            budget: journal != nil ? .studyEvaluations(evaluations) : .evaluations(evaluations), concurrency: concurrency)
+            budget: shared ? .studyEvaluations(evaluations) : .evaluations(evaluations), concurrency: concurrency)
         return Self.seedReport(seed: seed, trials: result.trials, problem: problem)
     }
 

@@ -21,6 +21,10 @@ public enum HyperPowerError: Error, Equatable, Sendable, CustomStringConvertible
     case invalidSettings(reason: String)
     /// The journal cannot be read or written.
     case storage(reason: String)
+    /// The storage could not be reached (a database server that restarts, a lost connection):
+    /// nothing was changed in memory, and the same call may be retried. ``StudyRunner`` retries
+    /// for up to a few minutes before it gives up.
+    case storageUnavailable(reason: String)
     /// The journal belongs to another study.
     case journalMismatch(path: String, reason: String)
 
@@ -37,6 +41,7 @@ public enum HyperPowerError: Error, Equatable, Sendable, CustomStringConvertible
         case let .unknownTrial(number): return "trial \(number) was not asked for, or has already been told"
         case let .invalidSettings(reason): return "invalid settings: \(reason)"
         case let .storage(reason): return "storage: \(reason)"
+        case let .storageUnavailable(reason): return "storage unavailable: \(reason)"
         case let .journalMismatch(path, reason):
             return "the journal \(path) belongs to another study (\(reason)); use another path or this study's settings"
         }

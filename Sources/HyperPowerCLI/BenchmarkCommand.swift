@@ -50,6 +50,12 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(help: "Keep the study in this journal (JSON Lines); resume it if it exists. Needs --seeds 1 and one problem.")
     var journal: String?
 
+    @Option(help: "Keep the study in this storage: a journal's path or postgresql://USER@HOST[:PORT]/DATABASE (with --study). Workers started with the same storage and study share it. Needs --seeds 1 and one problem.")
+    var storage: String?
+
+    @Option(help: "The study's name in a PostgreSQL --storage.")
+    var study: String?
+
     @Option(parsing: .unconditional, help: "Sleep this many ms in each evaluation, to simulate an expensive objective (crash and concurrency tests).")
     var evaluationDelay: Int = 0
 
@@ -65,7 +71,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
         guard evaluationDelay >= 0 else { throw ValidationError("--evaluation-delay must be ≥ 0 ms") }
-        if journal != nil && (seeds.count != 1 || problem == "all") {
+        if journal != nil && storage != nil { throw ValidationError("give --journal or --storage, not both") }
+        if (journal != nil || storage != nil) && (seeds.count != 1 || problem == "all") {
             throw ValidationError("--journal keeps one study: use it with --seeds 1 and a single --problem")
         }
         if let budget, budget < 1 { throw ValidationError("--budget must be at least 1 (got \(budget))") }
@@ -123,6 +130,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
         let experiment = BenchmarkExperiment(
             problem: problem, method: method, budget: budget, seeds: seeds.values, settings: settings,
             concurrency: concurrency, journal: journal.map { URL(fileURLWithPath: $0) },
+            storage: try storage.map { try StorageOption.open($0, study: study, logger: logger) },
             evaluationDelay: .milliseconds(evaluationDelay), logger: logger)
         return try await experiment.run()
     }

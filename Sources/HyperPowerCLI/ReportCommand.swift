@@ -2,15 +2,19 @@ import ArgumentParser
 import Experiments
 import Foundation
 import HyperPower
+import Logging
 
 /// `hyperpower report JOURNAL`: summarise a study from its journal.
 struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
-        abstract: "Print a study kept in a journal: best feasible trial, counts per outcome, predicted vs measured metrics.")
+        abstract: "Print a study kept in a journal or a PostgreSQL database: best feasible trial, counts per outcome, predicted vs measured metrics.")
 
-    @Argument(help: "The journal (JSON Lines) of a study.")
+    @Argument(help: "The journal (JSON Lines) of a study, or a postgresql:// URL (with --study).")
     var journal: String
+
+    @Option(help: "The study's name, when the storage is a PostgreSQL database.")
+    var study: String?
 
     @Option(help: "Also write an SVG plot of the best feasible objective against evaluations.")
     var svg: String?
@@ -23,7 +27,9 @@ struct ReportCommand: AsyncParsableCommand {
         if let html { try CommandSupport.checkWritableFile(html) }
         let study: Study
         do {
-            study = try await Study.load(from: FileJournalStorage(url: URL(fileURLWithPath: journal), readOnly: true))
+            study = try await Study.load(from: try StorageOption.open(journal, study: self.study, readOnly: true, logger: Logger(label: "hyperpower")))
+        } catch let error as ValidationError {
+            throw error
         } catch {
             throw CommandFailure("cannot read \(journal) as a HyperPower study: \(error)")
         }
@@ -37,7 +43,9 @@ struct ReportCommand: AsyncParsableCommand {
             }
         }.mapValues(\.count)
         let pending = await study.pendingTrialNumbers.count
-        print("\(journal): \(trials.count) completed trials, \(pending) pending")
+        let late = await study.lateResults.count
+        print("\(study.storage.location): \(trials.count) completed trials, \(pending) pending"
+            + (late > 0 ? ", \(late) late results (told after the trial was offered again and completed; not counted)" : ""))
         for key in counts.keys.sorted() { print("  \(key): \(counts[key]!)") }
         if let best = SearchResult.best(of: trials, objective: objective) {
             print("Best feasible: trial \(best.number), \(objective.name) \(best.outcome.objective!)  [\(best.configuration)]")
@@ -67,12 +75,9 @@ struct ReportCommand: AsyncParsableCommand {
             let each = shares.byConstraint.keys.sorted().map { String(format: "'%@' %.1f%%", $0, 100 * shares.byConstraint[$0]!) }
             print(String(format: "The known constraints admit %.1f%% of the search space (%@)", 100 * shares.all, each.joined(separator: ", ")))
         }
-        if let shares = StudyReport.AdmittedShares(attribute: await study.attributes[Study.admittedSharesAttribute]) {
-            let each = shares.byConstraint.keys.sorted().map { String(format: "'%@' %.1f%%", $0, 100 * shares.byConstraint[$0]!) }
-            print(String(format: "The known constraints admit %.1f%% of the search space (%@)", 100 * shares.all, each.joined(separator: ", ")))
-        }
         if let html {
-            let report = await StudyReport(study: study, title: "HyperPower study: \(URL(fileURLWithPath: journal).lastPathComponent)")
+            let name = self.study ?? URL(fileURLWithPath: journal).lastPathComponent
+            let report = await StudyReport(study: study, title: "HyperPower study: \(name)")
             try CommandSupport.write(report.html, to: html)
             print("Wrote \(html)")
         }

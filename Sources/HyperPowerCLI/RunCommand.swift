@@ -50,6 +50,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "Sample the slot's GPU with nvidia-smi during each command: gpu_peak_watts, gpu_energy_j, gpu_peak_memory_mib.")
     var gpuPower = false
 
+    @Option(help: "Keep the study here instead of the study file's storage: a journal's path, or postgresql://USER@HOST[:PORT]/DATABASE with --study — workers on any host started with the same file, storage and study share it.")
+    var storage: String?
+
+    @Option(help: "The study's name in a PostgreSQL --storage.")
+    var studyName: String?
+
     @Argument(parsing: .postTerminator, help: "The training command, after --.")
     var command: [String] = []
 
@@ -81,7 +87,7 @@ struct RunCommand: AsyncParsableCommand {
             file: file, command: objective, workers: workers,
             gpus: (gpus ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty },
             randomSearch: sampler == "random")
-        let study = runner.makeStudy(logger: logger)
+        let study = runner.makeStudy(logger: logger, storage: try storage.map { try StorageOption.open($0, study: studyName, logger: logger) })
         let objectiveName = file.objective.name
         let measured = file.constraints.map { $0.calibration?.measurement ?? $0.name }
         let metered = (peakMemory ? ["peak_rss_mb"] : []) + (cpuEnergy ? ["cpu_energy_j"] : [])

@@ -4,8 +4,9 @@ import Synchronization
 /// a thread) until the holder calls `unlock()`.
 ///
 /// Actors are re-entrant across `await`, so an actor whose critical section awaits (storage
-/// I/O) takes one of these to keep two of its own calls from interleaving.
-final class AsyncMutex: Sendable {
+/// I/O) takes one of these to keep two of its own calls from interleaving; a ``StudyStorage``
+/// shared by several studies of one process takes one to keep their exclusive accesses apart.
+public final class AsyncMutex: Sendable {
     private struct State {
         var locked = false
         var waiters: [CheckedContinuation<Void, Never>] = []
@@ -13,9 +14,11 @@ final class AsyncMutex: Sendable {
 
     private let state = Mutex(State())
 
-    init() {}
+    /// An unlocked mutex.
+    public init() {}
 
-    func lock() async {
+    /// Suspends until the mutex is this caller's.
+    public func lock() async {
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let acquired = state.withLock { state -> Bool in
                 if state.locked {
@@ -29,7 +32,8 @@ final class AsyncMutex: Sendable {
         }
     }
 
-    func unlock() {
+    /// Releases the mutex (to the next waiter, if any).
+    public func unlock() {
         let next = state.withLock { state -> CheckedContinuation<Void, Never>? in
             precondition(state.locked, "unlock of an AsyncMutex that is not locked")
             if state.waiters.isEmpty {
@@ -41,7 +45,8 @@ final class AsyncMutex: Sendable {
         next?.resume()
     }
 
-    func withLock<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> sending T) async rethrows -> sending T {
+    /// Runs `body` holding the mutex.
+    public func withLock<T>(isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> sending T) async rethrows -> sending T {
         await lock()
         defer { unlock() }
         return try await body()

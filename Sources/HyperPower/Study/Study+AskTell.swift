@@ -28,15 +28,20 @@ extension Study {
     }
 
     /// What an ask under a study limit found.
-    enum AskOutcome: Sendable {
+    public enum AskOutcome: Sendable {
+        /// The next trial to evaluate.
         case suggestion(Suggestion)
         /// The limit is reached by completed trials and trials that other live workers hold:
-        /// `waitingFor` of them may still be offered again if their worker dies.
+        /// `waitingFor` of them may still be offered again if their worker dies (0: the study
+        /// is done).
         case full(waitingFor: Int)
     }
 
-    /// The ask of ``ask(studyLimit:)``, saying whether trials held by others still count.
-    func ask(orWaitWithin studyLimit: Int?) async throws(HyperPowerError) -> AskOutcome {
+    /// The ask of ``ask(studyLimit:)``, saying whether trials held by other workers still keep
+    /// the study from its limit: a worker loop that wants the study finished whatever happens to
+    /// the others waits a little (``StudyRunner/waitInterval(_:)``) and asks again while
+    /// `waitingFor` > 0.
+    public func ask(orWaitWithin studyLimit: Int?) async throws(HyperPowerError) -> AskOutcome {
         guard !isReadOnly else { throw .invalidSettings(reason: "a study opened with Study.load is read-only") }
         return try await exclusively { () throws(HyperPowerError) -> AskOutcome in
             let now = Date().timeIntervalSince1970
@@ -269,6 +274,12 @@ extension Study {
                 guard self.handedOut.contains(number), let first = self.trials.first(where: { $0.number == number }) else {
                     throw .unknownTrial(number: number)
                 }
+                // This study's own outcome, committed by a server whose answer was lost: done.
+                if self.uncertainTells.contains(number), first.outcome == outcome, first.measurements == measurements {
+                    self.uncertainTells.remove(number)
+                    self.handedOut.remove(number)
+                    return (first, false)
+                }
                 // Another worker completed it after this study's lease expired: keep the result.
                 let entry = PendingTrial(
                     suggestion: Suggestion(number: number, configuration: first.configuration, predictions: first.predictions,
@@ -283,7 +294,11 @@ extension Study {
                 return (trial, true)
             }
             let trial = self.makeTrial(entry, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
-            try await self.storage.append([.outcome(trial)])
+            do throws(HyperPowerError) { try await self.storage.append([.outcome(trial)]) } catch {
+                // The server may have committed it before the connection was lost.
+                if case .storageUnavailable = error { self.uncertainTells.insert(number) }
+                throw error
+            }
             self.position += 1
             self.pending[number] = nil
             self.handedOut.remove(number)

@@ -125,7 +125,10 @@ extension Study {
                 guard let number = record.trial, let suggestion = record.suggestion else { continue }
                 nextNumber = max(nextNumber, number + 1)
                 if trials.contains(where: { $0.number == number }) { continue }
-                let lease = TrialLease(worker: record.worker, process: record.process, renewedAt: record.time, seconds: record.lease)
+                var lease = TrialLease(worker: record.worker, process: record.process, renewedAt: record.time, seconds: record.lease)
+                // This study's own record, whose append it took for failed (a connection lost
+                // after the server committed it): nobody evaluates it, so it is offered again.
+                if record.worker == worker.id && !handedOut.contains(number) { lease.abandoned = true }
                 if pending[number] != nil {
                     pending[number]!.lease = lease  // offered again: the lease changes hands
                 } else {

@@ -55,6 +55,9 @@ public actor Study {
     /// lease expired and the trial was offered again): recorded, never counted twice.
     public internal(set) var lateResults: [Trial] = []
     var heartbeatTask: Task<Void, Never>?
+    /// Trials whose outcome append failed with the storage unreachable (it may have been
+    /// committed): a retried tell that finds the same outcome recorded is not a late result.
+    var uncertainTells: Set<Int> = []
     /// Tests: a worker that hangs (alive, but renews nothing).
     var heartbeatSuspended = false
     /// Records read from (or written to) the storage so far.

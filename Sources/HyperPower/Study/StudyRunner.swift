@@ -63,7 +63,11 @@ public struct StudyRunner: Sendable {
                     if Task.isCancelled { reason = .cancelled; break }
                     let suggestion: Suggestion
                     do {
-                        switch try await study.ask(orWaitWithin: budget.studyEvaluations) {
+                        let studyLimit = budget.studyEvaluations
+                        let outcome = try await Self.retryingUnavailable(study) { () throws(HyperPowerError) in
+                            try await study.ask(orWaitWithin: studyLimit)
+                        }
+                        switch outcome {
                         case let .suggestion(next):
                             suggestion = next
                         case let .full(waitingFor):
@@ -98,12 +102,16 @@ public struct StudyRunner: Sendable {
                 let trial: Trial
                 switch record.result {
                 case let .success(evaluation):
-                    trial = try await study.tell(record.number, evaluation, evaluationSeconds: record.seconds)
+                    trial = try await Self.retryingUnavailable(study) { () throws(HyperPowerError) in
+                        try await study.tell(record.number, evaluation, evaluationSeconds: record.seconds)
+                    }
                 case .failure(.cancelled):
                     await study.abandon(record.number)
                     continue
                 case let .failure(.failed(message)):
-                    trial = try await study.tell(record.number, failure: message, evaluationSeconds: record.seconds)
+                    trial = try await Self.retryingUnavailable(study) { () throws(HyperPowerError) in
+                        try await study.tell(record.number, failure: message, evaluationSeconds: record.seconds)
+                    }
                 }
                 if await study.lateResults.last.map({ $0 == trial }) ?? false { continue }  // counted once, elsewhere
                 onTrialCompleted?(trial)
@@ -114,9 +122,33 @@ public struct StudyRunner: Sendable {
         }
     }
 
+    /// How long a run keeps retrying a storage that cannot be reached before it gives up.
+    public static let storageRetryLimit: Double = 300
+
+    /// Runs `body`, retrying ``HyperPowerError/storageUnavailable(reason:)`` (a database server
+    /// that restarts) with exponential back-off, 0.1 s to 5 s, for up to ``storageRetryLimit``
+    /// seconds; nothing was changed when it is thrown, so a retry is safe.
+    public static func retryingUnavailable<T: Sendable>(
+        _ study: Study, _ body: () async throws(HyperPowerError) -> T
+    ) async throws(HyperPowerError) -> T {
+        let start = DispatchTime.now().uptimeNanoseconds
+        var delay = 0.1
+        while true {
+            do throws(HyperPowerError) { return try await body() } catch {
+                guard case let .storageUnavailable(reason) = error,
+                      Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 < storageRetryLimit, !Task.isCancelled else {
+                    throw error
+                }
+                study.logger.warning("\(reason); retrying in \((delay * 10).rounded() / 10) s")
+                try? await Task.sleep(for: .seconds(delay))
+                delay = min(delay * 2, 5)
+            }
+        }
+    }
+
     /// How long a run waits before looking again at trials other workers hold: a tenth of
     /// the lease, between 50 ms and 1 s.
-    static func waitInterval(_ lease: Duration) -> Duration {
+    public static func waitInterval(_ lease: Duration) -> Duration {
         min(max(lease / 10, .milliseconds(50)), .seconds(1))
     }
 
