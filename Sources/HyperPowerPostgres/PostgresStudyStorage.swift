@@ -103,6 +103,7 @@ public actor PostgresStudyStorage: StudyStorage {
             trials.append(record.trial)
         }
         let trialTexts = trials.map { $0.map(String.init) ?? "" }
+        let (recordTexts, eventNames) = (texts, events)
         let first = known + 1
         let inserted = try await run("append to the study") { connection in
             // One statement: all the records or none, at the positions that follow what this
@@ -111,7 +112,7 @@ public actor PostgresStudyStorage: StudyStorage {
                 """
                 INSERT INTO hyperpower_records (study, position, event, trial, record)
                 SELECT \(self.study), \(first) + r.ordinality - 1, r.event, NULLIF(r.trial, '')::integer, r.record::jsonb
-                FROM unnest(\(texts)::text[], \(events)::text[], \(trialTexts)::text[]) WITH ORDINALITY AS r(record, event, trial, ordinality)
+                FROM unnest(\(recordTexts)::text[], \(eventNames)::text[], \(trialTexts)::text[]) WITH ORDINALITY AS r(record, event, trial, ordinality)
                 WHERE NOT EXISTS (SELECT 1 FROM hyperpower_records WHERE study = \(self.study) AND position >= \(first))
                 RETURNING position
                 """,
@@ -129,7 +130,7 @@ public actor PostgresStudyStorage: StudyStorage {
     public func lock() async throws(HyperPowerError) {
         await mutex.lock()
         do {
-            try await run("take the study's lock") { connection in
+            try await run("take the study's lock", timeout: Self.lockTimeout) { connection in
                 try await connection.query("SELECT pg_advisory_lock(hashtextextended(\("hyperpower:" + self.study), 0))", logger: self.logger)
                 return ()
             }
@@ -141,12 +142,16 @@ public actor PostgresStudyStorage: StudyStorage {
 
     public func unlock() async {
         if let connection, !connection.isClosed {
+            let (key, logger) = ("hyperpower:" + study, self.logger)
             do {
-                try await connection.query(
-                    "SELECT pg_advisory_unlock(hashtextextended(\("hyperpower:" + study), 0))", logger: logger)
+                try await Self.withTimeout(Self.statementTimeout) {
+                    try await connection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                    return ()
+                }
             } catch {
                 // A lock whose connection is gone is released by the server.
                 logger.debug("unlock of \(location): \(error)")
+                drop(connection)
             }
         }
         mutex.unlock()
@@ -184,30 +189,59 @@ public actor PostgresStudyStorage: StudyStorage {
 
     // MARK: - Connection
 
-    /// Runs `body` on the connection (opened, with the schema checked, if needed); a connection
-    /// failure closes it and throws ``HyperPowerError/storageUnavailable(reason:)``.
+    /// How long one statement may take before the connection is taken for dead (a server
+    /// that vanished without a FIN, a half-closed socket): the lock's wait is the longest, as
+    /// another worker holds it while its sampler computes.
+    static let lockTimeout: Duration = .seconds(120)
+    static let statementTimeout: Duration = .seconds(30)
+
+    /// Runs `body` on the connection (opened, with the schema checked, if needed) within
+    /// `timeout`; a connection failure or a timeout closes it and throws
+    /// ``HyperPowerError/storageUnavailable(reason:)``.
     private func run<T: Sendable>(
-        _ what: String, _ body: (PostgresConnection) async throws -> T
+        _ what: String, timeout: Duration = statementTimeout, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws(HyperPowerError) -> T {
         let connection = try await connected()
         do {
-            return try await body(connection)
+            return try await Self.withTimeout(timeout) { try await body(connection) }
         } catch let error as PSQLError where error.code == .server {
             // A key taken by another worker (a lock lost with a connection), a server shutting
             // down or starting (class 57), a connection failure (08), too many connections (53):
             // retry after reconnecting and reading.
             let state = error.serverInfo?[.sqlState] ?? ""
             if state == "23505" || state.hasPrefix("57") || state.hasPrefix("08") || state.hasPrefix("53") {
-                try? await connection.close()
-                self.connection = nil
+                drop(connection)
                 throw .storageUnavailable(reason: "\(location): cannot \(what): \(Self.describe(error))")
             }
             throw .storage(reason: "\(location): cannot \(what): \(Self.describe(error))")
         } catch {
             // Anything else is the connection's: drop it; the next call reconnects.
-            try? await connection.close()
-            self.connection = nil
+            drop(connection)
             throw .storageUnavailable(reason: "\(location): cannot \(what): \(Self.describe(error))")
+        }
+    }
+
+    /// Closes a connection without waiting for it (a half-closed one may never answer).
+    private func drop(_ connection: PostgresConnection) {
+        connection.close().whenComplete { _ in _ = connection }
+        if self.connection === connection { self.connection = nil }
+    }
+
+    struct Timeout: Error, CustomStringConvertible {
+        var duration: Duration
+        var description: String { "no answer within \(duration)" }
+    }
+
+    /// `body`'s result, or ``Timeout`` once `duration` passed (the body is cancelled).
+    static func withTimeout<T: Sendable>(_ duration: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        try await withThrowingTaskGroup(of: T.self) { group in
+            group.addTask { try await body() }
+            group.addTask {
+                try await Task.sleep(for: duration)
+                throw Timeout(duration: duration)
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
         }
     }
 
@@ -217,7 +251,10 @@ public actor PostgresStudyStorage: StudyStorage {
         let opened: PostgresConnection
         do {
             connectionCount += 1
-            opened = try await PostgresConnection.connect(configuration: configuration, id: connectionCount, logger: logger)
+            let (configuration, id, logger) = (self.configuration, connectionCount, self.logger)
+            opened = try await Self.withTimeout(Self.statementTimeout) {
+                try await PostgresConnection.connect(configuration: configuration, id: id, logger: logger)
+            }
         } catch let error as PSQLError where ["28", "3D", "42"].contains((error.serverInfo?[.sqlState] ?? "").prefix(2)) {
             // A refused login, a missing database, a missing privilege: retrying will not help.
             throw .storage(reason: "cannot connect to \(location): \(Self.describe(error))")
@@ -228,7 +265,7 @@ public actor PostgresStudyStorage: StudyStorage {
             do throws(HyperPowerError) {
                 try await Self.prepareSchema(opened, location: location, logger: logger)
             } catch {
-                try? await opened.close()
+                opened.close().whenComplete { _ in _ = opened }
                 throw error
             }
             schemaChecked = true

@@ -13,6 +13,7 @@ extension Study {
     ///   record cannot be read.
     public static func load(from storage: any StudyStorage, logger: Logger = Logger(label: "hyperpower")) async throws(HyperPowerError) -> Study {
         let records = try await storage.records(after: 0)
+        guard !records.isEmpty else { throw .storage(reason: "\(storage.location) holds no study (no records)") }
         guard let first = records.first, first.event == .header, let header = first.header else {
             throw .storage(reason: "\(storage.location) does not start with a study header")
         }
