@@ -28,13 +28,17 @@ postgres-deps:
 		DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq postgresql >/dev/null; \
 	fi
 
-# Tests run BLAS single-threaded: reproducible, and fair on CI's 2 cores.
-test: deps
-	OPENBLAS_NUM_THREADS=1 $(SWIFT) test
+# Tests run BLAS single-threaded: reproducible, and fair on CI's 2 cores. The PostgreSQL
+# storage's tests run against a throwaway cluster (Scripts/postgres-test-server.sh: its own
+# folder, a free loopback port, stopped at the end); with HYPERPOWER_POSTGRES_TESTS=1 (CI) they
+# fail, not skip, when it cannot start.
+test: deps postgres-deps
+	@dir=$$(mktemp -d /tmp/hyperpower-pg.XXXXXX); \
+	url=$$(Scripts/postgres-test-server.sh start $$dir) || echo "warning: the PostgreSQL test server did not start"; \
+	HYPERPOWER_POSTGRES_URL=$$url HYPERPOWER_POSTGRES_DIR=$$dir OPENBLAS_NUM_THREADS=1 $(SWIFT) test; status=$$?; \
+	Scripts/postgres-test-server.sh stop $$dir 2>/dev/null; rm -rf $$dir; exit $$status
 
-# The PostgreSQL storage's tests against a throwaway cluster (Scripts/postgres-test-server.sh),
-# stopped at the end; with HYPERPOWER_POSTGRES_TESTS=1 they fail, not skip, without a server.
-# Not yet part of `make test`: run beside the whole suite, one in-process test hung once (#10).
+# The PostgreSQL storage's tests alone.
 test-postgres: deps postgres-deps
 	@dir=$$(mktemp -d /tmp/hyperpower-pg.XXXXXX); \
 	url=$$(Scripts/postgres-test-server.sh start $$dir) || echo "warning: the PostgreSQL test server did not start"; \

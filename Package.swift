@@ -96,6 +96,7 @@ let package = Package(
             name: "HyperPowerPostgres",
             dependencies: [
                 "HyperPower", .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -119,8 +120,11 @@ let package = Package(
             dependencies: ["CommandStudies", "HyperPower", .product(name: "Logging", package: "swift-log")]
         ),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Experiments", "HyperPower"]),
-        .testTarget(name: "HyperPowerPostgresTests", dependencies: ["HyperPowerPostgres", "HyperPower"]),
-        .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower"]),
+        .testTarget(
+            name: "HyperPowerPostgresTests",
+            dependencies: ["HyperPowerPostgres", "HyperPower", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+        ),
+        .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower", "Experiments"]),
         .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "HardwareProfilingTests", dependencies: ["HardwareProfiling"]),
         .testTarget(name: "DemosTests", dependencies: ["Demos", "HyperPower"]),

@@ -1,6 +1,7 @@
 import Foundation
 import HyperPower
 import Logging
+import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import PostgresNIO
@@ -232,17 +233,54 @@ public actor PostgresStudyStorage: StudyStorage {
         var description: String { "no answer within \(duration)" }
     }
 
-    /// `body`'s result, or ``Timeout`` once `duration` passed (the body is cancelled).
+    /// `body`'s result, or ``Timeout`` once `duration` passed. On a timeout the body is
+    /// cancelled but *not awaited*: a statement on a connection whose socket went silent may
+    /// never answer its cancellation (a task group waits for every child and hung the whole
+    /// test process that way), so the caller goes on, drops the connection and reconnects.
     static func withTimeout<T: Sendable>(_ duration: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
-        try await withThrowingTaskGroup(of: T.self) { group in
-            group.addTask { try await body() }
-            group.addTask {
-                try await Task.sleep(for: duration)
-                throw Timeout(duration: duration)
+        let race = NIOLockedValueBox(TimeoutRace())
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let work = Task {
+                    let result: Result<T, any Error>
+                    do { result = .success(try await body()) } catch { result = .failure(error) }
+                    let (won, timer) = race.withLockedValue { state -> (Bool, Task<Void, Never>?) in
+                        guard !state.finished else { return (false, nil) }
+                        state.finished = true
+                        return (true, state.timer)
+                    }
+                    guard won else { return }
+                    timer?.cancel()  // nil when the body finished before the timer was stored
+                    continuation.resume(with: result)
+                }
+                let timer = Task {
+                    try? await Task.sleep(for: duration)
+                    guard !Task.isCancelled else { return }
+                    let won = race.withLockedValue { state in
+                        guard !state.finished else { return false }
+                        state.finished = true
+                        return true
+                    }
+                    guard won else { return }
+                    work.cancel()
+                    continuation.resume(throwing: Timeout(duration: duration))
+                }
+                let late = race.withLockedValue { state -> Bool in
+                    state.work = work
+                    state.timer = timer
+                    return state.finished
+                }
+                if late { timer.cancel() }
             }
-            defer { group.cancelAll() }
-            return try await group.next()!
+        } onCancel: {
+            race.withLockedValue { $0.work }?.cancel()
         }
+    }
+
+    private struct TimeoutRace {
+        var finished = false
+        var work: Task<Void, Never>?
+        var timer: Task<Void, Never>?
     }
 
     private func connected() async throws(HyperPowerError) -> PostgresConnection {
