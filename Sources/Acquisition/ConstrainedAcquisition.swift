@@ -35,15 +35,30 @@ public struct ConstrainedLogExpectedImprovement: Sendable {
     public var incumbent: Double?
     /// Observed constraints.
     public var constraints: [ConstraintModel]
+    /// With known costs as further objectives: the log expected hypervolume improvement
+    /// replaces log EI (the incumbent is then unused).
+    public var hypervolume: KnownCostHypervolume?
 
-    public init(objective: GaussianProcess?, incumbent: Double?, constraints: [ConstraintModel]) {
+    public init(objective: GaussianProcess?, incumbent: Double?, constraints: [ConstraintModel], hypervolume: KnownCostHypervolume? = nil) {
         self.objective = objective
         self.incumbent = incumbent
         self.constraints = constraints
+        self.hypervolume = hypervolume
     }
 
-    /// Whether the objective's log EI is part of the acquisition.
-    public var usesExpectedImprovement: Bool { objective != nil && incumbent != nil }
+    /// Whether the objective's log EI (or log EHVI) is part of the acquisition.
+    public var usesExpectedImprovement: Bool { objective != nil && (incumbent != nil || hypervolume != nil) }
+
+    /// The objective's term at one point: log EHVI at the point's known costs, else log EI.
+    func improvementTerm(
+        mean: Double, standardDeviation: Double, costs: [Double]?
+    ) -> (value: Double, meanDerivative: Double, standardDeviationDerivative: Double) {
+        if let hypervolume {
+            guard let costs else { return (-.infinity, 0, 0) }
+            return hypervolume.logExpectedImprovement(mean: mean, standardDeviation: standardDeviation, costs: costs)
+        }
+        return LogExpectedImprovement.value(mean: mean, standardDeviation: standardDeviation, incumbent: incumbent ?? .infinity)
+    }
 
     /// Posterior standard deviation with a floor far below any meaningful uncertainty, so that
     /// points that coincide with observations keep a finite gradient.
@@ -56,14 +71,14 @@ public struct ConstrainedLogExpectedImprovement: Sendable {
     /// - Complexity: one batch posterior per model.
     public func values(at points: Matrix) -> [Double] {
         var total = [Double](repeating: 0, count: points.rows)
-        if usesExpectedImprovement, let objective, let incumbent {
+        if usesExpectedImprovement, let objective {
             guard let posterior = try? objective.posterior(at: points) else {
                 return [Double](repeating: -.infinity, count: points.rows)
             }
+            let costs = hypervolume?.costs(points)
             for i in 0..<points.rows {
                 let sd = Self.standardDeviation(posterior.variance[i], model: objective)
-                total[i] += LogExpectedImprovement.value(
-                    mean: posterior.mean[i], standardDeviation: sd, incumbent: incumbent).value
+                total[i] += improvementTerm(mean: posterior.mean[i], standardDeviation: sd, costs: costs?[i]).value
             }
         }
         for constraint in constraints {
@@ -100,9 +115,32 @@ public struct ConstrainedLogExpectedImprovement: Sendable {
             }
             return true
         }
-        if usesExpectedImprovement, let objective, let incumbent {
-            guard add(objective, { LogExpectedImprovement.value(mean: $0, standardDeviation: $1, incumbent: incumbent) })
-            else { return (-.infinity, gradient) }
+        if usesExpectedImprovement, let objective {
+            if let hypervolume {
+                // The known costs' part of the gradient by forward differences of the costs.
+                let steps = (0..<d).map { k -> [Double] in
+                    var x = point
+                    x[k] += x[k] + 1e-6 <= 1 ? 1e-6 : -1e-6
+                    return x
+                }
+                let costs = hypervolume.costs(Matrix(rowMajor: [point] + steps))
+                guard let here = costs[0] else { return (-.infinity, gradient) }
+                var base: (mean: Double, sd: Double)?
+                guard add(objective, { mean, sd in
+                    base = (mean, sd)
+                    return hypervolume.logExpectedImprovement(mean: mean, standardDeviation: sd, costs: here)
+                }), let base else { return (-.infinity, gradient) }
+                let center = hypervolume.logExpectedImprovement(mean: base.mean, standardDeviation: base.sd, costs: here).value
+                for k in 0..<d {
+                    guard let moved = costs[k + 1] else { continue }
+                    let shifted = hypervolume.logExpectedImprovement(mean: base.mean, standardDeviation: base.sd, costs: moved).value
+                    guard shifted.isFinite, center.isFinite else { continue }
+                    gradient[k] += (shifted - center) / (steps[k][k] - point[k])
+                }
+            } else {
+                guard add(objective, { improvementTerm(mean: $0, standardDeviation: $1, costs: nil) })
+                else { return (-.infinity, gradient) }
+            }
         }
         for constraint in constraints {
             guard add(constraint.model, {

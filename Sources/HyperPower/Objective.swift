@@ -13,16 +13,50 @@ public enum OptimizationDirection: String, Sendable, Codable, Equatable {
 /// the primary one (the value of `.success(objective:)`), each further one is read from the
 /// evaluation's measurements under its name. Trials record every value by name
 /// (``Trial/objectiveValues``).
+///
+/// A further objective may be *known*: a cheap predictor (a latency or energy cost model) gives
+/// its value before the configuration runs, as for a known constraint. Its value is the
+/// prediction, recorded on the trial; no GP is fitted for it, and when every further objective
+/// is known (one or two of them) the acquisition is the exact expected hypervolume improvement
+/// of the measured objective at the predicted costs (see `Docs/MultiObjective.md`).
+/// Equality, hashing and coding look at the name and the direction only.
 public struct Objective: Sendable, Codable, Equatable, Hashable {
     /// The name under which values are recorded (and, for a further objective, reported).
     public var name: String
     /// Minimise or maximise.
     public var direction: OptimizationDirection
+    /// For a known objective: its value for a configuration, predicted before it runs.
+    public var predictor: (@Sendable (Configuration) throws -> Double)?
 
     /// An objective named `name`, minimised unless said otherwise.
     public init(_ name: String, _ direction: OptimizationDirection = .minimize) {
         self.name = name
         self.direction = direction
+    }
+
+    /// A known objective: `predictor` gives its value before a configuration runs.
+    public init(_ name: String, _ direction: OptimizationDirection, predictedBy predictor: @escaping @Sendable (Configuration) throws -> Double) {
+        self.name = name
+        self.direction = direction
+        self.predictor = predictor
+    }
+
+    /// Whether the objective's value is predicted rather than measured.
+    public var isKnown: Bool { predictor != nil }
+
+    /// The known objective's prediction for a configuration, or `nil` for a measured one or a
+    /// predictor that throws or returns a value that is not finite.
+    public func prediction(for configuration: Configuration) -> Double? {
+        guard let predictor, let value = try? predictor(configuration), value.isFinite else { return nil }
+        return value
+    }
+
+    enum CodingKeys: String, CodingKey { case name, direction }
+
+    public static func == (a: Objective, b: Objective) -> Bool { a.name == b.name && a.direction == b.direction }
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(name)
+        hasher.combine(direction)
     }
 
     /// The name of the single objective of a study that declares none.
@@ -34,6 +68,14 @@ public struct Objective: Sendable, Codable, Equatable, Hashable {
     public static func minimize(_ name: String) -> Objective { Objective(name, .minimize) }
     /// A maximised objective.
     public static func maximize(_ name: String) -> Objective { Objective(name, .maximize) }
+    /// A known objective, minimised: `predictor` (a cost model) gives its value.
+    public static func minimize(_ name: String, predictedBy predictor: @escaping @Sendable (Configuration) throws -> Double) -> Objective {
+        Objective(name, .minimize, predictedBy: predictor)
+    }
+    /// A known objective, maximised: `predictor` gives its value.
+    public static func maximize(_ name: String, predictedBy predictor: @escaping @Sendable (Configuration) throws -> Double) -> Objective {
+        Objective(name, .maximize, predictedBy: predictor)
+    }
 
     /// Whether `a` is better than `b` in this objective's direction.
     public func isBetter(_ a: Double, than b: Double) -> Bool {
@@ -51,6 +93,10 @@ public struct Objective: Sendable, Codable, Equatable, Hashable {
             guard names.insert(objective.name).inserted else {
                 throw .invalidSettings(reason: "objective '\(objective.name)' is declared twice")
             }
+        }
+        if objectives[0].isKnown {
+            throw .invalidSettings(
+                reason: "the first objective ('\(objectives[0].name)') is the evaluation's value and cannot be known: list the predicted ones after it")
         }
     }
 }

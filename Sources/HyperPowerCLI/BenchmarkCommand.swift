@@ -12,7 +12,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
         commandName: "benchmark",
         abstract: "Run an optimiser on a constrained test problem with a known optimum, over several seeds.",
         discussion: """
-            Problems: \(BenchmarkProblem.names.joined(separator: ", ")), or 'all'.
+            Problems: \(BenchmarkProblem.names.joined(separator: ", ")), or 'all'; with two objectives \
+            and a known true front: \(MultiObjectiveProblem.names.joined(separator: ", ")) (judged by the \
+            hypervolume of the truly feasible trials).
             Methods: hyperpower (known constraints gate the search), unknown-constraints (the \
             constraint-unaware baseline: known constraints are learned like observed ones), \
             random (random search with known-constraint rejection).
@@ -66,8 +68,12 @@ struct BenchmarkCommand: AsyncParsableCommand {
     var verbose = false
 
     func validate() throws {
-        guard problem == "all" || BenchmarkProblem.named(problem) != nil else {
-            throw ValidationError("unknown --problem '\(problem)'; choose one of \(BenchmarkProblem.names.joined(separator: ", ")), or all")
+        guard problem == "all" || BenchmarkProblem.named(problem) != nil || MultiObjectiveProblem.named(problem) != nil else {
+            throw ValidationError(
+                "unknown --problem '\(problem)'; choose one of \((BenchmarkProblem.names + MultiObjectiveProblem.names).joined(separator: ", ")), or all")
+        }
+        if MultiObjectiveProblem.named(problem) != nil && (journal != nil || storage != nil || concurrency != 1) {
+            throw ValidationError("--journal, --storage and --concurrency are for the single-objective problems")
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
         guard evaluationDelay >= 0 else { throw ValidationError("--evaluation-delay must be ≥ 0 ms") }
@@ -101,6 +107,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     }
 
     func runBenchmarks() async throws {
+        if let front = MultiObjectiveProblem.named(problem) { return try await benchmarkFront(front) }
         let problems = problem == "all" ? BenchmarkProblem.all : [BenchmarkProblem.named(problem)!]
         var reports: [BenchmarkExperiment.Report] = []
         for problem in problems {
@@ -133,6 +140,31 @@ struct BenchmarkCommand: AsyncParsableCommand {
             storage: try storage.map { try StorageOption.open($0, study: study, logger: logger) },
             evaluationDelay: .milliseconds(evaluationDelay), logger: logger)
         return try await experiment.run()
+    }
+
+    /// A two-objective problem: the hypervolume of each run against the true front's.
+    func benchmarkFront(_ problem: MultiObjectiveProblem) async throws {
+        var logger = Logger(label: "hyperpower")
+        logger.logLevel = verbose ? .info : .warning
+        var settings = OptimizerSettings()
+        if let candidates { settings.maximizer.candidates = candidates }
+        if let refinedStarts { settings.maximizer.refinedStarts = refinedStarts }
+        if let localCandidates { settings.maximizer.localCandidates = localCandidates }
+        if let initialDesign { settings.initialDesignSize = initialDesign }
+        let report = try await MultiObjectiveBenchmark(
+            problem: problem, method: method, budget: budget, seeds: seeds.values, settings: settings, logger: logger
+        ).run()
+        if json { return try CommandSupport.printJSON(report) }
+        print("\(report.problem) — method \(report.method), \(report.budget) evaluations, true front's hypervolume "
+            + "\(report.trueHypervolume) up to \(report.reference)")
+        print("  seed   hypervolume  log10(true − found)  front size  known viol.  any viol.  median suggest (ms)")
+        for s in report.seeds {
+            print(String(format: "  %4llu  %12.6g  %19.2f  %10d  %11d  %9d  %19.1f", s.seed, s.hypervolume, s.log10HypervolumeDifference,
+                         s.frontSize, s.knownConstraintViolations, s.constraintViolations, s.medianSuggestionSeconds * 1000))
+        }
+        print(String(format: "  median hypervolume %.6g (%.2f%% of the true front's), median log10 difference %.2f\n",
+                     report.medianHypervolume ?? .nan, 100 * (report.medianHypervolume ?? .nan) / report.trueHypervolume,
+                     report.medianLog10HypervolumeDifference ?? .nan))
     }
 
     func printTable(_ report: BenchmarkExperiment.Report) {

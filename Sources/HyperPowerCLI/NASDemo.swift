@@ -66,6 +66,9 @@ struct NASDemo: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "With --objectives accuracy,latency: the hypervolume's reference accuracy (%); cells below it add nothing.")
     var referenceAccuracy: Double = 80
 
+    @Flag(help: "With --objectives accuracy,latency: the known-latency method predicts each cell's latency from the table (a lookup table of measured latencies, as HW-NAS-Bench gives) instead of the 50-cell linear model.")
+    var latencyTable = false
+
     @Flag(help: "Write JSON instead of the table.")
     var json = false
 
@@ -116,7 +119,7 @@ struct NASDemo: AsyncParsableCommand {
     func runFront(_ bench: NASBench201) async throws {
         let experiment = NASFrontExperiment(
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget, profiledCells: profiled,
-            referenceAccuracy: referenceAccuracy)
+            referenceAccuracy: referenceAccuracy, knownLatencyFromTable: latencyTable)
         var reports: [NASFrontExperiment.SeedReport] = []
         for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }
         if json { return try CommandSupport.printJSON(reports) }
@@ -125,11 +128,12 @@ struct NASDemo: AsyncParsableCommand {
             + "(gated by a linear model on \(profiled) profiled cells; HyperPower's gate calibrated by the measured latency)")
         print(String(format: "True front: %d cells; hypervolume %.4g against the reference (accuracy %g%%, latency %g ms)",
                      first.trueFront.count, first.trueHypervolume, referenceAccuracy, first.referenceLatency))
-        print("Budget \(budget) evaluations per run\n")
-        print("  seed  method      hypervolume / true  front size  broke the true budget")
+        print("Budget \(budget) evaluations per run; the known-latency method's latency: "
+            + (latencyTable ? "the table's measured latency (a lookup table)" : "the linear model's prediction") + "\n")
+        print("  seed  method                     hypervolume / true  front size  broke the true budget")
         for report in reports {
             for run in report.runs {
-                print(String(format: "  %4llu  ", report.seed) + run.method.padding(toLength: 10, withPad: " ", startingAt: 0)
+                print(String(format: "  %4llu  ", report.seed) + run.method.padding(toLength: 25, withPad: " ", startingAt: 0)
                     + String(format: "  %17.1f%%  %10d  %21d", 100 * run.hypervolumeRatio, run.frontSize, run.trueBudgetViolations))
             }
         }
@@ -137,7 +141,7 @@ struct NASDemo: AsyncParsableCommand {
         for (index, method) in first.runs.map(\.method).enumerated() {
             let ratios = reports.map { $0.runs[index].hypervolumeRatio }
             let violations = reports.map { Double($0.runs[index].trueBudgetViolations) }
-            print("  \(method.padding(toLength: 10, withPad: " ", startingAt: 0)) "
+            print("  \(method.padding(toLength: 25, withPad: " ", startingAt: 0)) "
                 + String(format: "%.1f%% of the true front's hypervolume, broke the true budget %.0f times", 100 * median(ratios), median(violations)))
         }
         print("\nThe true front (accuracy %, latency ms): "

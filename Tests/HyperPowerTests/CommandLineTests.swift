@@ -58,7 +58,7 @@ import Testing
         let trueFront = try #require(reports[0]["trueFront"] as? [[Double]])
         #expect(!trueFront.isEmpty && trueFront.allSatisfy { $0[0] > 80 && $0[1] <= 3 })
         let runs = try #require(reports[0]["runs"] as? [[String: Any]])
-        #expect(runs.map { $0["method"] as? String } == ["hyperpower", "random"])
+        #expect(runs.map { $0["method"] as? String } == ["hyperpower", "hyperpower, known latency", "random"])
         for run in runs {
             #expect(run["evaluations"] as? Int == 12)
             #expect((run["trueBudgetViolations"] as? Int) == 0)

@@ -174,8 +174,13 @@ public struct ConstrainedGPSampler: Sampler {
                                           pending: Matrix(rowMajor: pendingPoints))
         }
 
+        // Known costs as further objectives: the expected hypervolume improvement at them.
+        let searchesFront = Self.searchesKnownCostFront(context.objectives)
+        let hypervolume = searchesFront ? objectiveModel.flatMap {
+            Self.knownCostHypervolume(context: context, trials: trials, transform: transform, objectiveModel: $0)
+        } : nil
         let acquisition = ConstrainedLogExpectedImprovement(
-            objective: objectiveModel, incumbent: incumbent, constraints: constraintModels)
+            objective: objectiveModel, incumbent: incumbent, constraints: constraintModels, hypervolume: hypervolume)
         guard acquisition.usesExpectedImprovement || !constraintModels.isEmpty else {
             logger.warning("no model available for trial \(number); suggesting a random known-feasible point")
             return (try design.randomPoint(context), .random)
@@ -183,7 +188,10 @@ public struct ConstrainedGPSampler: Sampler {
         do {
             let proposal = try settings.maximizer.scaled(forObservations: trials.count).maximize(
                 acquisition, in: context.region, dimension: space.encodedDimension, rounding: space,
-                excluding: points + pendingPoints, anchors: Self.anchors(trials: trials, points: points, context: context),
+                excluding: points + pendingPoints,
+                anchors: searchesFront
+                    ? Self.frontAnchors(trials: trials, points: points, objectives: context.objectives)
+                    : Self.anchors(trials: trials, points: points, context: context),
                 trustRegion: Self.feasibilityTrustRegion(trials: trials, points: points, context: context),
                 seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
             return (proposal.point, .model)

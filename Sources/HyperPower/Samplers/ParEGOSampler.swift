@@ -124,11 +124,13 @@ public struct ParEGOSampler: Sampler {
 
 extension ConstrainedGPSampler {
     /// HyperPower's model-based sampler for these objectives: the ``ConstrainedGPSampler`` for
-    /// one, ``ParEGOSampler`` for several.
+    /// one, and for one measured objective followed by one or two known ones (its acquisition
+    /// is then the expected hypervolume improvement at the known costs); ``ParEGOSampler`` for
+    /// several measured ones.
     static func forObjectives(
         _ objectives: [Objective], settings: OptimizerSettings, seed: UInt64, logger: Logger
     ) -> any Sampler {
-        objectives.count > 1
+        objectives.count > 1 && !searchesKnownCostFront(objectives)
             ? ParEGOSampler(settings: settings, seed: seed, logger: logger)
             : ConstrainedGPSampler(settings: settings, seed: seed, logger: logger)
     }

@@ -169,7 +169,7 @@ extension Study {
             intervals = proposal.predictionIntervals.isEmpty ? nil : proposal.predictionIntervals
         }
         let suggestion = Suggestion(
-            number: number, configuration: configuration, predictions: region.predictions(for: configuration), source: source,
+            number: number, configuration: configuration, predictions: predictions(for: configuration), source: source,
             predictionIntervals: intervals)
         let lease = newLease(now: Date().timeIntervalSince1970)
         do throws(HyperPowerError) {
@@ -308,6 +308,16 @@ extension Study {
         }
     }
 
+    /// The known constraints' predictions for a configuration, and the known objectives' under
+    /// their names (a constraint of the same name keeps its own).
+    func predictions(for configuration: Configuration) -> [String: Double] {
+        var predictions = region.predictions(for: configuration)
+        for objective in objectives where objective.isKnown && predictions[objective.name] == nil {
+            if let value = objective.prediction(for: configuration) { predictions[objective.name] = value }
+        }
+        return predictions
+    }
+
     func makeTrial(
         _ entry: PendingTrial, outcome: TrialOutcome, measurements: [String: Double], evaluationSeconds: Double
     ) -> Trial {
@@ -324,7 +334,10 @@ extension Study {
         var objectiveValues: [String: Double] = [:]
         if let primary = outcome.objective {
             objectiveValues[objectives[0].name] = primary
-            for further in objectives.dropFirst() { objectiveValues[further.name] = measurements[further.name] }
+            for further in objectives.dropFirst() {
+                // A known objective's value is its prediction (a missing one: not reported).
+                objectiveValues[further.name] = further.isKnown ? suggestion.predictions[further.name] : measurements[further.name]
+            }
         }
         return Trial(
             number: suggestion.number, configuration: suggestion.configuration, outcome: outcome,

@@ -1,0 +1,93 @@
+import Foundation
+import LinearAlgebra
+
+/// Several objectives of which every further one is known (a cost model): the acquisition is
+/// the exact expected hypervolume improvement of the measured objective at the predicted costs
+/// (``KnownCostHypervolume``), weighted by the observed constraints as before.
+extension ConstrainedGPSampler {
+    /// The most known objectives the exact acquisition takes (its grid grows as m^k).
+    static let maximumKnownObjectives = 2
+
+    /// Whether a study's objectives are one measured objective followed by one or two known ones.
+    static func searchesKnownCostFront(_ objectives: [Objective]) -> Bool {
+        objectives.count > 1 && objectives.count - 1 <= maximumKnownObjectives && !objectives[0].isKnown
+            && objectives.dropFirst().allSatisfy(\.isKnown)
+    }
+
+    /// The known objectives' values of a trial, minimised (recorded, else predicted now).
+    static func knownCosts(of trial: Trial, objectives: [Objective]) -> [Double]? {
+        var costs: [Double] = []
+        for objective in objectives.dropFirst() {
+            guard let value = trial.objectiveValues[objective.name] ?? objective.prediction(for: trial.configuration),
+                  value.isFinite else { return nil }
+            costs.append(objective.minimized(value))
+        }
+        return costs
+    }
+
+    /// The acquisition's hypervolume term: the feasible trials (the measured objective through
+    /// the model's transform) and the pending ones at the model's belief form the front; the
+    /// reference lies a tenth of the range beyond the worst feasible value of each objective.
+    /// `nil` before a feasible trial.
+    static func knownCostHypervolume(
+        context: SamplingContext, trials: [Trial], transform: PowerTransform, objectiveModel: GaussianProcess
+    ) -> KnownCostHypervolume? {
+        let objectives = context.objectives
+        let primary = objectives[0]
+        var rows: [[Double]] = []
+        for trial in trials where trial.isFeasible {
+            guard let value = trial.outcome.objective, let costs = knownCosts(of: trial, objectives: objectives) else { continue }
+            rows.append([transform(primary.minimized(value))] + costs)
+        }
+        guard !rows.isEmpty else { return nil }
+        let reference = (0..<rows[0].count).map { j -> Double in
+            let column = rows.map { $0[j] }
+            let (low, high) = (column.min()!, column.max()!)
+            let spread = high > low ? high - low : max(abs(high), 1) * 1e-3
+            return high + 0.1 * spread
+        }
+        var front = Pareto.nondominated(rows).map { rows[$0] }
+        // Pending configurations: at the fantasy-conditioned model's mean (kriging believer).
+        let pending = context.pending.compactMap { configuration -> ([Double], [Double])? in
+            guard let point = try? context.space.encode(configuration) else { return nil }
+            var costs: [Double] = []
+            for objective in objectives.dropFirst() {
+                guard let value = objective.prediction(for: configuration) else { return nil }
+                costs.append(objective.minimized(value))
+            }
+            return (point, costs)
+        }
+        if !pending.isEmpty, let means = try? objectiveModel.posterior(at: Matrix(rowMajor: pending.map(\.0))).mean {
+            let all = front + zip(means, pending).map { [$0] + $1.1 }
+            front = Pareto.nondominated(all).map { all[$0] }
+        }
+        let space = context.space
+        let known = Array(objectives.dropFirst())
+        return KnownCostHypervolume(front: front, reference: reference) { points in
+            (0..<points.rows).map { i -> [Double]? in
+                let configuration = space.decode(points.row(i))
+                var costs: [Double] = []
+                for objective in known {
+                    guard let value = objective.prediction(for: configuration) else { return nil }
+                    costs.append(objective.minimized(value))
+                }
+                return costs
+            }
+        }
+    }
+
+    /// Local candidates for the front: up to five Pareto-optimal feasible trials, spread along
+    /// the first cost.
+    static func frontAnchors(trials: [Trial], points: [[Double]], objectives: [Objective]) -> [[Double]] {
+        var rows: [(index: Int, values: [Double])] = []
+        for (index, trial) in trials.enumerated() where trial.isFeasible {
+            guard let value = trial.outcome.objective, let costs = knownCosts(of: trial, objectives: objectives) else { continue }
+            rows.append((index, [objectives[0].minimized(value)] + costs))
+        }
+        let front = rows.filter { row in
+            !rows.contains { other in Pareto.dominates(other.values, row.values) }
+        }.sorted { $0.values[1] < $1.values[1] }
+        guard front.count > 5 else { return front.map { points[$0.index] } }
+        return (0..<5).map { k in points[front[k * (front.count - 1) / 4].index] }
+    }
+}

@@ -1,0 +1,65 @@
+import BenchmarkProblems
+import Experiments
+import Foundation
+import HyperPower
+import Logging
+import Testing
+
+/// The two constrained two-objective problems: values against an independent Python
+/// computation (the formulas in Benchmarks/Peers/true_fronts.py, evaluated once), and the true
+/// hypervolumes against dense grids evaluated here (a grid's front lies inside the true one).
+@Suite struct MultiObjectiveProblemsTests {
+    @Test func valuesMatchThePythonReference() {
+        let cases: [(MultiObjectiveProblem, [Double], [Double], Double)] = [
+            (.braninCurrin, [0.5, 0.5], [24.1299644136, 7.4051239133], 50),
+            (.braninCurrin, [0.2, 0.8], [11.2948614936, 6.39909263808], 9.5),
+            (.braninCurrin, [0.9, 0.1], [4.31268954698, 10.2168340985], -22),
+            (.c2dtlz2, [0.3, 0.1, 0.5, 0.9], [1.17612861193, 0.599267459656], 0.151610796981),
+            (.c2dtlz2, [0.5, 0.5, 0.5, 0.5], [0.707106781187, 0.707106781187], -0.08),
+        ]
+        for (problem, x, objectives, constraint) in cases {
+            let values = problem.values(at: x)
+            for (a, b) in zip(values.objectives, objectives) { #expect(abs(a - b) <= 1e-9 * max(1, abs(b)), "\(problem.name) \(x)") }
+            #expect(abs(values.constraints.values.first! - constraint) <= 1e-9 * max(1, abs(constraint)))
+        }
+        #expect(MultiObjectiveProblem.named("c2-dtlz2")?.constraints.first?.isKnown == false)
+        #expect(MultiObjectiveProblem.named("branin-currin")?.constraints.first?.isKnown == true)
+    }
+
+    @Test func denseGridsApproachTheTrueHypervolumesFromBelow() throws {
+        let n = 400
+        var branin: [[Double]] = []
+        for i in 0...n {
+            for j in 0...n {
+                let x = [Double(i) / Double(n), Double(j) / Double(n)]
+                let values = MultiObjectiveProblem.braninCurrin.values(at: x)
+                if values.constraints["disk"]! >= 0 { branin.append(values.objectives) }
+            }
+        }
+        let braninVolume = try Pareto.hypervolume(branin, reference: MultiObjectiveProblem.braninCurrin.reference)
+        #expect(braninVolume <= MultiObjectiveProblem.braninCurrin.trueHypervolume && braninVolume >= 0.99 * MultiObjectiveProblem.braninCurrin.trueHypervolume,
+                "\(braninVolume)")
+        // C2-DTLZ2 depends on x₁ and g = Σ(xᵢ − 0.5)² only: x₂ = 0.5 + √g, the rest 0.5.
+        var dtlz: [[Double]] = []
+        for i in 0...n {
+            for k in 0...(n / 2) {
+                let g = 0.6 * Double(k) / Double(n / 2)
+                let values = MultiObjectiveProblem.c2dtlz2.values(at: [Double(i) / Double(n), 0.5 + min(g.squareRoot(), 0.5), 0.5, 0.5])
+                if values.constraints["c2"]! <= 0 { dtlz.append(values.objectives) }
+            }
+        }
+        let dtlzVolume = try Pareto.hypervolume(dtlz, reference: MultiObjectiveProblem.c2dtlz2.reference)
+        #expect(dtlzVolume <= MultiObjectiveProblem.c2dtlz2.trueHypervolume && dtlzVolume >= 0.99 * MultiObjectiveProblem.c2dtlz2.trueHypervolume,
+                "\(dtlzVolume)")
+    }
+
+    @Test(.timeLimit(.minutes(2))) func aShortBenchmarkJudgesTheRunByTheProblem() async throws {
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let report = try await MultiObjectiveBenchmark(problem: .braninCurrin, method: .hyperpower, budget: 14, seeds: [0], logger: logger).run()
+        let run = try #require(report.seeds.first)
+        #expect(run.knownConstraintViolations == 0)
+        #expect(run.hypervolume > 0 && run.hypervolume <= report.trueHypervolume)
+        #expect(abs(run.log10HypervolumeDifference - log10(report.trueHypervolume - run.hypervolume)) < 1e-9)
+    }
+}
