@@ -44,6 +44,15 @@ public actor PostgresStudyStorage: StudyStorage {
     private var schemaChecked = false
     /// Records appended or read so far by this storage (the next position is one past it).
     private var known = 0
+    /// Whether this storage holds the study's advisory lock (between `lock()` and `unlock()`).
+    private var holdsLock = false
+    /// Whether an append of this critical section handed the lock over to its own commit
+    /// (`unlock()` then has nothing to send).
+    private var lockHandedOver = false
+    /// The records `lock()` read with the lock, after position `prefetchedAfter`, for the
+    /// `records(after:)` that follows it.
+    private var prefetched: [String]?
+    private var prefetchedAfter = 0
 
     /// A storage for `study` in the database that `url` names:
     /// `postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE` or, over a Unix socket,
@@ -71,13 +80,20 @@ public actor PostgresStudyStorage: StudyStorage {
     // MARK: - StudyStorage
 
     public func records(after position: Int) async throws(HyperPowerError) -> [StudyRecord] {
-        let rows = try await run("read the study's records") { connection in
-            var texts: [String] = []
-            let sequence = try await connection.query(
-                "SELECT record::text FROM hyperpower_records WHERE study = \(self.study) AND position > \(position) ORDER BY position",
-                logger: self.logger)
-            for try await text in sequence.decode(String.self) { texts.append(text) }
-            return texts
+        let rows: [String]
+        if let prefetched, prefetchedAfter == position {
+            rows = prefetched  // read by `lock()` in the same round trip as the lock
+            self.prefetched = nil
+        } else {
+            prefetched = nil
+            rows = try await run("read the study's records") { connection in
+                var texts: [String] = []
+                let sequence = try await connection.query(
+                    "SELECT record::text FROM hyperpower_records WHERE study = \(self.study) AND position > \(position) ORDER BY position",
+                    logger: self.logger)
+                for try await text in sequence.decode(String.self) { texts.append(text) }
+                return texts
+            }
         }
         let decoder = JSONDecoder()
         var records: [StudyRecord] = []
@@ -106,35 +122,49 @@ public actor PostgresStudyStorage: StudyStorage {
         let trialTexts = trials.map { $0.map(String.init) ?? "" }
         let (recordTexts, eventNames) = (texts, events)
         let first = known + 1
+        if holdsLock && lockHandedOver {
+            // A second append in one critical section: take the lock again first.
+            try await run("take the study's lock", timeout: Self.lockTimeout) { connection in
+                try await connection.query("SELECT pg_advisory_lock(hashtextextended(\("hyperpower:" + self.study), 0))", logger: self.logger)
+                return ()
+            }
+            lockHandedOver = false
+        }
+        // Within a critical section (not for the study's header, which the first section
+        // follows with another append), the append hands the lock over to its own commit:
+        // the next worker gets it the moment these rows are visible, one round trip sooner.
+        let handOver = holdsLock && first > 1
         let inserted = try await run("append to the study") { connection in
             // One statement: all the records or none, at the positions that follow what this
             // worker has seen (the primary key refuses positions another worker took).
-            let sequence = try await connection.query(
-                """
-                INSERT INTO hyperpower_records (study, position, event, trial, record)
-                SELECT \(self.study), \(first) + r.ordinality - 1, r.event, NULLIF(r.trial, '')::integer, r.record::jsonb
-                FROM unnest(\(recordTexts)::text[], \(eventNames)::text[], \(trialTexts)::text[]) WITH ORDINALITY AS r(record, event, trial, ordinality)
-                WHERE NOT EXISTS (SELECT 1 FROM hyperpower_records WHERE study = \(self.study) AND position >= \(first))
-                RETURNING position
-                """,
+            let rows = try await connection.query(
+                "SELECT \(unescaped: Self.appendFunction)(\(self.study), \(first), \(recordTexts)::text[], \(eventNames)::text[], \(trialTexts)::text[], \(handOver))",
                 logger: self.logger)
             var count = 0
-            for try await _ in sequence { count += 1 }
+            for try await value in rows.decode(Int.self) { count = value }
             return count
         }
+        if handOver { lockHandedOver = true }
         guard inserted == records.count else {
             throw .storageUnavailable(reason: "\(location): another worker appended meanwhile (the exclusive access was lost with a connection); nothing was written")
         }
         known += records.count
     }
 
+    /// Takes the study's advisory lock and, in the same round trip, reads the records after the
+    /// last one this storage knows (the `records(after:)` that follows gets them).
     public func lock() async throws(HyperPowerError) {
         await mutex.lock()
+        let after = known
         do {
-            try await run("take the study's lock", timeout: Self.lockTimeout) { connection in
-                try await connection.query("SELECT pg_advisory_lock(hashtextextended(\("hyperpower:" + self.study), 0))", logger: self.logger)
-                return ()
+            let rows = try await run("take the study's lock", timeout: Self.lockTimeout) { connection in
+                var texts: [String] = []
+                let sequence = try await connection.query(
+                    "SELECT \(unescaped: Self.lockFunction)(\(self.study), \(after))", logger: self.logger)
+                for try await text in sequence.decode(String?.self) { if let text { texts.append(text) } }
+                return texts
             }
+            (prefetched, prefetchedAfter, holdsLock, lockHandedOver) = (rows, after, true, false)
         } catch {
             mutex.unlock()
             throw error
@@ -142,20 +172,23 @@ public actor PostgresStudyStorage: StudyStorage {
     }
 
     public func unlock() async {
-        if let connection, !connection.isClosed {
-            let (key, logger) = ("hyperpower:" + study, self.logger)
-            do {
-                try await Self.withTimeout(Self.statementTimeout) {
-                    try await connection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
-                    return ()
-                }
-            } catch {
-                // A lock whose connection is gone is released by the server.
-                logger.debug("unlock of \(location): \(error)")
-                drop(connection)
-            }
+        defer {
+            (prefetched, holdsLock, lockHandedOver) = (nil, false, false)
+            mutex.unlock()
         }
-        mutex.unlock()
+        // Handed over to an append's commit, or gone with its connection: nothing to send.
+        guard !lockHandedOver, let connection, !connection.isClosed else { return }
+        let (key, logger) = ("hyperpower:" + study, self.logger)
+        do {
+            try await Self.withTimeout(Self.statementTimeout) {
+                try await connection.query("SELECT pg_advisory_unlock(hashtextextended(\(key), 0))", logger: logger)
+                return ()
+            }
+        } catch {
+            // A lock whose connection is gone is released by the server.
+            logger.debug("unlock of \(location): \(error)")
+            drop(connection)
+        }
     }
 
     // MARK: - Studies in a database
@@ -358,7 +391,48 @@ public actor PostgresStudyStorage: StudyStorage {
         if versions.isEmpty {
             try await connection.query("INSERT INTO hyperpower_schema (version) VALUES (\(schemaVersion))", logger: logger)
         }
+        for statement in Self.functionsSQL { try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger) }
     }
+
+    /// The server-side halves of a critical section (versioned by name: a changed body gets a
+    /// new name, and workers of both versions keep working). `lockFunction` takes the study's
+    /// advisory lock, then reads the records after a position with a fresh snapshot (a volatile
+    /// function's statements each take one, so the previous holder's commit is seen).
+    /// `appendFunction` inserts at checked positions and, when asked, hands the session lock
+    /// over to a transaction lock on the same key, released by the commit that makes the rows
+    /// visible.
+    static let lockFunction = "hyperpower_lock_and_read_v1"
+    static let appendFunction = "hyperpower_append_v1"
+    static let functionsSQL = [
+        """
+        CREATE OR REPLACE FUNCTION \(lockFunction)(p_study text, p_after bigint) RETURNS SETOF text
+        LANGUAGE plpgsql VOLATILE AS $$
+        BEGIN
+            PERFORM pg_advisory_lock(hashtextextended('hyperpower:' || p_study, 0));
+            RETURN QUERY SELECT record::text FROM hyperpower_records
+                WHERE study = p_study AND position > p_after ORDER BY position;
+        END $$
+        """,
+        """
+        CREATE OR REPLACE FUNCTION \(appendFunction)(
+            p_study text, p_first bigint, p_records text[], p_events text[], p_trials text[], p_hand_over boolean
+        ) RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            inserted bigint;
+        BEGIN
+            INSERT INTO hyperpower_records (study, position, event, trial, record)
+            SELECT p_study, p_first + r.ordinality - 1, r.event, NULLIF(r.trial, '')::integer, r.record::jsonb
+            FROM unnest(p_records, p_events, p_trials) WITH ORDINALITY AS r(record, event, trial, ordinality)
+            WHERE NOT EXISTS (SELECT 1 FROM hyperpower_records WHERE study = p_study AND position >= p_first);
+            GET DIAGNOSTICS inserted = ROW_COUNT;
+            IF p_hand_over THEN
+                PERFORM pg_advisory_xact_lock(hashtextextended('hyperpower:' || p_study, 0));
+                PERFORM pg_advisory_unlock(hashtextextended('hyperpower:' || p_study, 0));
+            END IF;
+            RETURN inserted;
+        END $$
+        """,
+    ]
 
     /// A server error's message (and its SQLSTATE), else the error's own description.
     static func describe(_ error: any Error) -> String {

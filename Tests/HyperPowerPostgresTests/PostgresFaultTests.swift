@@ -59,7 +59,11 @@ extension PostgresServerTests {
                         var killed = 0
                         var restarted = false
                         var generator = SystemRandomNumberGenerator()
-                        while killed < kills && completed() < budget - 20 {
+                        // Bounded: workers that fail at once (a broken build) must not keep
+                        // the killer restarting them for ever.
+                        let deadline = Date().addingTimeInterval(200)
+                        while killed < kills && completed() < budget - 20 && Date() < deadline
+                            && exits.filter({ $0 != 0 }).count < 8 {
                             usleep(UInt32.random(in: 50_000...250_000, using: &generator))
                             if killed == kills / 2 && !restarted {
                                 restarted = PostgresStorageTests.restartServerBlocking(folder) == 0

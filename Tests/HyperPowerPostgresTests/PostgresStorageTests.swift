@@ -166,6 +166,26 @@ extension PostgresServerTests {
             #expect(try await two.records(after: 0).count == 2)
         }
 
+        /// An append in a critical section hands the lock to its own commit: another worker takes
+        /// it before `unlock()`; a second append in the same section takes it again first.
+        @Test(.timeLimit(.minutes(1))) func anAppendHandsTheLockOverAndASecondAppendTakesItAgain() async throws {
+            let name = TestServer.studyName("handover")
+            let (one, two) = (try Self.storage(name), try Self.storage(name))
+            _ = try await Self.study(one).completedTrialCount()  // writes the header
+            try await one.lock()
+            let header = try await one.records(after: 1)
+            #expect(header.isEmpty)
+            let record = try await one.records(after: 0)[0]
+            try await one.append([record])  // a copy of the header, as any record
+            // Without the hand-over this would wait for one.unlock() (and the test's time limit).
+            try await two.lock()
+            #expect(try await two.records(after: 0).count == 2)
+            await two.unlock()
+            try await one.append([record])
+            await one.unlock()
+            #expect(try await two.records(after: 0).count == 3)
+        }
+
         @Test func aDatabaseWithANewerSchemaIsRefused() async throws {
             let url = try TestServer.requireURL()
             let database = "hp_schema_\(UUID().uuidString.prefix(8).lowercased())"
