@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""Optuna's multi-objective samplers on the two constrained two-objective problems of
+`hyperpower benchmark` (issue #14), judged as the library judges itself: the hypervolume of
+the truly feasible trials up to the problem's reference point, and log10(true - found) against
+the true front of Benchmarks/Peers/true_fronts.py.
+
+    python3 -m venv .venv && .venv/bin/pip install optuna==5.0.0
+    .venv/bin/python Benchmarks/Peers/multiobjective_peers.py --seeds 10 [--samplers nsga2,tpe,random,gp]
+
+`gp` (Optuna's GPSampler) needs torch and scipy in the environment. Constraints go to each
+sampler through `constraints_func` (feasible at <= 0), as Optuna documents.
+"""
+import argparse
+import math
+import statistics
+
+import optuna
+
+TRUE = {"branin-currin": 609.081062, "c2-dtlz2": 0.399924}
+REFERENCE = {"branin-currin": (80.0, 12.0), "c2-dtlz2": (1.1, 1.1)}
+BUDGET = {"branin-currin": 40, "c2-dtlz2": 60}
+DIMENSION = {"branin-currin": 2, "c2-dtlz2": 4}
+
+
+def branin_currin(x):
+    u, v = 15 * x[0] - 5, 15 * x[1]
+    f1 = (v - 5.1 / (4 * math.pi ** 2) * u ** 2 + 5 / math.pi * u - 6) ** 2 + 10 * (1 - 1 / (8 * math.pi)) * math.cos(u) + 10
+    factor = 1 - math.exp(-1 / (2 * x[1])) if x[1] > 0 else 1.0
+    f2 = factor * (2300 * x[0] ** 3 + 1900 * x[0] ** 2 + 2092 * x[0] + 60) / (100 * x[0] ** 3 + 500 * x[0] ** 2 + 4 * x[0] + 20)
+    violation = -(50 - (u - 2.5) ** 2 - (v - 7.5) ** 2)  # <= 0 feasible
+    return (f1, f2), violation
+
+
+def c2dtlz2(x, r=0.2):
+    g = sum((t - 0.5) ** 2 for t in x[1:])
+    f1, f2 = (1 + g) * math.cos(math.pi * x[0] / 2), (1 + g) * math.sin(math.pi * x[0] / 2)
+    first = min((f1 - 1) ** 2 + f2 ** 2 - r * r, (f2 - 1) ** 2 + f1 ** 2 - r * r)
+    second = (f1 - 1 / math.sqrt(2)) ** 2 + (f2 - 1 / math.sqrt(2)) ** 2 - 2 * r * r
+    return (f1, f2), min(first, second)
+
+
+FUNCTIONS = {"branin-currin": branin_currin, "c2-dtlz2": c2dtlz2}
+
+
+def hypervolume(points, reference):
+    points = sorted(p for p in points if p[0] < reference[0] and p[1] < reference[1])
+    volume, best = 0.0, reference[1]
+    for f1, f2 in points:
+        if f2 < best:
+            volume += (reference[0] - f1) * (best - f2)
+            best = f2
+    return volume
+
+
+def sampler(name, seed, constraints):
+    if name == "nsga2":
+        return optuna.samplers.NSGAIISampler(seed=seed, constraints_func=constraints)
+    if name == "tpe":
+        return optuna.samplers.TPESampler(seed=seed, constraints_func=constraints)
+    if name == "gp":
+        return optuna.samplers.GPSampler(seed=seed, constraints_func=constraints)
+    return optuna.samplers.RandomSampler(seed=seed)
+
+
+def run(problem, name, seed):
+    function = FUNCTIONS[problem]
+
+    def objective(trial):
+        x = [trial.suggest_float(f"x{i + 1}", 0, 1) for i in range(DIMENSION[problem])]
+        values, violation = function(x)
+        trial.set_user_attr("violation", violation)
+        return values
+
+    study = optuna.create_study(directions=["minimize", "minimize"],
+                                sampler=sampler(name, seed, lambda t: (t.user_attrs["violation"],)))
+    study.optimize(objective, n_trials=BUDGET[problem])
+    feasible = [t.values for t in study.trials if t.values is not None and t.user_attrs["violation"] <= 0]
+    found = hypervolume(feasible, REFERENCE[problem])
+    return found, math.log10(max(TRUE[problem] - found, 1e-12 * TRUE[problem]))
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--samplers", default="nsga2,tpe,random")
+    parser.add_argument("--problems", default="branin-currin,c2-dtlz2")
+    arguments = parser.parse_args()
+    optuna.logging.set_verbosity(optuna.logging.WARNING)
+    for problem in arguments.problems.split(","):
+        for name in arguments.samplers.split(","):
+            results = [run(problem, name, seed) for seed in range(arguments.seeds)]
+            volumes = [r[0] for r in results]
+            print(f"{problem:14s} {name:7s} median hypervolume {statistics.median(volumes):.6g} "
+                  f"({100 * statistics.median(volumes) / TRUE[problem]:.2f}% of the true front's), "
+                  f"median log10 difference {statistics.median(r[1] for r in results):.2f}")
+
+
+if __name__ == "__main__":
+    main()
