@@ -25,7 +25,15 @@ start)
         as_owner "$bin/initdb" -D "$dir/data" -U hyperpower --auth=trust -E UTF8 >"$dir/initdb.log" 2>&1 \
             || { cat "$dir/initdb.log" >&2; exit 1; }
     fi
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    if command -v python3 >/dev/null 2>&1; then
+        port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    else
+        # No python3: a random high port that nothing listens on.
+        while :; do
+            port=$((20000 + RANDOM % 40000))
+            (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null || break
+        done
+    fi
     echo "$port" >"$dir/port"
     as_owner "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 \
         -o "-p $port -k $dir -c listen_addresses=127.0.0.1 -c max_connections=200" start >/dev/null \
