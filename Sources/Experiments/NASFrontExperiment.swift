@@ -23,6 +23,8 @@ public struct NASFrontExperiment: Sendable {
     /// Whether the known-latency method's latency is the table's (a lookup table of measured
     /// latencies) rather than the linear model's prediction.
     public var knownLatencyFromTable: Bool
+    /// The models and the acquisition of HyperPower's methods.
+    public var settings: OptimizerSettings = OptimizerSettings()
 
     public init(
         bench: NASBench201, device: String, latencyBudgetMilliseconds: Double?, evaluations: Int, profiledCells: Int = 50,
@@ -113,11 +115,11 @@ public struct NASFrontExperiment: Sendable {
         logger.logLevel = .warning
         let methods: [(String, BayesianOptimizer)] = [
             ("hyperpower", Method.hyperpower.optimizer(
-                space: space, constraints: hyperPowerConstraints, objectives: Self.objectives, seed: seed, logger: logger,
-                objective: objective)),
+                space: space, constraints: hyperPowerConstraints, objectives: Self.objectives, seed: seed, settings: settings,
+                logger: logger, objective: objective)),
             ("hyperpower, known latency", Method.hyperpower.optimizer(
-                space: space, constraints: hyperPowerConstraints, objectives: knownObjectives, seed: seed, logger: logger,
-                objective: objective)),
+                space: space, constraints: hyperPowerConstraints, objectives: knownObjectives, seed: seed, settings: settings,
+                logger: logger, objective: objective)),
             ("random", Method.random.optimizer(
                 space: space, constraints: randomConstraints, objectives: Self.objectives, seed: seed, logger: logger,
                 objective: objective)),

@@ -23,6 +23,34 @@ public struct OptimizerSettings: Sendable {
     /// How long a trial stays reserved to this optimiser's study without a heartbeat before
     /// other workers sharing its storage offer it again (``Study/leaseDuration``).
     public var leaseDuration: Duration = .seconds(90)
+    /// With two measured objectives: how the front is searched.
+    public var frontAcquisition: FrontAcquisition = .automatic
+
+    /// The acquisition for two measured objectives (one measured and known ones always use
+    /// the exact expected hypervolume improvement at the known costs; three or more use ParEGO).
+    public enum FrontAcquisition: String, Sendable, Codable {
+        /// The expected hypervolume improvement when the space has a real parameter, ParEGO
+        /// when every parameter is discrete — what measured better on each class
+        /// (`Docs/MultiObjective.md`).
+        case automatic
+        /// Random augmented-Chebyshev scalarisations modelled by one GP (``ParEGOSampler``).
+        case parEGO
+        /// The exact log expected hypervolume improvement over a GP per objective.
+        case expectedHypervolumeImprovement
+
+        /// Whether a front over `space` is searched by the expected hypervolume improvement.
+        public func usesHypervolume(space: SearchSpace) -> Bool {
+            switch self {
+            case .parEGO: return false
+            case .expectedHypervolumeImprovement: return true
+            case .automatic:
+                return space.parameters.contains { parameter in
+                    if case .real = parameter { return true }
+                    return false
+                }
+            }
+        }
+    }
 
     /// Settings; every default is the one the benchmarks use.
     public init(

@@ -46,6 +46,9 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Initial design size (default: the library's, 2(D+1) clamped to 5…20).")
     var initialDesign: Int?
 
+    @Option(help: "With two measured objectives: automatic (the default: ehvi when the space has a real parameter, else parego), parego (ParEGO scalarisations) or ehvi (a GP per objective, the exact expected hypervolume improvement).")
+    var frontAcquisition: String?
+
     @Option(parsing: .unconditional, help: "Evaluations kept in flight (pending points enter the models as fantasies).")
     var concurrency: Int = 1
 
@@ -151,6 +154,12 @@ struct BenchmarkCommand: AsyncParsableCommand {
         if let refinedStarts { settings.maximizer.refinedStarts = refinedStarts }
         if let localCandidates { settings.maximizer.localCandidates = localCandidates }
         if let initialDesign { settings.initialDesignSize = initialDesign }
+        switch frontAcquisition {
+        case nil, "automatic": break
+        case "parego": settings.frontAcquisition = .parEGO
+        case "ehvi": settings.frontAcquisition = .expectedHypervolumeImprovement
+        default: throw ValidationError("unknown --front-acquisition '\(frontAcquisition!)'; choose automatic, parego or ehvi")
+        }
         let report = try await MultiObjectiveBenchmark(
             problem: problem, method: method, budget: budget, seeds: seeds.values, settings: settings, logger: logger
         ).run()

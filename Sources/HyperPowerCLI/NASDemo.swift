@@ -66,6 +66,9 @@ struct NASDemo: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "With --objectives accuracy,latency: the hypervolume's reference accuracy (%); cells below it add nothing.")
     var referenceAccuracy: Double = 80
 
+    @Option(help: "With --objectives accuracy,latency: automatic (the default; parego on this categorical space), parego or ehvi: how HyperPower searches the front of the measured latency.")
+    var frontAcquisition: String?
+
     @Flag(help: "With --objectives accuracy,latency: the known-latency method predicts each cell's latency from the table (a lookup table of measured latencies, as HW-NAS-Bench gives) instead of the 50-cell linear model.")
     var latencyTable = false
 
@@ -117,9 +120,15 @@ struct NASDemo: AsyncParsableCommand {
 
     /// `--objectives accuracy,latency`: the front, per seed and in the median.
     func runFront(_ bench: NASBench201) async throws {
-        let experiment = NASFrontExperiment(
+        var experiment = NASFrontExperiment(
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget, profiledCells: profiled,
             referenceAccuracy: referenceAccuracy, knownLatencyFromTable: latencyTable)
+        switch frontAcquisition {
+        case nil, "automatic": break
+        case "parego": experiment.settings.frontAcquisition = .parEGO
+        case "ehvi": experiment.settings.frontAcquisition = .expectedHypervolumeImprovement
+        default: throw ValidationError("unknown --front-acquisition '\(frontAcquisition!)'; choose automatic, parego or ehvi")
+        }
         var reports: [NASFrontExperiment.SeedReport] = []
         for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }
         if json { return try CommandSupport.printJSON(reports) }

@@ -1,5 +1,6 @@
 import Acquisition
 import Foundation
+import GaussianProcess
 import HyperPower
 import LinearAlgebra
 import NumericalOptimization
@@ -126,5 +127,63 @@ extension Double {
     fileprivate func rounded(toPlaces places: Int) -> Double {
         let scale = pow(10, Double(places))
         return (self * scale).rounded() / scale
+    }
+}
+
+/// The expected hypervolume improvement for two measured objectives.
+@Suite struct TwoObjectiveHypervolumeTests {
+    /// The closed form against a 2-D trapezoid rule over both normal densities (±7σ, 241 nodes
+    /// each) of the improvement computed by `Pareto.hypervolume` differences.
+    @Test func theClosedFormMatchesNumericalIntegration() throws {
+        let front: [[Double]] = [[0.2, 0.7], [0.4, 0.3], [0.7, 0.1]]
+        let reference = [1.0, 1.0]
+        let model = try GaussianProcess(
+            inputs: Matrix(rowMajor: [[0.0], [1.0]]), targets: [0, 1], kernel: Matern52Kernel(),
+            hyperparameters: GaussianProcessHyperparameters(lengthscales: [1]))
+        let acquisition = TwoObjectiveLogExpectedHypervolumeImprovement(
+            first: model, second: model, front: front, reference: reference, constraints: [])
+        let before = try Pareto.hypervolume(front, reference: reference)
+        for (m1, s1, m2, s2) in [(0.3, 0.1, 0.4, 0.2), (0.5, 0.05, 0.5, 0.05), (0.9, 0.2, 0.05, 0.1)] {
+            let nodes = 240
+            func grid(_ mean: Double, _ sd: Double) -> [(Double, Double)] {
+                (0...nodes).map { i in
+                    let y = mean - 7 * sd + 14 * sd * Double(i) / Double(nodes)
+                    let z = (y - mean) / sd
+                    let weight = (i == 0 || i == nodes ? 0.5 : 1) * 14 * sd / Double(nodes)
+                    return (y, weight * exp(-0.5 * z * z) / (sd * (2 * Double.pi).squareRoot()))
+                }
+            }
+            var integral = 0.0
+            for (y1, w1) in grid(m1, s1) {
+                for (y2, w2) in grid(m2, s2) {
+                    integral += w1 * w2 * (try Pareto.hypervolume(front + [[y1, y2]], reference: reference) - before)
+                }
+            }
+            let closed = exp(acquisition.logExpectedImprovement(mean1: m1, sd1: s1, mean2: m2, sd2: s2))
+            #expect(abs(closed - integral) <= 2e-3 * integral, "μ (\(m1), \(m2)) σ (\(s1), \(s2)): \(closed) against \(integral)")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(2)))
+    func theTwoModelAcquisitionBeatsRandomSearchOnAConstrainedFront() async throws {
+        var settings = OptimizerSettings()
+        settings.frontAcquisition = .expectedHypervolumeImprovement
+        var model: [Double] = [], random: [Double] = []
+        for seed: UInt64 in [0, 1, 2] {
+            let optimizer = BayesianOptimizer(
+                space: ParetoTests.zdtSpace, constraints: [ParetoTests.zdtConstraint], objectives: ParetoTests.zdtObjectives,
+                seed: seed, settings: settings, logger: quietLogger, objective: ParetoTests.zdt)
+            let result = try await optimizer.run(budget: .evaluations(30))
+            #expect(result.trials.allSatisfy { $0.predictions["sum"]! <= 0.8 })
+            model.append(try result.hypervolume(reference: [1, 1]))
+            let baseline = try await Method.random.optimizer(
+                space: ParetoTests.zdtSpace, constraints: [ParetoTests.zdtConstraint], objectives: ParetoTests.zdtObjectives,
+                seed: seed, logger: quietLogger, objective: ParetoTests.zdt).run(budget: .evaluations(30))
+            random.append(try baseline.hypervolume(reference: [1, 1]))
+        }
+        let median = { (values: [Double]) in values.sorted()[values.count / 2] }
+        print("two-GP EHVI hypervolumes \(model), random \(random), true \(ParetoTests.zdtTrueHypervolume)")
+        #expect(median(model) > median(random))
+        #expect(median(model) > 0.85 * ParetoTests.zdtTrueHypervolume)
     }
 }

@@ -14,6 +14,52 @@ extension ConstrainedGPSampler {
             && objectives.dropFirst().allSatisfy(\.isKnown)
     }
 
+    /// Whether a study's objectives are two measured ones (the two-GP expected hypervolume
+    /// improvement can search their front).
+    static func searchesMeasuredFront(_ objectives: [Objective]) -> Bool {
+        objectives.count == 2 && !objectives.contains(where: \.isKnown)
+    }
+
+    /// The two-objective acquisition: a second GP for the second objective (its successful
+    /// trials, through its own power transform), the front of the feasible trials and the
+    /// pending ones at the models' means, the reference a tenth of the range beyond the worst
+    /// feasible values. `nil` before a feasible trial or when the second model cannot be fitted.
+    mutating func measuredFrontAcquisition(
+        context: SamplingContext, trials: [Trial], points: [[Double]], first: GaussianProcess, transform: PowerTransform,
+        constraints: [ConstraintModel], number: Int
+    ) -> TwoObjectiveLogExpectedHypervolumeImprovement? {
+        let (primary, second) = (context.objectives[0], context.objectives[1])
+        let indices = trials.indices.filter {
+            trials[$0].outcome.objective != nil && trials[$0].objectiveValues[second.name]?.isFinite == true
+        }
+        guard !indices.isEmpty else { return nil }
+        let secondValues = indices.map { second.minimized(trials[$0].objectiveValues[second.name]!) }
+        let secondTransform = PowerTransform(fitting: secondValues)
+        guard let secondModel = fitModel(
+            "objective 2", inputs: Matrix(rowMajor: indices.map { points[$0] }), targets: secondValues.map { secondTransform($0) },
+            number: number, pending: context.pendingPoints) else { return nil }
+        var rows: [[Double]] = []
+        for index in indices where trials[index].isFeasible {
+            rows.append([transform(primary.minimized(trials[index].outcome.objective!)),
+                         secondTransform(second.minimized(trials[index].objectiveValues[second.name]!))])
+        }
+        guard !rows.isEmpty else { return nil }
+        let reference = (0..<2).map { j -> Double in
+            let column = rows.map { $0[j] }
+            let (low, high) = (column.min()!, column.max()!)
+            return high + 0.1 * (high > low ? high - low : max(abs(high), 1) * 1e-3)
+        }
+        var all = rows
+        let pending = context.pendingPoints
+        if !pending.isEmpty, let one = try? first.posterior(at: Matrix(rowMajor: pending)).mean,
+           let two = try? secondModel.posterior(at: Matrix(rowMajor: pending)).mean {
+            all += zip(one, two).map { [$0, $1] }
+        }
+        let front = Pareto.nondominated(all).map { all[$0] }
+        return TwoObjectiveLogExpectedHypervolumeImprovement(
+            first: first, second: secondModel, front: front, reference: reference, constraints: constraints)
+    }
+
     /// The known objectives' values of a trial, minimised (recorded, else predicted now).
     static func knownCosts(of trial: Trial, objectives: [Objective]) -> [Double]? {
         var costs: [Double] = []

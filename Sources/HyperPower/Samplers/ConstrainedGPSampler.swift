@@ -185,6 +185,29 @@ public struct ConstrainedGPSampler: Sampler {
             logger.warning("no model available for trial \(number); suggesting a random known-feasible point")
             return (try design.randomPoint(context), .random)
         }
+        // Two measured objectives with the expected hypervolume improvement: a GP for each.
+        if Self.searchesMeasuredFront(context.objectives), settings.frontAcquisition.usesHypervolume(space: space), let objectiveModel,
+           let front = measuredFrontAcquisition(
+               context: context, trials: trials, points: points, first: objectiveModel, transform: transform,
+               constraints: constraintModels, number: number) {
+            do {
+                let proposal = try settings.maximizer.scaled(forObservations: trials.count).maximize(
+                    front, in: context.region, dimension: space.encodedDimension, rounding: space,
+                    excluding: points + pendingPoints,
+                    anchors: Self.frontAnchors(trials: trials, points: points, objectives: context.objectives),
+                    trustRegion: Self.feasibilityTrustRegion(trials: trials, points: points, context: context),
+                    seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
+                return (proposal.point, .model)
+            } catch AcquisitionError.noKnownFeasibleCandidate {
+                return (try design.randomPoint(context), .random)
+            } catch AcquisitionError.allCandidatesDuplicate {
+                return (try design.randomPoint(context), .random)
+            } catch let error as HyperPowerError {
+                throw error
+            } catch {
+                throw .invalidSettings(reason: "\(error)")
+            }
+        }
         do {
             let proposal = try settings.maximizer.scaled(forObservations: trials.count).maximize(
                 acquisition, in: context.region, dimension: space.encodedDimension, rounding: space,
