@@ -81,18 +81,25 @@ public struct ConstrainedLogExpectedImprovement: Sendable {
                 total[i] += improvementTerm(mean: posterior.mean[i], standardDeviation: sd, costs: costs?[i]).value
             }
         }
+        guard Self.addLogFeasibility(of: constraints, at: points, to: &total) else {
+            return [Double](repeating: -.infinity, count: points.rows)
+        }
+        return total
+    }
+
+    /// Adds each constraint's log probability of feasibility at the rows of `points` to
+    /// `total`; `false` when a model cannot predict.
+    static func addLogFeasibility(of constraints: [ConstraintModel], at points: Matrix, to total: inout [Double]) -> Bool {
         for constraint in constraints {
-            guard let posterior = try? constraint.model.posterior(at: points) else {
-                return [Double](repeating: -.infinity, count: points.rows)
-            }
+            guard let posterior = try? constraint.model.posterior(at: points) else { return false }
             for i in 0..<points.rows {
-                let sd = Self.standardDeviation(posterior.variance[i], model: constraint.model)
+                let sd = standardDeviation(posterior.variance[i], model: constraint.model)
                 total[i] += LogProbabilityOfFeasibility.value(
                     mean: posterior.mean[i], standardDeviation: sd, bound: constraint.bound,
                     direction: constraint.direction).value
             }
         }
-        return total
+        return true
     }
 
     /// α and ∇α at one point, from each model's posterior gradients:

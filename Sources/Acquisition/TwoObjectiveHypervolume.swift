@@ -68,15 +68,8 @@ public struct TwoObjectiveLogExpectedHypervolumeImprovement: Sendable {
                 mean1: one.mean[i], sd1: ConstrainedLogExpectedImprovement.standardDeviation(one.variance[i], model: first),
                 mean2: two.mean[i], sd2: ConstrainedLogExpectedImprovement.standardDeviation(two.variance[i], model: second))
         }
-        for constraint in constraints {
-            guard let posterior = try? constraint.model.posterior(at: points) else {
-                return [Double](repeating: -.infinity, count: points.rows)
-            }
-            for i in 0..<points.rows {
-                let sd = ConstrainedLogExpectedImprovement.standardDeviation(posterior.variance[i], model: constraint.model)
-                total[i] += LogProbabilityOfFeasibility.value(
-                    mean: posterior.mean[i], standardDeviation: sd, bound: constraint.bound, direction: constraint.direction).value
-            }
+        guard ConstrainedLogExpectedImprovement.addLogFeasibility(of: constraints, at: points, to: &total) else {
+            return [Double](repeating: -.infinity, count: points.rows)
         }
         return total
     }

@@ -186,33 +186,18 @@ public struct ConstrainedGPSampler: Sampler {
             return (try design.randomPoint(context), .random)
         }
         // Two measured objectives with the expected hypervolume improvement: a GP for each.
-        if Self.searchesMeasuredFront(context.objectives), settings.frontAcquisition.usesHypervolume(space: space), let objectiveModel,
-           let front = measuredFrontAcquisition(
-               context: context, trials: trials, points: points, first: objectiveModel, transform: transform,
-               constraints: constraintModels, number: number) {
-            do {
-                let proposal = try settings.maximizer.scaled(forObservations: trials.count).maximize(
-                    front, in: context.region, dimension: space.encodedDimension, rounding: space,
-                    excluding: points + pendingPoints,
-                    anchors: Self.frontAnchors(trials: trials, points: points, objectives: context.objectives),
-                    trustRegion: Self.feasibilityTrustRegion(trials: trials, points: points, context: context),
-                    seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
-                return (proposal.point, .model)
-            } catch AcquisitionError.noKnownFeasibleCandidate {
-                return (try design.randomPoint(context), .random)
-            } catch AcquisitionError.allCandidatesDuplicate {
-                return (try design.randomPoint(context), .random)
-            } catch let error as HyperPowerError {
-                throw error
-            } catch {
-                throw .invalidSettings(reason: "\(error)")
-            }
-        }
+        let measuredFront = Self.searchesMeasuredFront(context.objectives) && settings.frontAcquisition.usesHypervolume(space: space)
+            ? objectiveModel.flatMap {
+                measuredFrontAcquisition(
+                    context: context, trials: trials, points: points, first: $0, transform: transform,
+                    constraints: constraintModels, number: number)
+            } : nil
+        let chosen: any AcquisitionFunction = measuredFront ?? acquisition
         do {
             let proposal = try settings.maximizer.scaled(forObservations: trials.count).maximize(
-                acquisition, in: context.region, dimension: space.encodedDimension, rounding: space,
+                chosen, in: context.region, dimension: space.encodedDimension, rounding: space,
                 excluding: points + pendingPoints,
-                anchors: searchesFront
+                anchors: searchesFront || measuredFront != nil
                     ? Self.frontAnchors(trials: trials, points: points, objectives: context.objectives)
                     : Self.anchors(trials: trials, points: points, context: context),
                 trustRegion: Self.feasibilityTrustRegion(trials: trials, points: points, context: context),
