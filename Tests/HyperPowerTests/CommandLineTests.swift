@@ -66,6 +66,22 @@ import Testing
         }
     }
 
+    /// `benchmark --problem branin-currin`: a two-objective problem judged by its true front.
+    @Test(.timeLimit(.minutes(2)))
+    func frontBenchmarkWritesJSONThatParses() async throws {
+        let (status, output, errors) = try await Self.run(
+            ["benchmark", "--problem", "branin-currin", "--seeds", "1", "--budget", "12", "--json"])
+        #expect(status == 0, "\(errors)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(output.utf8)) as? [String: Any])
+        #expect(report["problem"] as? String == "branin-currin" && report["budget"] as? Int == 12)
+        let seeds = try #require(report["seeds"] as? [[String: Any]])
+        #expect(seeds.count == 1 && seeds[0]["knownConstraintViolations"] as? Int == 0)
+        let volume = try #require(seeds[0]["hypervolume"] as? Double), truth = try #require(report["trueHypervolume"] as? Double)
+        #expect(volume > 0 && volume < truth)
+        let (badStatus, _, badErrors) = try await Self.run(["benchmark", "--problem", "c2-dtlz2", "--front-acquisition", "nope"])
+        #expect(badStatus != 0 && badErrors.contains("choose automatic, parego or ehvi"), "\(badErrors)")
+    }
+
     @Test func badArgumentsGetClearErrors() async throws {
         let cases: [([String], String)] = [
             (["demo", "--seconds", "0"], "--seconds must be a positive number (got 0.0)"),
