@@ -132,12 +132,13 @@ public struct ConstrainedLogExpectedImprovement: Sendable {
                 }
                 let costs = hypervolume.costs(Matrix(rowMajor: [point] + steps))
                 guard let here = costs[0] else { return (-.infinity, gradient) }
-                var base: (mean: Double, sd: Double)?
+                var base: (mean: Double, sd: Double, value: Double)?
                 guard add(objective, { mean, sd in
-                    base = (mean, sd)
-                    return hypervolume.logExpectedImprovement(mean: mean, standardDeviation: sd, costs: here)
+                    let term = hypervolume.logExpectedImprovement(mean: mean, standardDeviation: sd, costs: here)
+                    base = (mean, sd, term.value)
+                    return term
                 }), let base else { return (-.infinity, gradient) }
-                let center = hypervolume.logExpectedImprovement(mean: base.mean, standardDeviation: base.sd, costs: here).value
+                let center = base.value
                 for k in 0..<d {
                     guard let moved = costs[k + 1] else { continue }
                     let shifted = hypervolume.logExpectedImprovement(mean: base.mean, standardDeviation: base.sd, costs: moved).value

@@ -18,17 +18,18 @@ import LinearAlgebra
 /// finite far from the front. One or two known costs: the grid has (m + 2)^k cells for a front
 /// of m points.
 public struct KnownCostHypervolume: Sendable {
-    /// The front and the pending points believed at their means: rows `[a, c₁, …, c_k]`, minimised.
-    public var front: [[Double]]
+    /// The front and the pending points believed at their means: rows `[a, c₁, …, c_k]`,
+    /// minimised; only those below the reference in every coordinate (the others add nothing).
+    public let front: [[Double]]
     /// The reference point `[r_a, r_c₁, …]`: only what it bounds counts.
-    public var reference: [Double]
+    public let reference: [Double]
     /// The known costs at the rows of a matrix of unit-cube points (`nil` where a predictor
     /// fails: the point is never proposed).
     public var costs: @Sendable (Matrix) -> [[Double]?]
 
     public init(front: [[Double]], reference: [Double], costs: @escaping @Sendable (Matrix) -> [[Double]?]) {
         precondition(reference.count >= 2 && front.allSatisfy { $0.count == reference.count })
-        self.front = front
+        self.front = front.filter { p in p.indices.allSatisfy { p[$0] < reference[$0] } }
         self.reference = reference
         self.costs = costs
     }
@@ -40,8 +41,7 @@ public struct KnownCostHypervolume: Sendable {
         let k = reference.count - 1
         precondition(c.count == k)
         for j in 0..<k where !(c[j] < reference[j + 1]) { return [] }
-        // The front points that can matter: below the reference in every cost and in a.
-        let points = front.filter { p in p[0] < reference[0] && (1...k).allSatisfy { p[$0] < reference[$0] } }
+        let points = front
         var cuts: [[Double]] = []
         for j in 0..<k {
             var values = [c[j], reference[j + 1]]

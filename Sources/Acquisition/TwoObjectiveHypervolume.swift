@@ -22,8 +22,8 @@ public struct TwoObjectiveLogExpectedHypervolumeImprovement: Sendable {
     public var first: GaussianProcess
     public var second: GaussianProcess
     /// Nondominated points `[f₁, f₂]` in the models' (transformed) units.
-    public var front: [[Double]]
-    public var reference: [Double]
+    public let front: [[Double]]
+    public let reference: [Double]
     public var constraints: [ConstraintModel]
 
     public init(first: GaussianProcess, second: GaussianProcess, front: [[Double]], reference: [Double], constraints: [ConstraintModel]) {

@@ -25,7 +25,7 @@ public struct MultiObjectiveProblem: Sendable {
     /// The objectives and constraint values at raw coordinates.
     public func values(at x: [Double]) -> (objectives: [Double], constraints: [String: Double]) { function(x) }
 
-    public func coordinates(_ configuration: Configuration) -> [Double] {
+    func coordinates(_ configuration: Configuration) -> [Double] {
         (1...space.parameters.count).map { configuration.double("x\($0)") }
     }
 
@@ -50,16 +50,16 @@ public struct MultiObjectiveProblem: Sendable {
         return .success(objective: objectives[0], measurements: measurements)
     }
 
-    /// The constraints a configuration truly breaks, and whether any is known.
-    public func violations(_ configuration: Configuration) -> (all: [String], known: [String]) {
-        let values = function(coordinates(configuration)).constraints
-        let broken = constraintSpecifications.filter { !$0.direction.isSatisfied(values[$0.name]!, bound: $0.bound) }
-        return (broken.map(\.name), broken.filter(\.isKnown).map(\.name))
+    /// A configuration judged by the problem: its objectives and the constraints it truly
+    /// breaks (one evaluation of the formulas).
+    public func judge(_ configuration: Configuration) -> (objectives: [Double], broken: [BenchmarkConstraint]) {
+        let (objectives, values) = function(coordinates(configuration))
+        return (objectives, constraintSpecifications.filter { !$0.direction.isSatisfied(values[$0.name]!, bound: $0.bound) })
     }
 
     /// Hypervolume of the truly feasible configurations up to the reference.
     public func hypervolume(of configurations: [Configuration]) -> Double {
-        let points = configurations.filter { violations($0).all.isEmpty }.map { function(coordinates($0)).objectives }
+        let points = configurations.map(judge).filter(\.broken.isEmpty).map(\.objectives)
         return (try? Pareto.hypervolume(points, reference: reference)) ?? 0
     }
 

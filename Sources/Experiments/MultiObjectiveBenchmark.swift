@@ -67,14 +67,14 @@ public struct MultiObjectiveBenchmark: Sendable {
 
     /// A run judged by the problem, not by what the optimiser believed.
     public static func seedReport(seed: UInt64, trials: [Trial], problem: MultiObjectiveProblem) -> SeedReport {
-        let configurations = trials.map(\.configuration)
-        let hypervolume = problem.hypervolume(of: configurations)
-        let feasible = configurations.filter { problem.violations($0).all.isEmpty }.map { problem.values(at: problem.coordinates($0)).objectives }
+        let judged = trials.map { problem.judge($0.configuration) }
+        let feasible = judged.filter(\.broken.isEmpty).map(\.objectives)
+        let hypervolume = (try? Pareto.hypervolume(feasible, reference: problem.reference)) ?? 0
         let difference = max(problem.trueHypervolume - hypervolume, 1e-12 * problem.trueHypervolume)
         return SeedReport(
             seed: seed, hypervolume: hypervolume, log10HypervolumeDifference: log10(difference),
-            knownConstraintViolations: configurations.filter { !problem.violations($0).known.isEmpty }.count,
-            constraintViolations: configurations.filter { !problem.violations($0).all.isEmpty }.count,
+            knownConstraintViolations: judged.filter { $0.broken.contains(where: \.isKnown) }.count,
+            constraintViolations: judged.count - feasible.count,
             frontSize: Pareto.nondominated(feasible).count,
             medianSuggestionSeconds: Statistics.median(trials.map(\.suggestionSeconds)) ?? 0)
     }

@@ -123,7 +123,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
         }
     }
 
-    func benchmark(_ problem: BenchmarkProblem) async throws -> BenchmarkExperiment.Report {
+    /// The optimiser settings and the logger the options ask for.
+    func settingsAndLogger() throws -> (OptimizerSettings, Logger) {
         var logger = Logger(label: "hyperpower")
         logger.logLevel = verbose ? .info : .warning
         var settings = OptimizerSettings()
@@ -137,6 +138,12 @@ struct BenchmarkCommand: AsyncParsableCommand {
         default: break
         }
         if let initialDesign { settings.initialDesignSize = initialDesign }
+        if let front = try CommandSupport.frontAcquisition(frontAcquisition) { settings.frontAcquisition = front }
+        return (settings, logger)
+    }
+
+    func benchmark(_ problem: BenchmarkProblem) async throws -> BenchmarkExperiment.Report {
+        let (settings, logger) = try settingsAndLogger()
         let experiment = BenchmarkExperiment(
             problem: problem, method: method, budget: budget, seeds: seeds.values, settings: settings,
             concurrency: concurrency, journal: journal.map { URL(fileURLWithPath: $0) },
@@ -147,19 +154,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
 
     /// A two-objective problem: the hypervolume of each run against the true front's.
     func benchmarkFront(_ problem: MultiObjectiveProblem) async throws {
-        var logger = Logger(label: "hyperpower")
-        logger.logLevel = verbose ? .info : .warning
-        var settings = OptimizerSettings()
-        if let candidates { settings.maximizer.candidates = candidates }
-        if let refinedStarts { settings.maximizer.refinedStarts = refinedStarts }
-        if let localCandidates { settings.maximizer.localCandidates = localCandidates }
-        if let initialDesign { settings.initialDesignSize = initialDesign }
-        switch frontAcquisition {
-        case nil, "automatic": break
-        case "parego": settings.frontAcquisition = .parEGO
-        case "ehvi": settings.frontAcquisition = .expectedHypervolumeImprovement
-        default: throw ValidationError("unknown --front-acquisition '\(frontAcquisition!)'; choose automatic, parego or ehvi")
-        }
+        let (settings, logger) = try settingsAndLogger()
         let report = try await MultiObjectiveBenchmark(
             problem: problem, method: method, budget: budget, seeds: seeds.values, settings: settings, logger: logger
         ).run()

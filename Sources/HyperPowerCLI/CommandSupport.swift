@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import HyperPower
 
@@ -9,6 +10,17 @@ struct CommandFailure: Error, CustomStringConvertible {
 
 /// Helpers shared by the commands.
 enum CommandSupport {
+    /// `--front-acquisition`: `automatic`, `parego` or `ehvi` (`nil` when not given).
+    static func frontAcquisition(_ text: String?) throws -> OptimizerSettings.FrontAcquisition? {
+        switch text {
+        case nil: return nil
+        case "automatic": return .automatic
+        case "parego": return .parEGO
+        case "ehvi": return .expectedHypervolumeImprovement
+        default: throw ValidationError("unknown --front-acquisition '\(text!)'; choose automatic, parego or ehvi")
+        }
+    }
+
     /// Prints a value as pretty, key-sorted JSON.
     static func printJSON(_ value: some Encodable) throws {
         let encoder = JSONEncoder()

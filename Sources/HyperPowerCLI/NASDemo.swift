@@ -123,12 +123,7 @@ struct NASDemo: AsyncParsableCommand {
         var experiment = NASFrontExperiment(
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget, profiledCells: profiled,
             referenceAccuracy: referenceAccuracy, knownLatencyFromTable: latencyTable)
-        switch frontAcquisition {
-        case nil, "automatic": break
-        case "parego": experiment.settings.frontAcquisition = .parEGO
-        case "ehvi": experiment.settings.frontAcquisition = .expectedHypervolumeImprovement
-        default: throw ValidationError("unknown --front-acquisition '\(frontAcquisition!)'; choose automatic, parego or ehvi")
-        }
+        if let front = try CommandSupport.frontAcquisition(frontAcquisition) { experiment.settings.frontAcquisition = front }
         var reports: [NASFrontExperiment.SeedReport] = []
         for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }
         if json { return try CommandSupport.printJSON(reports) }

@@ -44,11 +44,7 @@ extension ConstrainedGPSampler {
                          secondTransform(second.minimized(trials[index].objectiveValues[second.name]!))])
         }
         guard !rows.isEmpty else { return nil }
-        let reference = (0..<2).map { j -> Double in
-            let column = rows.map { $0[j] }
-            let (low, high) = (column.min()!, column.max()!)
-            return high + 0.1 * (high > low ? high - low : max(abs(high), 1) * 1e-3)
-        }
+        let reference = Self.hypervolumeReference(rows)
         var all = rows
         let pending = context.pendingPoints
         if !pending.isEmpty, let one = try? first.posterior(at: Matrix(rowMajor: pending)).mean,
@@ -86,21 +82,13 @@ extension ConstrainedGPSampler {
             rows.append([transform(primary.minimized(value))] + costs)
         }
         guard !rows.isEmpty else { return nil }
-        let reference = (0..<rows[0].count).map { j -> Double in
-            let column = rows.map { $0[j] }
-            let (low, high) = (column.min()!, column.max()!)
-            let spread = high > low ? high - low : max(abs(high), 1) * 1e-3
-            return high + 0.1 * spread
-        }
+        let reference = hypervolumeReference(rows)
         var front = Pareto.nondominated(rows).map { rows[$0] }
+        let known = Array(objectives.dropFirst())
         // Pending configurations: at the fantasy-conditioned model's mean (kriging believer).
         let pending = context.pending.compactMap { configuration -> ([Double], [Double])? in
-            guard let point = try? context.space.encode(configuration) else { return nil }
-            var costs: [Double] = []
-            for objective in objectives.dropFirst() {
-                guard let value = objective.prediction(for: configuration) else { return nil }
-                costs.append(objective.minimized(value))
-            }
+            guard let point = try? context.space.encode(configuration),
+                  let costs = predictedCosts(of: configuration, known: known) else { return nil }
             return (point, costs)
         }
         if !pending.isEmpty, let means = try? objectiveModel.posterior(at: Matrix(rowMajor: pending.map(\.0))).mean {
@@ -108,17 +96,28 @@ extension ConstrainedGPSampler {
             front = Pareto.nondominated(all).map { all[$0] }
         }
         let space = context.space
-        let known = Array(objectives.dropFirst())
         return KnownCostHypervolume(front: front, reference: reference) { points in
-            (0..<points.rows).map { i -> [Double]? in
-                let configuration = space.decode(points.row(i))
-                var costs: [Double] = []
-                for objective in known {
-                    guard let value = objective.prediction(for: configuration) else { return nil }
-                    costs.append(objective.minimized(value))
-                }
-                return costs
-            }
+            (0..<points.rows).map { predictedCosts(of: space.decode(points.row($0)), known: known) }
+        }
+    }
+
+    /// The known objectives' predictions for a configuration, minimised; `nil` if one fails.
+    static func predictedCosts(of configuration: Configuration, known: [Objective]) -> [Double]? {
+        var costs: [Double] = []
+        for objective in known {
+            guard let value = objective.prediction(for: configuration) else { return nil }
+            costs.append(objective.minimized(value))
+        }
+        return costs
+    }
+
+    /// The hypervolume's reference for minimised rows: a tenth of each column's range beyond
+    /// its worst value (a thousandth of its magnitude when the column is constant).
+    static func hypervolumeReference(_ rows: [[Double]]) -> [Double] {
+        (0..<rows[0].count).map { j -> Double in
+            let column = rows.map { $0[j] }
+            let (low, high) = (column.min()!, column.max()!)
+            return high + 0.1 * (high > low ? high - low : max(abs(high), 1) * 1e-3)
         }
     }
 
