@@ -177,6 +177,6 @@ public struct SearchResult: Sendable, Codable {
 
     /// The feasible trial with the best primary objective value, if any.
     public static func best(of trials: [Trial], objective: Objective = .default) -> Trial? {
-        trials.filter(\.isFeasible).min { objective.isBetter($0.outcome.objective!, than: $1.outcome.objective!) }
+        trials.lazy.filter(\.isFeasible).min { objective.isBetter($0.outcome.objective!, than: $1.outcome.objective!) }
     }
 }

@@ -22,7 +22,8 @@ import PostgresNIO
 /// and by the server when the connection dies with the worker. An append is one `INSERT` in
 /// autocommit: durable (with the server's default `synchronous_commit = on`) when it returns.
 /// The rows' positions are checked: an append that finds its positions taken (a lock lost with
-/// its connection) fails without writing.
+/// its connection) fails without writing. An outcome needs no critical section (``publish(_:)``):
+/// one statement takes the lock for its own transaction and appends after the last record.
 ///
 /// The schema (``schemaVersion``) is created by the first worker, under an advisory lock of its
 /// own, and checked by every other; a database with a newer schema is refused with a message.
@@ -107,20 +108,44 @@ public actor PostgresStudyStorage: StudyStorage {
         return records
     }
 
-    public func append(_ records: [StudyRecord]) async throws(HyperPowerError) {
-        guard !records.isEmpty else { return }
+    /// The records as the append functions take them: JSON texts, event names, trial numbers
+    /// (`""` for none).
+    private func columns(_ records: [StudyRecord]) throws(HyperPowerError) -> (records: [String], events: [String], trials: [String]) {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        var texts: [String] = [], events: [String] = [], trials: [Int?] = []
+        var texts: [String] = [], events: [String] = [], trials: [String] = []
         for record in records {
             do { texts.append(String(decoding: try encoder.encode(record), as: UTF8.self)) } catch {
                 throw .storage(reason: "cannot encode a record for \(location): \(error)")
             }
             events.append(record.event.rawValue)
-            trials.append(record.trial)
+            trials.append(record.trial.map(String.init) ?? "")
         }
-        let trialTexts = trials.map { $0.map(String.init) ?? "" }
-        let (recordTexts, eventNames) = (texts, events)
+        return (texts, events, trials)
+    }
+
+    /// One round trip: the server takes the study's lock for the insert's transaction (waiting
+    /// for a worker in its critical section), appends after the last record, and commits.
+    /// This storage's reading position does not move: the records come back from
+    /// `records(after:)`.
+    public func publish(_ records: [StudyRecord]) async throws(HyperPowerError) {
+        guard !records.isEmpty else { return }
+        let (recordTexts, eventNames, trialTexts) = try columns(records)
+        // One connection carries one statement at a time, and a session that holds the study's
+        // lock would pass its own transaction lock: wait for this worker's critical section.
+        await mutex.lock()
+        defer { mutex.unlock() }
+        try await run("append to the study") { connection in
+            try await connection.query(
+                "SELECT \(unescaped: Self.publishFunction)(\(self.study), \(recordTexts)::text[], \(eventNames)::text[], \(trialTexts)::text[])",
+                logger: self.logger)
+            return ()
+        }
+    }
+
+    public func append(_ records: [StudyRecord]) async throws(HyperPowerError) {
+        guard !records.isEmpty else { return }
+        let (recordTexts, eventNames, trialTexts) = try columns(records)
         let first = known + 1
         if holdsLock && lockHandedOver {
             // A second append in one critical section: take the lock again first.
@@ -341,9 +366,19 @@ public actor PostgresStudyStorage: StudyStorage {
             }
             schemaChecked = true
         }
+        // A statement of a worker that died (one waiting for the study's lock, say) ends within
+        // 10 ms instead of committing later (PostgreSQL 14 and later; older servers refuse the
+        // setting, and ``goneWorkerGrace`` covers them too).
+        _ = try? await Self.withTimeout(Self.statementTimeout) { [logger] in
+            try await opened.query("SET client_connection_check_interval = 10", logger: logger)
+        }
         connection = opened
         return opened
     }
+
+    /// A second: a statement that a worker sent before it died is finished (or, on
+    /// PostgreSQL 14 and later, cancelled) well within it.
+    public nonisolated var goneWorkerGrace: Duration { .seconds(1) }
 
     /// Creates the tables if the database has none, under an advisory lock of their own, and
     /// refuses a database whose schema this library does not know.
@@ -400,9 +435,12 @@ public actor PostgresStudyStorage: StudyStorage {
     /// function's statements each take one, so the previous holder's commit is seen).
     /// `appendFunction` inserts at checked positions and, when asked, hands the session lock
     /// over to a transaction lock on the same key, released by the commit that makes the rows
-    /// visible.
+    /// visible. `publishFunction` is a whole append without a critical section (an outcome): it
+    /// takes that transaction lock itself, reads the last position with a fresh snapshot, and
+    /// inserts after it.
     static let lockFunction = "hyperpower_lock_and_read_v1"
     static let appendFunction = "hyperpower_append_v1"
+    static let publishFunction = "hyperpower_publish_v1"
     static let functionsSQL = [
         """
         CREATE OR REPLACE FUNCTION \(lockFunction)(p_study text, p_after bigint) RETURNS SETOF text
@@ -430,6 +468,20 @@ public actor PostgresStudyStorage: StudyStorage {
                 PERFORM pg_advisory_unlock(hashtextextended('hyperpower:' || p_study, 0));
             END IF;
             RETURN inserted;
+        END $$
+        """,
+        """
+        CREATE OR REPLACE FUNCTION \(publishFunction)(p_study text, p_records text[], p_events text[], p_trials text[])
+        RETURNS bigint LANGUAGE plpgsql VOLATILE AS $$
+        DECLARE
+            last bigint;
+        BEGIN
+            PERFORM pg_advisory_xact_lock(hashtextextended('hyperpower:' || p_study, 0));
+            SELECT coalesce(max(position), 0) INTO last FROM hyperpower_records WHERE study = p_study;
+            INSERT INTO hyperpower_records (study, position, event, trial, record)
+            SELECT p_study, last + r.ordinality, r.event, NULLIF(r.trial, '')::integer, r.record::jsonb
+            FROM unnest(p_records, p_events, p_trials) WITH ORDINALITY AS r(record, event, trial, ordinality);
+            RETURN last;
         END $$
         """,
     ]

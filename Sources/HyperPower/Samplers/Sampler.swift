@@ -90,6 +90,8 @@ public struct SamplingContext: Sendable {
     public var seed: UInt64
     /// Configurations profiled (measured without training), in order.
     public var profiles: [Profile]
+    /// The canonical points of `trials` (those that encode), when the study keeps them.
+    var encodedTrials: [[Double]]?
 
     /// A context (the study builds one per suggestion; tests and samplers composed of others
     /// build their own).
@@ -115,7 +117,7 @@ public struct SamplingContext: Sendable {
     /// Canonical points of every evaluated, pending and profiled configuration: a proposal
     /// must differ (a profile that met every bound became a trial).
     public var excludedPoints: [[Double]] {
-        trials.compactMap { try? space.encode($0.configuration) } + pendingPoints
+        (encodedTrials ?? trials.compactMap { try? space.encode($0.configuration) }) + pendingPoints
             + profiles.filter { !$0.violatedConstraints.isEmpty }.compactMap { try? space.encode($0.configuration) }
     }
 

@@ -47,7 +47,32 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
     }
 
     public func append(_ records: [StudyRecord]) async throws(HyperPowerError) {
-        guard !records.isEmpty else { return }
+        let data = try encode(records)
+        guard !data.isEmpty else { return }
+        try await onQueue { () throws(HyperPowerError) in try self.writeLines(data, count: records.count, consumed: true) }
+    }
+
+    /// Writes at the end under the lock, without counting the records as read: they come back
+    /// from ``records(after:)``.
+    public func publish(_ records: [StudyRecord]) async throws(HyperPowerError) {
+        guard !isReadOnly else { throw .storage(reason: "\(url.path) was opened read-only") }
+        let data = try encode(records)
+        guard !data.isEmpty else { return }
+        try await lock()
+        do throws(HyperPowerError) {
+            try await onQueue { () throws(HyperPowerError) in
+                try self.openIfNeeded()
+                try self.cutTornLine()
+                try self.writeLines(data, count: records.count, consumed: false)
+            }
+        } catch {
+            await unlock()
+            throw error
+        }
+        await unlock()
+    }
+
+    private func encode(_ records: [StudyRecord]) throws(HyperPowerError) -> Data {
         var lines = Data()
         let encoder = JSONEncoder()
         for record in records {
@@ -56,8 +81,7 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
             }
             lines.append(0x0A)
         }
-        let data = lines
-        try await onQueue { () throws(HyperPowerError) in try self.writeLines(data, count: records.count) }
+        return lines
     }
 
     public func lock() async throws(HyperPowerError) {
@@ -186,11 +210,43 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
     /// The first 120 bytes of a line, for messages.
     static func excerpt(_ line: some Collection<UInt8>) -> String { String(decoding: line.prefix(120), as: UTF8.self) }
 
-    private func writeLines(_ lines: Data, count: Int) throws(HyperPowerError) {
+    /// Cuts off a last line without its newline (a write torn by a crash), as a reader with the
+    /// lock does, so that an append that did not read first still starts a clean line.
+    private func cutTornLine() throws(HyperPowerError) {
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            let code = errno
+            throw .storage(reason: "cannot stat \(url.path): \(String(cString: strerror(code)))")
+        }
+        var end = Int(status.st_size)
+        var byte: UInt8 = 0
+        guard end > 0, pread(descriptor, &byte, 1, off_t(end - 1)) == 1, byte != 0x0A else { return }
+        // Back to the byte after the last newline (or the start of the file).
+        var chunk = [UInt8](repeating: 0, count: 4_096)
+        search: while end > 0 {
+            let start = max(end - chunk.count, 0)
+            let read = chunk.withUnsafeMutableBytes { pread(descriptor, $0.baseAddress, end - start, off_t(start)) }
+            guard read == end - start else { break }
+            for index in stride(from: read - 1, through: 0, by: -1) where chunk[index] == 0x0A {
+                end = start + index + 1
+                break search
+            }
+            end = start
+        }
+        guard ftruncate(descriptor, off_t(end)) == 0 else {
+            let code = errno
+            throw .storage(reason: "cannot cut a torn line off \(url.path): \(String(cString: strerror(code)))")
+        }
+    }
+
+    /// Appends whole lines and `fsync`s them; `consumed`: count them as read when nothing
+    /// was appended since the last read.
+    private func writeLines(_ lines: Data, count: Int, consumed: Bool) throws(HyperPowerError) {
         guard !isReadOnly else { throw .storage(reason: "\(url.path) was opened read-only") }
         try openIfNeeded()
         var status = stat()
-        let atEnd = fstat(descriptor, &status) == 0 && Int(status.st_size) == consumedBytes
+        let sized = fstat(descriptor, &status) == 0
+        let atEnd = sized && Int(status.st_size) == consumedBytes
         var offset = 0
         while offset < lines.count {
             let written = lines.withUnsafeBytes { write(descriptor, $0.baseAddress! + offset, lines.count - offset) }
@@ -198,7 +254,7 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
                 let code = errno
                 if code == EINTR { continue }
                 // Leave no partial line behind (the lock is held): the file is as it was.
-                if atEnd { _ = ftruncate(descriptor, off_t(consumedBytes)) }
+                if sized { _ = ftruncate(descriptor, status.st_size) }
                 throw .storage(reason: "cannot append to \(url.path): \(String(cString: strerror(code)))")
             }
             offset += written
@@ -207,7 +263,7 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
             let code = errno
             throw .storage(reason: "cannot flush \(url.path) to disk: \(String(cString: strerror(code)))")
         }
-        if atEnd {
+        if atEnd && consumed {
             consumedBytes += lines.count
             consumedLines += count
             consumedRecords += count

@@ -113,6 +113,10 @@ public struct StudyRecord: Sendable, Codable, Equatable {
     var profile: Profile?
     /// Attribute values by key (attributes records; a later value of a key replaces an earlier).
     var attributes: [String: JSONValue]?
+    /// A unique id of an outcome record: a worker that appends its outcome without exclusive
+    /// access (``StudyStorage/publish(_:)``) recognises it when it reads it back, and a record
+    /// written twice (a retry after an answer lost with a connection) counts once.
+    var id: String?
 
     static func header(_ header: StudyHeader) -> StudyRecord {
         StudyRecord(event: .header, header: header)
@@ -140,13 +144,13 @@ public struct StudyRecord: Sendable, Codable, Equatable {
         StudyRecord(event: .attributes, attributes: values)
     }
 
-    static func outcome(_ trial: Trial) -> StudyRecord {
+    static func outcome(_ trial: Trial, id: String? = nil) -> StudyRecord {
         let event: Event
         switch trial.outcome {
         case .success: event = .completed
         case .infeasible: event = .infeasible
         case .failed: event = .failed
         }
-        return StudyRecord(event: event, trial: trial.number, result: trial)
+        return StudyRecord(event: event, trial: trial.number, result: trial, id: id)
     }
 }

@@ -26,9 +26,40 @@ public protocol StudyStorage: Sendable {
 
     /// Releases exclusive access.
     func unlock() async
+
+    /// Appends records that decide nothing — an outcome, a heartbeat, a trial given up —
+    /// without the caller holding exclusive access: after whatever others appended meanwhile,
+    /// durable when the call returns. Unlike ``append(_:)``'s, they come back from
+    /// ``records(after:)`` like anyone else's (the caller does not know their position), so
+    /// the caller must recognise its own (outcome records carry an id).
+    ///
+    /// The default takes exclusive access for the append; a back end that counts what it has
+    /// read (a position it appends after) must implement this itself. A database does it in
+    /// one round trip, so a worker's `tell` never waits for its own turn at the lock.
+    func publish(_ records: [StudyRecord]) async throws(HyperPowerError)
+
+    /// How long after a worker is known gone (its process on this host no longer exists) its
+    /// writes may still land: a database server finishes a statement whose client died. A
+    /// pending trial of a gone worker is offered again only this long after a study first saw
+    /// the worker gone, so that an outcome in flight is read rather than evaluated twice. Zero
+    /// (the default) for storages whose writes end with their process.
+    var goneWorkerGrace: Duration { get }
 }
 
 extension StudyStorage {
+    public var goneWorkerGrace: Duration { .zero }
+
+    public func publish(_ records: [StudyRecord]) async throws(HyperPowerError) {
+        try await lock()
+        do throws(HyperPowerError) {
+            try await append(records)
+        } catch {
+            await unlock()
+            throw error
+        }
+        await unlock()
+    }
+
     /// Runs `body` with exclusive access to the study; access is released however it ends.
     public func withExclusiveAccess<T>(
         isolation: isolated (any Actor)? = #isolation, _ body: () async throws -> sending T

@@ -65,9 +65,24 @@ extension Study {
         }
     }
 
-    /// Pending trials another worker may take over now, ascending.
+    /// Pending trials another worker may take over now, ascending. A trial whose worker is known
+    /// gone (its process on this host no longer exists) waits the storage's
+    /// ``StudyStorage/goneWorkerGrace`` from when this study first saw it gone: a database may
+    /// still commit a statement the worker sent before it died.
     func reofferable(now: Double) -> [Int] {
-        pending.keys.sorted().filter { pending[$0]!.lease.isExpired(now: now, observer: worker) }
+        let grace = Self.seconds(storage.goneWorkerGrace)
+        return pending.keys.sorted().filter { number in
+            let lease = pending[number]!.lease
+            switch lease.state(now: now, observer: worker) {
+            case .held: return false
+            case .expired: return true
+            case .holderGone:
+                guard grace > 0, let holder = lease.worker else { return true }
+                let since = goneSince[holder] ?? now
+                goneSince[holder] = since
+                return now - since >= grace
+            }
+        }
     }
 
     /// A lease held by this study from `now`.
@@ -154,9 +169,10 @@ extension Study {
             // is recorded as a profile, and the sampler is asked again.
             var proposal: SamplerProposal
             repeat {
-                let context = SamplingContext(
+                var context = SamplingContext(
                     space: space, constraints: constraints, objectives: objectives, region: region, trials: trials,
                     pending: pendingConfigurations, number: number, seed: seed, profiles: profiles + newProfiles)
+                context.encodedTrials = encodedTrialPoints()
                 do throws(HyperPowerError) { proposal = try sampler.suggest(context) } catch {
                     sampler = savedSampler
                     throw error
@@ -189,6 +205,17 @@ extension Study {
         handedOut.insert(number)
         startHeartbeatIfNeeded()
         return suggestion
+    }
+
+    /// The canonical points of the trials' configurations, encoding only trials added since the
+    /// last call (a suggestion among thousands of trials must not encode them all again).
+    func encodedTrialPoints() -> [[Double]] {
+        if trialPoints.count > trials.count { trialPoints = (0, []) }  // not expected: trials only grow
+        for trial in trials[trialPoints.count...] {
+            if let point = try? space.encode(trial.configuration) { trialPoints.points.append(point) }
+        }
+        trialPoints.count = trials.count
+        return trialPoints.points
     }
 
     /// Profiles a proposal with the profilers of the calibrated constraints it names, unless
@@ -269,14 +296,23 @@ extension Study {
         _ number: Int, outcome: TrialOutcome, measurements: [String: Double], evaluationSeconds: Double
     ) async throws(HyperPowerError) -> (trial: Trial, late: Bool) {
         guard !isReadOnly else { throw .invalidSettings(reason: "a study opened with Study.load is read-only") }
+        // Published when this study surely still holds the trial (its lease less than half
+        // spent: heartbeats renew it every third); otherwise another worker may have taken it
+        // over, and the outcome is told after reading what the others did.
+        if opened, let entry = pending[number], entry.lease.worker == worker.id, !entry.lease.abandoned,
+           let renewed = entry.lease.renewedAt, let seconds = entry.lease.seconds,
+           Date().timeIntervalSince1970 < renewed + seconds / 2 {
+            return try await publishOutcome(entry, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
+        }
         return try await exclusively { () throws(HyperPowerError) -> (trial: Trial, late: Bool) in
             guard let entry = self.pending[number] else {
-                guard self.handedOut.contains(number), let first = self.trials.first(where: { $0.number == number }) else {
+                guard self.handedOut.contains(number), let first = self.countedTrial(number) else {
                     throw .unknownTrial(number: number)
                 }
                 // This study's own outcome, committed by a server whose answer was lost: done.
                 if self.uncertainTells.contains(number), first.outcome == outcome, first.measurements == measurements {
                     self.uncertainTells.remove(number)
+                    self.uncertainOutcomeIDs[number] = nil
                     self.handedOut.remove(number)
                     return (first, false)
                 }
@@ -286,7 +322,7 @@ extension Study {
                                            source: .model, predictionIntervals: nil),
                     suggestionSeconds: 0, lease: self.newLease(now: 0))
                 let trial = self.makeTrial(entry, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
-                try await self.storage.append([.outcome(trial)])
+                try await self.storage.append([.outcome(trial, id: Self.newRecordID())])
                 self.position += 1
                 self.handedOut.remove(number)
                 self.lateResults.append(trial)
@@ -294,19 +330,69 @@ extension Study {
                 return (trial, true)
             }
             let trial = self.makeTrial(entry, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
-            do throws(HyperPowerError) { try await self.storage.append([.outcome(trial)]) } catch {
+            let id = self.uncertainOutcomeIDs[number] ?? Self.newRecordID()
+            do throws(HyperPowerError) { try await self.storage.append([.outcome(trial, id: id)]) } catch {
                 // The server may have committed it before the connection was lost.
-                if case .storageUnavailable = error { self.uncertainTells.insert(number) }
+                if case .storageUnavailable = error {
+                    self.uncertainTells.insert(number)
+                    self.uncertainOutcomeIDs[number] = id
+                }
                 throw error
             }
             self.position += 1
             self.pending[number] = nil
             self.handedOut.remove(number)
-            self.trials.append(trial)
+            self.uncertainOutcomeIDs[number] = nil
+            self.count(trial, id: id)
             TrialLog.log(trial, best: self.best, logger: self.logger)
             return (trial, false)
         }
     }
+
+    /// Records the outcome of a trial this study knows pending without taking the storage's
+    /// exclusive access (``StudyStorage/publish(_:)``): an outcome decides nothing, so a worker
+    /// never waits for its turn to tell. It is applied first (an ask that reads it back while
+    /// the append runs finds it applied) and undone if the append fails. If another worker's
+    /// outcome for the same trial turns out to come first in the storage (this study's lease had
+    /// expired), the replay keeps that one and this one becomes a late result.
+    private func publishOutcome(
+        _ entry: PendingTrial, outcome: TrialOutcome, measurements: [String: Double], evaluationSeconds: Double
+    ) async throws(HyperPowerError) -> (trial: Trial, late: Bool) {
+        let number = entry.suggestion.number
+        let trial = makeTrial(entry, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
+        let id = uncertainOutcomeIDs[number] ?? Self.newRecordID()
+        pending[number] = nil
+        count(trial, id: id)
+        unreadOutcomes.insert(id)
+        do throws(HyperPowerError) {
+            try await storage.publish([.outcome(trial, id: id)])
+        } catch {
+            unreadOutcomes.remove(id)
+            if outcomeIDs[number] == id, let index = trialIndex[number] {
+                trials.remove(at: index)
+                trialIndex = Dictionary(uniqueKeysWithValues: trials.enumerated().map { ($1.number, $0) })
+                trialPoints = (0, [])
+                outcomeIDs[number] = nil
+                pending[number] = entry
+            } else if let late = lateResults.lastIndex(of: trial) {
+                lateResults.remove(at: late)  // another worker's outcome was read meanwhile and counts
+            }
+            // The server may have committed it before the connection was lost: a retry reuses the id.
+            if case .storageUnavailable = error {
+                uncertainTells.insert(number)
+                uncertainOutcomeIDs[number] = id
+            }
+            throw error
+        }
+        uncertainOutcomeIDs[number] = nil
+        handedOut.remove(number)
+        let late = outcomeIDs[number] != id
+        if !late { TrialLog.log(trial, best: best, logger: logger) }
+        return (trial, late)
+    }
+
+    /// A new id for an outcome record.
+    static func newRecordID() -> String { UUID().uuidString }
 
     /// The known constraints' predictions for a configuration, and the known objectives' under
     /// their names (a constraint of the same name keeps its own).

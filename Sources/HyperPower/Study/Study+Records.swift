@@ -125,7 +125,7 @@ extension Study {
             case .asked:
                 guard let number = record.trial, let suggestion = record.suggestion else { continue }
                 nextNumber = max(nextNumber, number + 1)
-                if trials.contains(where: { $0.number == number }) { continue }
+                if trialIndex[number] != nil { continue }
                 var lease = TrialLease(worker: record.worker, process: record.process, renewedAt: record.time, seconds: record.lease)
                 // This study's own record, whose append it took for failed (a connection lost
                 // after the server committed it): nobody evaluates it, so it is offered again.
@@ -155,16 +155,39 @@ extension Study {
                 attributes.merge(record.attributes ?? [:]) { _, new in new }
             case .completed, .infeasible, .failed:
                 guard let trial = record.result else { continue }
-                if trials.contains(where: { $0.number == trial.number }) {
-                    lateResults.append(trial)  // a second result after a re-offer: kept, not counted
+                if let id = record.id {
+                    if unreadOutcomes.remove(id) != nil { continue }  // this study's own, applied when published
+                    if outcomeIDs[trial.number] == id { continue }  // written twice: a retry after a lost answer
+                }
+                if let index = trialIndex[trial.number] {
+                    if let own = outcomeIDs[trial.number], unreadOutcomes.contains(own) {
+                        // This study published an outcome, but another worker's came first: that one counts.
+                        lateResults.append(trials[index])
+                        trials[index] = trial
+                        outcomeIDs[trial.number] = record.id
+                    } else {
+                        lateResults.append(trial)  // a second result after a re-offer: kept, not counted
+                    }
                     continue
                 }
-                trials.append(trial)
+                count(trial, id: record.id)
                 pending[trial.number] = nil
                 nextNumber = max(nextNumber, trial.number + 1)
             }
         }
     }
+}
+
+extension Study {
+    /// Counts a completed trial (the first outcome recorded for its number).
+    func count(_ trial: Trial, id: String?) {
+        trialIndex[trial.number] = trials.count
+        trials.append(trial)
+        if let id { outcomeIDs[trial.number] = id }
+    }
+
+    /// The counted trial numbered `number`.
+    func countedTrial(_ number: Int) -> Trial? { trialIndex[number].map { trials[$0] } }
 }
 
 /// The sampler of a loaded study: it has only the name it was recorded with.

@@ -42,6 +42,8 @@ public actor Study {
     var sampler: any Sampler
     /// Completed trials, in order of completion.
     public internal(set) var trials: [Trial] = []
+    /// Where each counted trial is in `trials`, by number (``count(_:id:)`` keeps it).
+    var trialIndex: [Int: Int] = [:]
     /// Configurations profiled without training (calibrated constraints with a profiler).
     public internal(set) var profiles: [Profile] = []
     /// Study-level values (``setAttributes(_:)``), the latest of each key.
@@ -58,6 +60,18 @@ public actor Study {
     /// Trials whose outcome append failed with the storage unreachable (it may have been
     /// committed): a retried tell that finds the same outcome recorded is not a late result.
     var uncertainTells: Set<Int> = []
+    /// The id of the outcome record that counts for each trial that has one.
+    var outcomeIDs: [Int: String] = [:]
+    /// Ids of outcomes this study published (appended without exclusive access) and has not
+    /// read back yet: when they come back, they are already applied.
+    var unreadOutcomes: Set<String> = []
+    /// The id to publish a trial's outcome under again after an append whose answer was lost.
+    var uncertainOutcomeIDs: [Int: String] = [:]
+    /// When this study first saw each gone worker gone (seconds since 1970).
+    var goneSince: [String: Double] = [:]
+    /// Canonical points of the first `trialPoints.count` trials' configurations (those that
+    /// encode), kept so that a suggestion does not encode every trial again.
+    var trialPoints: (count: Int, points: [[Double]]) = (0, [])
     /// Tests: a worker that hangs (alive, but renews nothing).
     var heartbeatSuspended = false
     /// Records read from (or written to) the storage so far.
@@ -193,6 +207,10 @@ public actor Study {
         if !opened { try validate() }
         await mutex.lock()
         defer { mutex.unlock() }
+        // What others appended is read and applied before the lock is taken: the critical
+        // section (which workers on one storage take in turn) then reads only what came in
+        // between, not every record since this study's last look.
+        if opened { try await synchronise() }
         try await storage.lock()
         do throws(HyperPowerError) {
             try await synchronise()

@@ -25,22 +25,33 @@ struct TrialLease: Sendable, Equatable {
     /// The holder gave the trial up.
     var abandoned = false
 
-    /// Whether another worker may take the trial over at `now`, as `observer` sees it.
-    func isExpired(now: Double, observer: WorkerIdentity) -> Bool {
-        if abandoned { return true }
-        if worker == observer.id { return false }
+    /// Whether a lease still holds at `now`, as `observer` sees it.
+    enum State: Equatable {
+        /// Its worker is (as far as anyone can tell) evaluating the trial.
+        case held
+        /// Given up, or not renewed in time.
+        case expired
+        /// Its worker is known gone: a process of this host that no longer exists, or a
+        /// released ``Study`` of this process.
+        case holderGone
+    }
+
+    /// The lease's state at `now`, as `observer` sees it.
+    func state(now: Double, observer: WorkerIdentity) -> State {
+        if abandoned { return .expired }
+        if worker == observer.id { return .held }
         guard let worker, let holder = WorkerIdentity(parsing: worker) else {
             // An earlier version's record: the process id is all there is (one host).
-            guard let process else { return true }
-            return process == getpid() || !WorkerIdentity.processExists(process)
+            guard let process else { return .expired }
+            return process == getpid() || !WorkerIdentity.processExists(process) ? .holderGone : .held
         }
         if holder.host == observer.host {
-            // A worker of this host that is gone: at once, without waiting for its lease.
+            // A worker of this host that is gone: without waiting for its lease.
             let gone = holder.process == getpid() ? !WorkerIdentity.isLive(holder.id) : !WorkerIdentity.processExists(holder.process)
-            if gone { return true }
+            if gone { return .holderGone }
         }
-        guard let renewedAt, let seconds else { return false }
-        return now > renewedAt + seconds
+        guard let renewedAt, let seconds else { return .held }
+        return now > renewedAt + seconds ? .expired : .held
     }
 }
 

@@ -3,7 +3,8 @@ import Logging
 
 /// The one log line per trial, and the number format of messages.
 enum TrialLog {
-    static func log(_ trial: Trial, best: Trial?, logger: Logger) {
+    static func log(_ trial: Trial, best: @autoclosure () -> Trial?, logger: Logger) {
+        guard logger.logLevel <= .info else { return }  // the best trial is not looked for in vain
         let status: String
         switch trial.outcome {
         case let .success(objective): status = "objective \(format(objective))"
@@ -13,7 +14,7 @@ enum TrialLog {
         let violations = trial.violatedConstraints.isEmpty ? "" : ", violates \(trial.violatedConstraints.joined(separator: ", "))"
         let predicted = trial.predictions.keys.sorted().map { "\($0) \(format(trial.predictions[$0]!))" }.joined(separator: ", ")
         logger.info("""
-            trial \(trial.number): \(status)\(violations); best \(best?.outcome.objective.map(format) ?? "none"); \
+            trial \(trial.number): \(status)\(violations); best \(best()?.outcome.objective.map(format) ?? "none"); \
             \(predicted.isEmpty ? "" : "predicted \(predicted); ")\
             suggest \(format(trial.suggestionSeconds * 1000)) ms, evaluate \(format(trial.evaluationSeconds)) s \
             [\(trial.configuration)]
