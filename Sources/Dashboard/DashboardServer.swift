@@ -33,7 +33,7 @@ public struct DashboardServer: Sendable {
     /// Why the storage cannot be served (no such path, not a journal, an unsupported URL), or `nil`.
     public static func problem(with storage: String) -> String? {
         if storage.contains("://") {
-            return "\(storage): only journal files and folders of journals can be served for now (PostgreSQL storage is not built yet)"
+            return "\(storage): the dashboard serves journal files and folders of journals; a PostgreSQL study is read by `hyperpower report \(storage) --study NAME` (--html writes a page)"
         }
         return StudyCatalog.problem(with: URL(fileURLWithPath: storage))
     }
