@@ -122,7 +122,9 @@ let package = Package(
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "Experiments", "HyperPower"]),
         .testTarget(
             name: "HyperPowerPostgresTests",
-            dependencies: ["HyperPowerPostgres", "HyperPower", .product(name: "NIOConcurrencyHelpers", package: "swift-nio")]
+            dependencies: [
+                "HyperPowerPostgres", "HyperPower", "Dashboard", .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            ]
         ),
         .testTarget(name: "BenchmarkProblemsTests", dependencies: ["BenchmarkProblems", "HyperPower", "Experiments"]),
         .testTarget(name: "HardwareModelsTests", dependencies: ["HardwareModels"], resources: [.copy("Fixtures")]),

@@ -14,8 +14,8 @@ import NIOCore
 /// styles are served by the binary; nothing is fetched from elsewhere. JSON for programs:
 /// `/api/studies` and `/api/studies/NAME/trials`.
 public struct DashboardServer: Sendable {
-    /// A journal file or a folder of journals.
-    public var storage: URL
+    /// Where the studies are: a journal file, a folder of journals, a database.
+    public var source: any StudySource
     /// The address to bind (loopback by default: the dashboard has no authentication).
     public var host: String
     /// The port; 0 picks a free one (``run(onStarted:)`` reports it).
@@ -23,38 +23,41 @@ public struct DashboardServer: Sendable {
     /// How often an open page asks for changes, seconds.
     public var refreshSeconds: Double
 
+    /// A server of a journal file or a folder of journals.
     public init(storage: URL, host: String = "127.0.0.1", port: Int = 8080, refreshSeconds: Double = 2) {
-        self.storage = storage
+        self.init(source: JournalStudySource(root: storage), host: host, port: port, refreshSeconds: refreshSeconds)
+    }
+
+    /// A server of the studies of `source`.
+    public init(source: any StudySource, host: String = "127.0.0.1", port: Int = 8080, refreshSeconds: Double = 2) {
+        self.source = source
         self.host = host
         self.port = port
         self.refreshSeconds = refreshSeconds
     }
 
-    /// Why the storage cannot be served (no such path, not a journal, an unsupported URL), or `nil`.
+    /// Why a journal or folder path cannot be served (no such path, not a journal), or `nil`.
     public static func problem(with storage: String) -> String? {
-        if storage.contains("://") {
-            return "\(storage): the dashboard serves journal files and folders of journals; a PostgreSQL study is read by `hyperpower report \(storage) --study NAME` (--html writes a page)"
-        }
-        return StudyCatalog.problem(with: URL(fileURLWithPath: storage))
+        JournalStudySource.problem(with: URL(fileURLWithPath: storage))
     }
 
     /// Serves until the task is cancelled or the process gets SIGINT or SIGTERM; `onStarted`
     /// receives the port it listens on.
     public func run(logger: Logger = Logger(label: "hyperpower.dashboard"), onStarted: @escaping @Sendable (Int) async -> Void = { _ in }) async throws {
-        let catalog = StudyCatalog(root: storage)
+        let catalog = StudyCatalog(source: source)
         let router = Router()
         let refresh = refreshSeconds
         router.get("/") { _, _ -> Response in
             let summaries = await catalog.summaries()
-            let content = Self.indexContent(summaries, storage: catalog.root.path)
-            return Self.html(Self.page(title: "HyperPower: \(catalog.root.lastPathComponent)", content: content,
+            let content = Self.indexContent(summaries, storage: catalog.source.description)
+            return Self.html(Self.page(title: "HyperPower: \(Self.shortName(catalog.source.description))", content: content,
                                        source: "/fragments/index", version: Self.indexVersion(summaries), refresh: refresh))
         }
         router.get("/fragments/index") { request, _ -> Response in
             let summaries = await catalog.summaries()
             let version = Self.indexVersion(summaries)
             if request.uri.queryParameters.get("since") == version { return Response(status: .noContent) }
-            var response = Self.html(Self.indexContent(summaries, storage: catalog.root.path))
+            var response = Self.html(Self.indexContent(summaries, storage: catalog.source.description))
             response.headers[.init("X-Study-Version")!] = version
             return response
         }
@@ -93,6 +96,11 @@ public struct DashboardServer: Sendable {
     }
 
     // MARK: - Pages
+
+    /// A page title's name for a source: a path's last component, a URL as it is.
+    static func shortName(_ description: String) -> String {
+        description.contains("://") ? description : URL(fileURLWithPath: description).lastPathComponent
+    }
 
     static func page(title: String, content: String, source: String, version: String, refresh: Double, back: Bool = false) -> String {
         """

@@ -2,57 +2,55 @@ import Experiments
 import Foundation
 import HyperPower
 
-/// The studies of a storage, as the dashboard shows them: a journal file is one study, a
-/// folder holds one study per journal file in it (found by their header line, whatever their
-/// names). Each study is opened read-only once and brought up to date by reading only what
-/// was appended since (``Study/refresh()``); its rendered views are cached until it changes.
-actor StudyCatalog {
-    /// A journal file or a folder of journals.
-    let root: URL
-    /// Distinguishes this server's versions from an earlier one's (a page kept open across a
-    /// restart then reloads its content).
-    let nonce = UInt32.random(in: 0...UInt32.max)
-    /// Refresh a study at most this often (seconds), however many pages poll it.
-    let refreshInterval: Double
+/// Where a dashboard finds its studies: their names now, and a storage to read each from.
+///
+/// ``JournalStudySource`` serves a journal file or a folder of journals; a database storage
+/// gives its own (`hyperpower dashboard --storage postgresql://…` builds one from
+/// `PostgresStudyStorage`).
+public protocol StudySource: Sendable {
+    /// What is served, for the page's title and messages (a path, a URL without its password).
+    var description: String { get }
+    /// The names of the studies there now, sorted.
+    func names() async -> [String]
+    /// A storage to read the study `name` from (the dashboard only reads).
+    func storage(for name: String) throws -> any StudyStorage
+}
 
-    private var entries: [String: Entry] = [:]
+/// A source from two closures (a database's list of studies and its storages).
+public struct ClosureStudySource: StudySource {
+    public let description: String
+    private let list: @Sendable () async -> [String]
+    private let open: @Sendable (String) throws -> any StudyStorage
+
+    public init(
+        description: String, names: @escaping @Sendable () async -> [String],
+        storage: @escaping @Sendable (String) throws -> any StudyStorage
+    ) {
+        self.description = description
+        self.list = names
+        self.open = storage
+    }
+
+    public func names() async -> [String] { await list().sorted() }
+    public func storage(for name: String) throws -> any StudyStorage { try open(name) }
+}
+
+/// A journal file (one study) or a folder holding one study per journal file in it (found by
+/// their header line, whatever their names).
+public actor JournalStudySource: StudySource {
+    /// A journal file or a folder of journals.
+    public let root: URL
     /// Files found not to be journals, with their size then (looked at again once they change).
     private var rejected: [String: Int] = [:]
+    /// Files found to be journals (not read again).
+    private var accepted: Set<String> = []
 
-    final class Entry {
-        let url: URL
-        let study: Study
-        var changes = 0
-        var lastRefresh = Date.distantPast
-        var rendered: (version: String, content: String)?
-        var error: String?
+    public init(root: URL) { self.root = root }
 
-        init(url: URL, study: Study) {
-            self.url = url
-            self.study = study
-        }
-    }
-
-    /// One study's line in the index.
-    struct Summary: Sendable, Codable, Equatable {
-        var name: String
-        var sampler: String
-        var trials: Int
-        var feasible: Int
-        var running: Int
-        var best: Double?
-        var objective: String
-        var version: String
-        var error: String?
-    }
-
-    init(root: URL, refreshInterval: Double = 0.5) {
-        self.root = root
-        self.refreshInterval = refreshInterval
-    }
+    public nonisolated var description: String { root.path }
 
     /// Why `root` cannot be served, or `nil`.
-    nonisolated static func problem(with root: URL) -> String? {
+    public nonisolated static func problem(with root: URL) -> String? {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else {
             return "there is no journal or folder at \(root.path)"
@@ -61,8 +59,7 @@ actor StudyCatalog {
         return nil
     }
 
-    /// The names of the studies (journal file names), sorted.
-    func names() -> [String] {
+    public func names() -> [String] {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) else { return [] }
         guard isDirectory.boolValue else { return [root.lastPathComponent] }
@@ -72,12 +69,24 @@ actor StudyCatalog {
             let values = try? file.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
             guard values?.isRegularFile == true else { continue }
             let name = file.lastPathComponent
-            if entries[name] != nil { names.append(name); continue }
+            if accepted.contains(name) { names.append(name); continue }
             let size = values?.fileSize ?? 0
             if rejected[name] == size { continue }
-            if Self.isJournal(file) { names.append(name); rejected[name] = nil } else { rejected[name] = size }
+            if Self.isJournal(file) {
+                names.append(name)
+                accepted.insert(name)
+                rejected[name] = nil
+            } else {
+                rejected[name] = size
+            }
         }
         return names.sorted()
+    }
+
+    public nonisolated func storage(for name: String) -> any StudyStorage {
+        var isDirectory: ObjCBool = false
+        let folder = FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) && isDirectory.boolValue
+        return FileJournalStorage(url: folder ? root.appendingPathComponent(name) : root, readOnly: true)
     }
 
     /// Whether a file's first line is a study header (reads at most 4 MiB of it).
@@ -96,18 +105,70 @@ actor StudyCatalog {
         guard let record = try? JSONDecoder().decode(StudyRecord.self, from: line) else { return false }
         return record.event == .header
     }
+}
+
+/// The studies of a source, as the dashboard shows them. Each study is opened read-only once
+/// and brought up to date by reading only what was appended since (``Study/refresh()``); its
+/// rendered views are cached until it changes.
+actor StudyCatalog {
+    /// Where the studies are.
+    let source: any StudySource
+    /// Distinguishes this server's versions from an earlier one's (a page kept open across a
+    /// restart then reloads its content).
+    let nonce = UInt32.random(in: 0...UInt32.max)
+    /// Refresh a study at most this often (seconds), however many pages poll it.
+    let refreshInterval: Double
+
+    private var entries: [String: Entry] = [:]
+
+    final class Entry {
+        let study: Study
+        var changes = 0
+        var lastRefresh = Date.distantPast
+        var rendered: (version: String, content: String)?
+        var error: String?
+
+        init(study: Study) {
+            self.study = study
+        }
+    }
+
+    /// One study's line in the index.
+    struct Summary: Sendable, Codable, Equatable {
+        var name: String
+        var sampler: String
+        var trials: Int
+        var feasible: Int
+        var running: Int
+        var best: Double?
+        var objective: String
+        var version: String
+        var error: String?
+    }
+
+    init(source: any StudySource, refreshInterval: Double = 0.5) {
+        self.source = source
+        self.refreshInterval = refreshInterval
+    }
+
+    /// A catalogue of a journal file or a folder of journals.
+    init(root: URL, refreshInterval: Double = 0.5) {
+        self.init(source: JournalStudySource(root: root), refreshInterval: refreshInterval)
+    }
+
+    /// The names of the studies, sorted.
+    func names() async -> [String] { await source.names() }
 
     /// The study named `name`, brought up to date (at most every ``refreshInterval`` seconds).
-    func entry(_ name: String) async -> Entry? {
-        guard names().contains(name) else { return nil }
-        let url = isFolder ? root.appendingPathComponent(name) : root
+    func entry(_ name: String, known: Bool = false) async -> Entry? {
+        if !known, entries[name] == nil, !(await names().contains(name)) { return nil }
         let entry: Entry
         if let existing = entries[name] {
             entry = existing
         } else {
             do {
-                let study = try await Study.load(from: FileJournalStorage(url: url, readOnly: true))
-                entry = Entry(url: url, study: study)
+                let study = try await Study.load(from: try source.storage(for: name))
+                entry = Entry(study: study)
                 entries[name] = entry
             } catch {
                 return nil
@@ -123,11 +184,6 @@ actor StudyCatalog {
             }
         }
         return entry
-    }
-
-    private var isFolder: Bool {
-        var isDirectory: ObjCBool = false
-        return FileManager.default.fileExists(atPath: root.path, isDirectory: &isDirectory) && isDirectory.boolValue
     }
 
     func version(of entry: Entry) -> String { "\(nonce)-\(entry.changes)" }
@@ -148,8 +204,8 @@ actor StudyCatalog {
     /// Every study's summary.
     func summaries() async -> [Summary] {
         var summaries: [Summary] = []
-        for name in names() {
-            guard let entry = await entry(name) else { continue }
+        for name in await names() {
+            guard let entry = await entry(name, known: true) else { continue }
             let study = entry.study
             let trials = await study.trials
             summaries.append(Summary(

@@ -37,6 +37,8 @@ public actor PostgresStudyStorage: StudyStorage {
     public nonisolated let location: String
     /// The study's name (several studies share one database).
     public nonisolated let study: String
+    /// The server, user and database, for messages (never the password).
+    public nonisolated let database: String
     nonisolated let configuration: PostgresConnection.Configuration
     nonisolated let logger: Logger
     private let mutex = AsyncMutex()
@@ -69,6 +71,7 @@ public actor PostgresStudyStorage: StudyStorage {
         let parsed = try Self.parse(url)
         self.configuration = parsed.configuration
         self.location = "\(parsed.description) (study \(study))"
+        self.database = parsed.description
         self.study = study
         self.logger = logger
     }
@@ -221,15 +224,21 @@ public actor PostgresStudyStorage: StudyStorage {
     /// The studies the database holds, by name, with their record counts.
     public static func studies(url: String, logger: Logger = Logger(label: "hyperpower.postgres")) async throws(HyperPowerError) -> [(name: String, records: Int)] {
         let storage = try PostgresStudyStorage(url: url, study: "-", logger: logger)
-        let studies = try await storage.run("list the studies") { connection in
+        let studies = try await storage.studiesInDatabase()
+        await storage.close()
+        return studies
+    }
+
+    /// The studies of this storage's database, by name, with their record counts (on this
+    /// storage's connection: a dashboard lists them every few seconds).
+    public func studiesInDatabase() async throws(HyperPowerError) -> [(name: String, records: Int)] {
+        try await run("list the studies") { connection in
             var result: [(name: String, records: Int)] = []
             let rows = try await connection.query(
-                "SELECT study, count(*) FROM hyperpower_records GROUP BY study ORDER BY study", logger: logger)
+                "SELECT study, count(*) FROM hyperpower_records GROUP BY study ORDER BY study", logger: self.logger)
             for try await (name, count) in rows.decode((String, Int).self) { result.append((name, count)) }
             return result
         }
-        await storage.close()
-        return studies
     }
 
     /// Runs one SQL statement on this storage's connection (administration, tests).
