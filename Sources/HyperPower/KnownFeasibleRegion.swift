@@ -18,6 +18,11 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     /// Each known constraint's spread of predictions, by name, computed when a margin first
     /// needs it (a study that never asks for margins never calls its predictors for them).
     private let scales = ScaleCache()
+    /// The known constraints' predictions at the points of a discrete space asked so far (at
+    /// most ``PredictionCache/limit`` of them): a sampler that scores every configuration of
+    /// an enumerable space calls the predictors once per configuration, not once per
+    /// suggestion. Predictors are taken to be functions of the configuration.
+    private let predictionCache: PredictionCache?
     /// Learned corrections of calibrated constraints' predictors, by constraint name (none
     /// until the sampler has fitted them: ``corrected(by:)``).
     public private(set) var corrections: [String: CostCorrection] = [:]
@@ -27,6 +32,8 @@ public struct KnownFeasibleRegion: FeasibleRegion {
         self.space = space
         self.constraints = constraints.filter(\.isKnown)
         self.seed = seed
+        let discrete = space.cardinality.map { $0 <= PredictionCache.limit } ?? false
+        predictionCache = discrete && !self.constraints.isEmpty ? PredictionCache() : nil
     }
 
     /// The standard deviation of a constraint's predictions over 256 uniform samples (1 if flat).
@@ -77,12 +84,14 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     /// points in one posterior each.
     public func contains(points: [[Double]]) -> [Bool] {
         if constraints.isEmpty { return [Bool](repeating: true, count: points.count) }
-        let configurations = points.map(space.decode)
+        let cached = predictionCache?.predictions(for: points, space: space, constraints: constraints)
+        let configurations = cached == nil ? points.map(space.decode) : []
         var inside = [Bool](repeating: true, count: points.count)
-        for constraint in constraints {
+        for (c, constraint) in constraints.enumerated() {
             let candidates = inside.indices.filter { inside[$0] }
             guard !candidates.isEmpty else { break }
-            let predictions = constraint.predictions(for: candidates.map { configurations[$0] })!
+            let predictions = cached.map { table in candidates.map { table[$0][c] } }
+                ?? constraint.predictions(for: candidates.map { configurations[$0] })!
             guard let correction = corrections[constraint.name] else {
                 for (k, index) in candidates.enumerated() where !constraint.passesGate(predictions[k]) { inside[index] = false }
                 continue
@@ -296,6 +305,33 @@ extension SearchSpace: PointRounding {
 
 /// Values computed once per key and shared by copies of the region (it is a value type used
 /// from several tasks).
+/// Known constraints' predictions by canonical point of a discrete space.
+final class PredictionCache: Sendable {
+    /// The most configurations a space may have for its predictions to be kept (an enumerable
+    /// space, as the acquisition maximiser enumerates it).
+    static let limit = 100_000
+    private let table = Mutex<[[Double]: [Double]]>([:])
+
+    /// Each point's predictions, one per constraint in order; the points not seen before are
+    /// decoded and predicted in one batch per constraint.
+    func predictions(for points: [[Double]], space: SearchSpace, constraints: [Constraint]) -> [[Double]] {
+        var known = table.withLock { stored in points.map { stored[$0] } }
+        let missing = known.indices.filter { known[$0] == nil }
+        guard !missing.isEmpty else { return known.map { $0! } }
+        // Outside the lock: predictors are user code.
+        let configurations = missing.map { space.decode(points[$0]) }
+        let columns = constraints.map { $0.predictions(for: configurations)! }
+        table.withLock { stored in
+            for (k, index) in missing.enumerated() {
+                let values = columns.map { $0[k] }
+                known[index] = values
+                if stored.count < Self.limit { stored[points[index]] = values }
+            }
+        }
+        return known.map { $0! }
+    }
+}
+
 private final class ScaleCache: Sendable {
     private let values = Mutex<[String: Double]>([:])
 

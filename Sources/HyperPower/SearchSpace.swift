@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Typed hyper-parameters and their map to the unit cube, where the models live.
 ///
@@ -223,7 +224,22 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     ///
     /// - Complexity: O(``cardinality`` × ``encodedDimension``).
     public func enumeratedPoints(limit: Int) -> [[Double]]? {
-        guard let count = cardinality, count <= limit, let values = discreteValues else { return nil }
+        guard let count = cardinality, count <= limit, discreteValues != nil else { return nil }
+        if let cached = Self.enumerations.withLock({ $0.first { $0.space == self }?.points }) { return cached }
+        let points = enumerateAll(count: count)
+        Self.enumerations.withLock { cache in
+            cache.removeAll { $0.space == self }
+            cache.insert((self, points), at: 0)
+            if cache.count > 4 { cache.removeLast() }
+        }
+        return points
+    }
+
+    /// The last few spaces' enumerations (a sampler enumerates its space at every suggestion).
+    private static let enumerations = Mutex<[(space: SearchSpace, points: [[Double]])]>([])
+
+    private func enumerateAll(count: Int) -> [[Double]] {
+        let values = discreteValues!
         var points: [[Double]] = []
         points.reserveCapacity(count)
         var digits = [Int](repeating: 0, count: parameters.count)

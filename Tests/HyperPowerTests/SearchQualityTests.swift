@@ -1,5 +1,6 @@
 import Foundation
 import HyperPower
+import Synchronization
 import Testing
 
 /// Issue #16's guarantees that a unit test can check: enumeration of small discrete spaces,
@@ -24,6 +25,34 @@ import Testing
             Real("rate", 0...1)
         }
         #expect(mixed.enumeratedPoints(limit: 1_000_000) == nil)
+    }
+
+    /// A gate over an enumerable space calls its predictor once per configuration, however
+    /// often it is asked (a sampler scores every configuration at every suggestion), and
+    /// answers as it does point by point; the enumeration is the same every time.
+    @Test func aGateOverAnEnumerableSpacePredictsEachConfigurationOnce() throws {
+        let space = try SearchSpace {
+            Categorical("op", ["conv", "pool", "skip"])
+            Integer("depth", 2...5)
+            PowerOfTwo("width", 16...64)
+        }
+        let calls = Mutex(0)
+        let memory = Constraint.known("memory", atMost: 150) { configuration in
+            calls.withLock { $0 += 1 }
+            return Double(configuration.integer("depth") * configuration.integer("width"))
+        }
+        let region = KnownFeasibleRegion(space: space, constraints: [memory])
+        let points = try #require(space.enumeratedPoints(limit: 1000))
+        #expect(space.enumeratedPoints(limit: 1000) == points)
+        let first = region.contains(points: points)
+        let second = region.contains(points: points)
+        #expect(first == second)
+        #expect(calls.withLock { $0 } == points.count, "one prediction per configuration")
+        #expect(first == points.map { point in
+            let configuration = space.decode(point)
+            return Double(configuration.integer("depth") * configuration.integer("width")) <= 150
+        })
+        #expect(first.contains(true) && first.contains(false))
     }
 
     /// Discrete neighbours are a coordinate-wise line search: every other value of a small
