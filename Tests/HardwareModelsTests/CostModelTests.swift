@@ -125,4 +125,22 @@ import Testing
         #expect(throws: HardwareModelError.self) { try NumericTable(csv: "a,b\n1\n") }
         #expect(throws: HardwareModelError.unknownFeature("c")) { try NumericTable(csv: "a,b\n1,2\n").column("c") }
     }
+
+    /// Tables as editors write them: CRLF or CR line ends, blanks around fields, blank lines,
+    /// UTF-8 text, an empty field; the same table however it is written.
+    @Test func tablesReadTheSameWhateverTheirLineEndsAndBlanks() throws {
+        let plain = try NumericTable(csv: "name,latency\nrésumé,1.5\nnet,2\n,3\n")
+        for text in ["name,latency\r\nrésumé,1.5\r\nnet,2\r\n,3\r\n", "name, latency\rrésumé ,\t1.5\r\rnet,2\r,3",
+                     " name , latency \n\nrésumé,1.5\nnet , 2\n , 3\n  \n\n"] {
+            let table = try NumericTable(csv: text)
+            #expect(table.columnNames == plain.columnNames, "\(text.debugDescription)")
+            #expect(table.fields == plain.fields, "\(text.debugDescription)")
+        }
+        #expect(plain.fields == [["résumé", "net", ""], ["1.5", "2", "3"]])
+        #expect(try plain.column("latency") == [1.5, 2, 3])
+        #expect(throws: HardwareModelError.malformedTable(reason: "the file is empty")) { try NumericTable(csv: " \n\n") }
+        #expect(throws: HardwareModelError.malformedTable(reason: "line 3 has 1 fields, the header 2")) {
+            try NumericTable(csv: "a,b\n1,2\n\n3\n")
+        }
+    }
 }
