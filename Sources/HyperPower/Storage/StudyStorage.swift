@@ -4,7 +4,8 @@
 /// A storage is an append-only sequence of ``StudyRecord``s with exclusive access. ``Study``
 /// takes the access, reads what others appended since it last looked, decides, appends, and
 /// releases: so processes (or hosts) sharing a storage never hand out the same trial number
-/// twice. A back end implements four operations; it never interprets records.
+/// twice. A back end implements four operations (and may implement ``publish(_:)``, the append
+/// of an outcome without exclusive access); it never interprets records.
 ///
 /// Implementations must not block a thread of Swift's cooperative pool on I/O or locks
 /// (``FileJournalStorage`` does its `flock` and `fsync` on a thread of its own).
