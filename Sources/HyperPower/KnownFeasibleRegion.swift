@@ -303,9 +303,8 @@ extension SearchSpace: PointRounding {
     }
 }
 
-/// Values computed once per key and shared by copies of the region (it is a value type used
-/// from several tasks).
-/// Known constraints' predictions by canonical point of a discrete space.
+/// Known constraints' predictions by canonical point of a discrete space, shared by copies of
+/// the region.
 final class PredictionCache: Sendable {
     /// The most configurations a space may have for its predictions to be kept (an enumerable
     /// space, as the acquisition maximiser enumerates it).
@@ -332,6 +331,8 @@ final class PredictionCache: Sendable {
     }
 }
 
+/// Values computed once per key and shared by copies of the region (it is a value type used
+/// from several tasks).
 private final class ScaleCache: Sendable {
     private let values = Mutex<[String: Double]>([:])
 

@@ -224,9 +224,10 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     ///
     /// - Complexity: O(``cardinality`` × ``encodedDimension``).
     public func enumeratedPoints(limit: Int) -> [[Double]]? {
-        guard let count = cardinality, count <= limit, discreteValues != nil else { return nil }
+        guard let count = cardinality, count <= limit else { return nil }
         if let cached = Self.enumerations.withLock({ $0.first { $0.space == self }?.points }) { return cached }
-        let points = enumerateAll(count: count)
+        guard let values = discreteValues else { return nil }
+        let points = enumerateAll(values, count: count)
         Self.enumerations.withLock { cache in
             cache.removeAll { $0.space == self }
             cache.insert((self, points), at: 0)
@@ -238,8 +239,7 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     /// The last few spaces' enumerations (a sampler enumerates its space at every suggestion).
     private static let enumerations = Mutex<[(space: SearchSpace, points: [[Double]])]>([])
 
-    private func enumerateAll(count: Int) -> [[Double]] {
-        let values = discreteValues!
+    private func enumerateAll(_ values: [[ParameterValue]], count: Int) -> [[Double]] {
         var points: [[Double]] = []
         points.reserveCapacity(count)
         var digits = [Int](repeating: 0, count: parameters.count)

@@ -63,15 +63,21 @@ import Testing
         #expect(await loaded.lateResults.map(\.outcome.objective) == [2])
     }
 
-    /// A publish that reaches the storage but whose answer is lost (a connection dropped after
-    /// the commit): the tell throws, the retried tell writes the record again under the same id,
-    /// and it counts once.
-    @Test func anOutcomeWrittenTwiceUnderOneIdCountsOnce() async throws {
+    /// One trial asked and told with objective 3, the tell's answer lost after the record was stored.
+    static func tellWithALostAnswer() async throws -> (LostAnswerStorage, Study, Suggestion) {
         let storage = LostAnswerStorage()
         let study = Self.study(storage)
         let suggestion = try await study.ask()
         storage.loseNextAnswer()
         await #expect(throws: HyperPowerError.self) { try await study.tell(suggestion.number, .success(objective: 3)) }
+        return (storage, study, suggestion)
+    }
+
+    /// A publish that reaches the storage but whose answer is lost (a connection dropped after
+    /// the commit): the tell throws, the retried tell writes the record again under the same id,
+    /// and it counts once.
+    @Test func anOutcomeWrittenTwiceUnderOneIdCountsOnce() async throws {
+        let (storage, study, suggestion) = try await Self.tellWithALostAnswer()
         #expect(await study.pendingTrialNumbers == [suggestion.number], "undone: the trial is pending again")
         try await study.tell(suggestion.number, .success(objective: 3))
         let outcomes = try await storage.records(after: 0).filter { $0.event == .completed }
@@ -87,11 +93,7 @@ import Testing
     /// The same, but the worker reads the stored outcome before it retries: the retry finds
     /// its outcome recorded and writes nothing more.
     @Test func aRetryAfterTheOutcomeWasReadBackWritesNothing() async throws {
-        let storage = LostAnswerStorage()
-        let study = Self.study(storage)
-        let suggestion = try await study.ask()
-        storage.loseNextAnswer()
-        await #expect(throws: HyperPowerError.self) { try await study.tell(suggestion.number, .success(objective: 3)) }
+        let (storage, study, suggestion) = try await Self.tellWithALostAnswer()
         _ = try await study.completedTrialCount()  // reads the outcome that did land
         try await study.tell(suggestion.number, .success(objective: 3))
         #expect(try await storage.records(after: 0).filter { $0.event == .completed }.count == 1)

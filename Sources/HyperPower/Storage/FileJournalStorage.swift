@@ -58,18 +58,13 @@ public final class FileJournalStorage: StudyStorage, @unchecked Sendable {
         guard !isReadOnly else { throw .storage(reason: "\(url.path) was opened read-only") }
         let data = try encode(records)
         guard !data.isEmpty else { return }
-        try await lock()
-        do throws(HyperPowerError) {
+        try await holdingLock { () throws(HyperPowerError) in
             try await onQueue { () throws(HyperPowerError) in
                 try self.openIfNeeded()
                 try self.cutTornLine()
                 try self.writeLines(data, count: records.count, consumed: false)
             }
-        } catch {
-            await unlock()
-            throw error
         }
-        await unlock()
     }
 
     private func encode(_ records: [StudyRecord]) throws(HyperPowerError) -> Data {

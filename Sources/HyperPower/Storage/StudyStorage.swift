@@ -51,9 +51,15 @@ extension StudyStorage {
     public var goneWorkerGrace: Duration { .zero }
 
     public func publish(_ records: [StudyRecord]) async throws(HyperPowerError) {
+        try await holdingLock { () throws(HyperPowerError) in try await append(records) }
+    }
+
+    /// Runs `body` with exclusive access, released however it ends (``withExclusiveAccess(isolation:_:)``
+    /// for the library's own typed errors).
+    func holdingLock(_ body: () async throws(HyperPowerError) -> Void) async throws(HyperPowerError) {
         try await lock()
         do throws(HyperPowerError) {
-            try await append(records)
+            try await body()
         } catch {
             await unlock()
             throw error
