@@ -259,20 +259,23 @@ public struct AcquisitionMaximizer: Sendable {
             }
         }
         ranked.sort { $0.value > $1.value }
-        // Unrefined local candidates are not proposed: a raw perturbation of the incumbent is a
-        // guess; only what their refinement reached is (with the space-filling candidates as
-        // the fallback). Local candidates remain the last resort against all-duplicates.
-        for index in order where !isLocal[index] { ranked.append((rounding.canonicalize(feasible[index]), scores[index])) }
-        for index in order where isLocal[index] { ranked.append((rounding.canonicalize(feasible[index]), scores[index])) }
-
-        for candidate in ranked {
+        func proposal(_ candidate: (point: [Double], value: Double)) -> AcquisitionProposal? {
             let duplicate = excluded.contains { other in
                 zip(other, candidate.point).allSatisfy { abs($0 - $1) <= duplicateTolerance }
             }
-            if !duplicate {
-                return AcquisitionProposal(
-                    point: candidate.point, value: candidate.value, knownFeasibleCandidates: feasible.count,
-                    sampledCandidates: sampled.count)
+            return duplicate ? nil : AcquisitionProposal(
+                point: candidate.point, value: candidate.value, knownFeasibleCandidates: feasible.count,
+                sampledCandidates: sampled.count)
+        }
+        for candidate in ranked { if let found = proposal(candidate) { return found } }
+        // Unrefined local candidates are not proposed: a raw perturbation of the incumbent is a
+        // guess; only what their refinement reached is (with the space-filling candidates as
+        // the fallback). Local candidates remain the last resort against all-duplicates. Each is
+        // rounded only when its turn comes (rounding every candidate up front cost a sixth of a
+        // suggestion).
+        for local in [false, true] {
+            for index in order where isLocal[index] == local {
+                if let found = proposal((rounding.canonicalize(feasible[index]), scores[index])) { return found }
             }
         }
         throw AcquisitionError.allCandidatesDuplicate(candidates: feasible.count)

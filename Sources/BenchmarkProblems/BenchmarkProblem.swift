@@ -103,7 +103,8 @@ public struct BenchmarkProblem: Sendable {
     }
 
     static func realCoordinates(_ count: Int) -> @Sendable (Configuration) -> [Double] {
-        { configuration in (1...count).map { configuration.double("x\($0)") } }
+        let names = (1...count).map { "x\($0)" }  // formatted once, not at every prediction
+        return { configuration in names.map { configuration.double($0) } }
     }
 
     static func box(_ ranges: [ClosedRange<Double>]) -> SearchSpace {

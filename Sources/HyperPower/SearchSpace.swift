@@ -67,32 +67,37 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     public func decode(_ point: [Double]) -> Configuration {
         precondition(point.count == encodedDimension, "point has \(point.count) coordinates, the space \(encodedDimension)")
         var values: [String: ParameterValue] = [:]
+        values.reserveCapacity(parameters.count)
         var column = 0
         for parameter in parameters {
-            let u = min(max(point[column], 0), 1)
-            switch parameter {
-            case let .real(name, range, scale):
-                values[name] = .real(Self.realValue(u, range: range, scale: scale))
-            case let .integer(name, range, scale):
-                if scale == .log {
-                    let raw = Self.realValue(u, range: Double(range.lowerBound)...Double(range.upperBound), scale: .log)
-                    values[name] = .integer(min(max(Int(raw.rounded()), range.lowerBound), range.upperBound))
-                } else {
-                    values[name] = .integer(range.lowerBound + Self.bin(u, count: range.count))
-                }
-            case let .powerOfTwo(name, range):
-                let low = Parameter.exponent(range.lowerBound)
-                values[name] = .integer(1 << (low + Self.bin(u, count: parameter.cardinality!)))
-            case let .ordinal(name, choices):
-                values[name] = .real(choices[Self.bin(u, count: choices.count)])
-            case let .categorical(name, choices):
-                let block = point[column..<(column + choices.count)]
-                let best = block.indices.max { block[$0] < block[$1] }! - column
-                values[name] = .categorical(choices[best])
-            }
+            values[parameter.name] = Self.value(of: parameter, at: point, column: column)
             column += parameter.encodedWidth
         }
         return Configuration(values)
+    }
+
+    /// The value a parameter takes at the point's columns from `column` on (decode's rule).
+    static func value(of parameter: Parameter, at point: [Double], column: Int) -> ParameterValue {
+        let u = min(max(point[column], 0), 1)
+        switch parameter {
+        case let .real(_, range, scale):
+            return .real(realValue(u, range: range, scale: scale))
+        case let .integer(_, range, scale):
+            if scale == .log {
+                let raw = realValue(u, range: Double(range.lowerBound)...Double(range.upperBound), scale: .log)
+                return .integer(min(max(Int(raw.rounded()), range.lowerBound), range.upperBound))
+            }
+            return .integer(range.lowerBound + bin(u, count: range.count))
+        case let .powerOfTwo(_, range):
+            let low = Parameter.exponent(range.lowerBound)
+            return .integer(1 << (low + bin(u, count: parameter.cardinality!)))
+        case let .ordinal(_, choices):
+            return .real(choices[bin(u, count: choices.count)])
+        case let .categorical(_, choices):
+            let block = point[column..<(column + choices.count)]
+            let best = block.indices.max { block[$0] < block[$1] }! - column
+            return .categorical(choices[best])
+        }
     }
 
     /// The canonical point of a configuration in the unit cube.
@@ -103,45 +108,48 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         var point: [Double] = []
         point.reserveCapacity(encodedDimension)
         for parameter in parameters {
-            let name = parameter.name
-            guard let value = configuration[name] else {
-                throw .invalidConfiguration(parameter: name, reason: "missing")
+            guard let value = configuration[parameter.name] else {
+                throw .invalidConfiguration(parameter: parameter.name, reason: "missing")
             }
-            func fail(_ reason: String) -> HyperPowerError { .invalidConfiguration(parameter: name, reason: reason) }
-            switch parameter {
-            case let .real(_, range, scale):
-                guard let v = value.number, v.isFinite else { throw fail("expected a number, got \(value)") }
-                guard range.contains(v) else { throw fail("\(v) is outside \(range)") }
-                point.append(Self.unitCoordinate(v, range: range, scale: scale))
-            case let .integer(_, range, scale):
-                guard case let .integer(v) = value else { throw fail("expected an integer, got \(value)") }
-                guard range.contains(v) else { throw fail("\(v) is outside \(range)") }
-                if scale == .log {
-                    point.append(Self.unitCoordinate(
-                        Double(v), range: Double(range.lowerBound)...Double(range.upperBound), scale: .log))
-                } else {
-                    point.append(Self.binCentre(v - range.lowerBound, count: range.count))
-                }
-            case let .powerOfTwo(_, range):
-                guard case let .integer(v) = value, v > 0, v & (v - 1) == 0 else {
-                    throw fail("expected a power of two, got \(value)")
-                }
-                guard range.contains(v) else { throw fail("\(v) is outside \(range)") }
-                point.append(Self.binCentre(
-                    Parameter.exponent(v) - Parameter.exponent(range.lowerBound), count: parameter.cardinality!))
-            case let .ordinal(_, choices):
-                guard let v = value.number, let index = choices.firstIndex(of: v) else {
-                    throw fail("\(value) is not one of \(choices)")
-                }
-                point.append(Self.binCentre(index, count: choices.count))
-            case let .categorical(_, choices):
-                guard case let .categorical(v) = value, let index = choices.firstIndex(of: v) else {
-                    throw fail("\(value) is not one of \(choices)")
-                }
-                point.append(contentsOf: (0..<choices.count).map { $0 == index ? 1 : 0 })
-            }
+            try Self.append(value, of: parameter, to: &point)
         }
         return point
+    }
+
+    /// Appends a parameter's encoded columns for `value` (encode's rule).
+    static func append(_ value: ParameterValue, of parameter: Parameter, to point: inout [Double]) throws(HyperPowerError) {
+        let name = parameter.name
+        func fail(_ reason: String) -> HyperPowerError { .invalidConfiguration(parameter: name, reason: reason) }
+        switch parameter {
+        case let .real(_, range, scale):
+            guard let v = value.number, v.isFinite else { throw fail("expected a number, got \(value)") }
+            guard range.contains(v) else { throw fail("\(v) is outside \(range)") }
+            point.append(unitCoordinate(v, range: range, scale: scale))
+        case let .integer(_, range, scale):
+            guard case let .integer(v) = value else { throw fail("expected an integer, got \(value)") }
+            guard range.contains(v) else { throw fail("\(v) is outside \(range)") }
+            if scale == .log {
+                point.append(unitCoordinate(Double(v), range: Double(range.lowerBound)...Double(range.upperBound), scale: .log))
+            } else {
+                point.append(binCentre(v - range.lowerBound, count: range.count))
+            }
+        case let .powerOfTwo(_, range):
+            guard case let .integer(v) = value, v > 0, v & (v - 1) == 0 else {
+                throw fail("expected a power of two, got \(value)")
+            }
+            guard range.contains(v) else { throw fail("\(v) is outside \(range)") }
+            point.append(binCentre(Parameter.exponent(v) - Parameter.exponent(range.lowerBound), count: parameter.cardinality!))
+        case let .ordinal(_, choices):
+            guard let v = value.number, let index = choices.firstIndex(of: v) else {
+                throw fail("\(value) is not one of \(choices)")
+            }
+            point.append(binCentre(index, count: choices.count))
+        case let .categorical(_, choices):
+            guard case let .categorical(v) = value, let index = choices.firstIndex(of: v) else {
+                throw fail("\(value) is not one of \(choices)")
+            }
+            point.append(contentsOf: (0..<choices.count).map { $0 == index ? 1 : 0 })
+        }
     }
 
     /// `configuration` with each value converted to its parameter's type (an integral real
@@ -164,8 +172,16 @@ public struct SearchSpace: Sendable, Equatable, Codable {
 
     /// The canonical representative of a point: `encode(decode(point))`.
     public func canonicalize(_ point: [Double]) -> [Double] {
-        // decode always yields a configuration of this space, so encode cannot fail.
-        try! encode(decode(point))
+        // Parameter by parameter, without building the configuration: decode always yields a
+        // value of its parameter, so encoding it cannot fail.
+        var canonical: [Double] = []
+        canonical.reserveCapacity(encodedDimension)
+        var column = 0
+        for parameter in parameters {
+            try! Self.append(Self.value(of: parameter, at: point, column: column), of: parameter, to: &canonical)
+            column += parameter.encodedWidth
+        }
+        return canonical
     }
 
     /// The canonical points one discrete step from `point`'s configuration: each categorical

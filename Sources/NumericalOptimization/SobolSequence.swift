@@ -68,6 +68,12 @@ public struct SobolSequence: Sendable {
         self.current = current
     }
 
+    /// The table's rows (polynomial, then initial mⱼ), parsed once: every maximiser call starts
+    /// a sequence, and splitting the 1,023-line table each time cost more than drawing the points.
+    static let directionNumberRows: [[UInt64]] = sobolDirectionNumberTable.split(separator: "\n").map { line in
+        line.split(separator: " ").map { UInt64($0)! }
+    }
+
     /// The unscrambled direction integers vⱼ = mⱼ·2^(bits−j) from the Bratley–Fox recurrence.
     static func directionIntegers(dimension: Int) -> [UInt64] {
         let b = bits
@@ -75,9 +81,9 @@ public struct SobolSequence: Sendable {
         // Dimension 0: the van der Corput sequence, mⱼ = 1.
         for j in 0..<b { directions[j] = 1 << UInt64(b - 1 - j) }
         guard dimension > 1 else { return directions }
-        let lines = sobolDirectionNumberTable.split(separator: "\n")
+        let rows = directionNumberRows
         for d in 1..<dimension {
-            let numbers = lines[d - 1].split(separator: " ").map { UInt64($0)! }
+            let numbers = rows[d - 1]
             let polynomial = numbers[0]
             let degree = 63 - polynomial.leadingZeroBitCount
             var m = [UInt64](repeating: 0, count: b)
