@@ -67,10 +67,12 @@ extension BenchmarkProblem {
             0.5 * pow(x[0] - 8, 2) + 2 * pow(x[1] - 4, 2) + 3 * x[4] * x[4] - x[5] - 30,
             -3 * x[0] + 6 * x[1] + 12 * pow(x[8] - 8, 2) - 7 * x[9],
         ]
-        var constraints: [String: Double] = [:]
-        for (k, value) in g.enumerated() { constraints["g\(k + 1)"] = value }
-        return (value, constraints)
+        return (value, Dictionary(uniqueKeysWithValues: zip(constraintNames, g)))
     }
+
+    /// `g1 … g11`, formatted once (the known constraints' predictors build these dictionaries
+    /// at every candidate).
+    static let constraintNames = (1...11).map { "g\($0)" }
 
     /// Speed reducer (Golinski 1970; the bounds of BoTorch's `SpeedReducer`): face width x₁,
     /// module x₂, teeth x₃ (an integer, 17…28), shaft lengths x₄, x₅ and diameters x₆, x₇;
@@ -112,9 +114,7 @@ extension BenchmarkProblem {
             (1.5 * x6 + 1.9) / x4 - 1,
             (1.1 * x7 + 1.9) / x5 - 1,
         ]
-        var constraints: [String: Double] = [:]
-        for (k, value) in g.enumerated() { constraints["g\(k + 1)"] = value }
-        return (value, constraints)
+        return (value, Dictionary(uniqueKeysWithValues: zip(constraintNames, g)))
     }
 
     /// Hartmann-6 (minimisation form, f* = −3.32237).
