@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Optuna's multi-objective samplers on the two constrained two-objective problems of
-`hyperpower benchmark` (issue #14), judged as the library judges itself: the hypervolume of
+"""Optuna's multi-objective samplers on the constrained multi-objective problems of
+`hyperpower benchmark` (issue #14: branin-currin, c2-dtlz2, and dtlz2-3 with three objectives), judged as the library judges itself: the hypervolume of
 the truly feasible trials up to the problem's reference point, and log10(true - found) against
 the true front of Benchmarks/Peers/true_fronts.py.
 
@@ -26,10 +26,10 @@ import statistics
 
 import optuna
 
-TRUE = {"branin-currin": 609.081062, "c2-dtlz2": 0.399924}
-REFERENCE = {"branin-currin": (80.0, 12.0), "c2-dtlz2": (1.1, 1.1)}
-BUDGET = {"branin-currin": 40, "c2-dtlz2": 60}
-DIMENSION = {"branin-currin": 2, "c2-dtlz2": 4}
+TRUE = {"branin-currin": 609.081062, "c2-dtlz2": 0.399924, "dtlz2-3": 1.1 ** 3 - math.pi / 6}
+REFERENCE = {"branin-currin": (80.0, 12.0), "c2-dtlz2": (1.1, 1.1), "dtlz2-3": (1.1, 1.1, 1.1)}
+BUDGET = {"branin-currin": 40, "c2-dtlz2": 60, "dtlz2-3": 80}
+DIMENSION = {"branin-currin": 2, "c2-dtlz2": 4, "dtlz2-3": 6}
 
 
 def branin_currin(x):
@@ -49,7 +49,17 @@ def c2dtlz2(x, r=0.2):
     return (f1, f2), min(first, second)
 
 
-FUNCTIONS = {"branin-currin": branin_currin, "c2-dtlz2": c2dtlz2}
+def dtlz2_three(x):
+    """DTLZ2 with three objectives; the observed constraint sum |x_i - 1/2| <= 1/2 over the
+    four distance inputs is inactive on the front (the unit sphere's octant), so the true
+    hypervolume up to (1.1, 1.1, 1.1) is 1.1^3 - pi/6."""
+    g = sum((t - 0.5) ** 2 for t in x[2:])
+    a, b = math.pi * x[0] / 2, math.pi * x[1] / 2
+    values = ((1 + g) * math.cos(a) * math.cos(b), (1 + g) * math.cos(a) * math.sin(b), (1 + g) * math.sin(a))
+    return values, sum(abs(t - 0.5) for t in x[2:]) - 0.5
+
+
+FUNCTIONS = {"branin-currin": branin_currin, "c2-dtlz2": c2dtlz2, "dtlz2-3": dtlz2_three}
 
 NAS_DEVICES = {"nas-pixel3": ("lat_pixel3_ms", 10.0), "nas-fpga": ("lat_fpga_ms", 3.0), "nas-raspi4": ("lat_raspi4_ms", 25.0)}
 OPERATIONS = ["none", "skip_connect", "nor_conv_1x1", "nor_conv_3x3", "avg_pool_3x3"]
@@ -88,6 +98,14 @@ def run_nas(problem, name, seed, evaluations=100):
 
 
 def hypervolume(points, reference):
+    if len(reference) == 3:  # slices along the third objective, each a 2-D sweep
+        points = sorted(p for p in points if all(p[k] < reference[k] for k in range(3)))
+        points.sort(key=lambda p: p[2])
+        volume = 0.0
+        for i, p in enumerate(points):
+            top = points[i + 1][2] if i + 1 < len(points) else reference[2]
+            volume += hypervolume([q[:2] for q in points[:i + 1]], reference[:2]) * (top - p[2])
+        return volume
     points = sorted(p for p in points if p[0] < reference[0] and p[1] < reference[1])
     volume, best = 0.0, reference[1]
     for f1, f2 in points:
@@ -116,7 +134,7 @@ def run(problem, name, seed):
         trial.set_user_attr("violation", violation)
         return values
 
-    study = optuna.create_study(directions=["minimize", "minimize"],
+    study = optuna.create_study(directions=["minimize"] * len(REFERENCE[problem]),
                                 sampler=sampler(name, seed, lambda t: (t.user_attrs["violation"],)))
     study.optimize(objective, n_trials=BUDGET[problem])
     feasible = [t.values for t in study.trials if t.values is not None and t.user_attrs["violation"] <= 0]

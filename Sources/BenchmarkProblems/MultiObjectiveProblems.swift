@@ -1,17 +1,17 @@
 import Foundation
 import HyperPower
 
-/// A constrained test problem with two objectives, both minimised, and a known true front: its
-/// hypervolume up to ``reference`` (computed independently by `Benchmarks/Peers/true_fronts.py`
-/// on dense grids, checked in the tests). A run is judged by the hypervolume of its truly
-/// feasible trials and `log10(true − found)`.
+/// A constrained test problem with two or three objectives, all minimised, and a known true
+/// front: its hypervolume up to ``reference`` (computed independently by
+/// `Benchmarks/Peers/true_fronts.py` on dense grids, or in closed form; checked in the tests). A
+/// run is judged by the hypervolume of its truly feasible trials and `log10(true − found)`.
 ///
 /// Parameters are named `x1 … xd`; the first objective (`f1`) is the evaluation's value, the
-/// second (`f2`) a measurement, as a user with two measured objectives would report them.
+/// others (`f2`, `f3`) measurements, as a user with several measured objectives would report them.
 public struct MultiObjectiveProblem: Sendable {
     public let name: String
     public let space: SearchSpace
-    /// `f1`, `f2`, minimised.
+    /// `f1`, `f2` (and `f3`), minimised.
     public let objectives: [Objective]
     public let constraintSpecifications: [BenchmarkConstraint]
     /// The hypervolume's reference point.
@@ -26,7 +26,7 @@ public struct MultiObjectiveProblem: Sendable {
     public func values(at x: [Double]) -> (objectives: [Double], constraints: [String: Double]) { function(x) }
 
     func coordinates(_ configuration: Configuration) -> [Double] {
-        (1...space.parameters.count).map { configuration.double("x\($0)") }
+        space.parameters.map { configuration.double($0.name) }
     }
 
     /// Known constraints with their closed form as the predictor, observed ones by name.
@@ -42,10 +42,11 @@ public struct MultiObjectiveProblem: Sendable {
         }
     }
 
-    /// `f1` as the value, `f2` and the observed constraints as measurements.
+    /// `f1` as the value, the further objectives and the observed constraints as measurements.
     public func evaluate(_ configuration: Configuration) -> Evaluation {
         let (objectives, values) = function(coordinates(configuration))
-        var measurements: [String: Double] = ["f2": objectives[1]]
+        var measurements: [String: Double] = [:]
+        for k in objectives.indices.dropFirst() { measurements["f\(k + 1)"] = objectives[k] }
         for spec in constraintSpecifications where !spec.isKnown { measurements[spec.name] = values[spec.name] }
         return .success(objective: objectives[0], measurements: measurements)
     }
@@ -63,7 +64,7 @@ public struct MultiObjectiveProblem: Sendable {
         return (try? Pareto.hypervolume(points, reference: reference)) ?? 0
     }
 
-    public static let all: [MultiObjectiveProblem] = [braninCurrin, c2dtlz2]
+    public static let all: [MultiObjectiveProblem] = [braninCurrin, c2dtlz2, dtlz2Three]
     public static var names: [String] { all.map(\.name) }
     public static func named(_ name: String) -> MultiObjectiveProblem? { all.first { $0.name == name } }
 
@@ -99,5 +100,23 @@ public struct MultiObjectiveProblem: Sendable {
         let first = min(pow(f1 - 1, 2) + f2 * f2 - r * r, pow(f2 - 1, 2) + f1 * f1 - r * r)
         let second = pow(f1 - 1 / 2.0.squareRoot(), 2) + pow(f2 - 1 / 2.0.squareRoot(), 2) - 2 * r * r
         return ([f1, f2], ["c2": min(first, second)])
+    }
+
+    /// DTLZ2 with three objectives (Deb, Thiele, Laumanns & Zitzler 2002), six inputs — two of
+    /// position on the front, four of distance g = Σᵢ₌₃…₆ (xᵢ − ½)² — with an observed
+    /// constraint on the distance inputs, `Σᵢ₌₃…₆ |xᵢ − ½| ≤ ½` (1/24 of the box, an L1 ball),
+    /// inactive on the front (where g = 0). The front is the unit sphere's positive octant, so
+    /// the hypervolume it dominates up to the reference (1.1, 1.1, 1.1) is the box less the
+    /// octant of the unit ball: 1.1³ − π/6, in closed form. 80 evaluations.
+    public static let dtlz2Three = MultiObjectiveProblem(
+        name: "dtlz2-3", space: BenchmarkProblem.box(Array(repeating: 0...1, count: 6)),
+        objectives: [.minimize("f1"), .minimize("f2"), .minimize("f3")],
+        constraintSpecifications: [BenchmarkConstraint(name: "distance", bound: 0.5, direction: .atMost, isKnown: false)],
+        reference: [1.1, 1.1, 1.1], trueHypervolume: 1.331 - Double.pi / 6, defaultBudget: 80
+    ) { x in
+        let g = x[2...].reduce(0) { $0 + ($1 - 0.5) * ($1 - 0.5) }
+        let (a, b) = (Double.pi * x[0] / 2, Double.pi * x[1] / 2)
+        let objectives = [(1 + g) * cos(a) * cos(b), (1 + g) * cos(a) * sin(b), (1 + g) * sin(a)]
+        return (objectives, ["distance": x[2...].reduce(0) { $0 + abs($1 - 0.5) }])
     }
 }

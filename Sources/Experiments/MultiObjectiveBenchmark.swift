@@ -3,7 +3,7 @@ import Foundation
 import HyperPower
 import Logging
 
-/// One method on a constrained two-objective problem over several seeds: the hypervolume of the
+/// One method on a constrained multi-objective problem over several seeds: the hypervolume of the
 /// truly feasible trials against the true front's, and `log10(true − found)` (the issue's
 /// "log hypervolume difference"), with the evaluations that broke a known constraint.
 public struct MultiObjectiveBenchmark: Sendable {

@@ -23,11 +23,12 @@ public struct OptimizerSettings: Sendable {
     /// How long a trial stays reserved to this optimiser's study without a heartbeat before
     /// other workers sharing its storage offer it again (``Study/leaseDuration``).
     public var leaseDuration: Duration = .seconds(90)
-    /// With two measured objectives: how the front is searched.
+    /// With two or three measured objectives: how the front is searched.
     public var frontAcquisition: FrontAcquisition = .automatic
 
-    /// The acquisition for two measured objectives (one measured and known ones always use
-    /// the exact expected hypervolume improvement at the known costs; three or more use ParEGO).
+    /// The acquisition for two or three measured objectives (one measured and known ones always
+    /// use the exact expected hypervolume improvement at the known costs; four or more measured
+    /// ones use ParEGO).
     public enum FrontAcquisition: String, Sendable, Codable {
         /// The expected hypervolume improvement when the space has a real parameter, ParEGO
         /// when every parameter is discrete — what measured better on each class
@@ -35,7 +36,7 @@ public struct OptimizerSettings: Sendable {
         case automatic
         /// Random augmented-Chebyshev scalarisations modelled by one GP (``ParEGOSampler``).
         case parEGO
-        /// The exact log expected hypervolume improvement over a GP per objective.
+        /// The exact log expected hypervolume improvement over a GP per objective (two or three).
         case expectedHypervolumeImprovement
 
         /// Whether a front over `space` is searched by the expected hypervolume improvement.

@@ -46,7 +46,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Initial design size (default: the library's, 2(D+1) clamped to 5…20).")
     var initialDesign: Int?
 
-    @Option(help: "With two measured objectives: automatic (the default: ehvi when the space has a real parameter, else parego), parego (ParEGO scalarisations) or ehvi (a GP per objective, the exact expected hypervolume improvement).")
+    @Option(help: "With two or three measured objectives: automatic (the default: ehvi when the space has a real parameter, else parego), parego (ParEGO scalarisations) or ehvi (a GP per objective, the exact expected hypervolume improvement).")
     var frontAcquisition: String?
 
     @Option(parsing: .unconditional, help: "Evaluations kept in flight (pending points enter the models as fantasies).")

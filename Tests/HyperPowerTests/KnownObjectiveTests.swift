@@ -164,6 +164,49 @@ extension Double {
         }
     }
 
+    /// Three objectives: the grid-of-columns closed form against a 3-D trapezoid rule over the
+    /// three normal densities (±5σ, 49 nodes each) of the improvement computed by
+    /// `Pareto.hypervolume` differences, on a front with ties in a coordinate.
+    @Test func theThreeObjectiveClosedFormMatchesNumericalIntegration() throws {
+        let front: [[Double]] = [[0.2, 0.7, 0.5], [0.4, 0.3, 0.6], [0.7, 0.1, 0.3], [0.4, 0.6, 0.2], [0.1, 0.9, 0.9]]
+        let reference = [1.0, 1.0, 1.0]
+        let model = try GaussianProcess(
+            inputs: Matrix(rowMajor: [[0.0], [1.0]]), targets: [0, 1], kernel: Matern52Kernel(),
+            hyperparameters: GaussianProcessHyperparameters(lengthscales: [1]))
+        let acquisition = LogExpectedHypervolumeImprovement(models: [model, model, model], front: front, reference: reference, constraints: [])
+        let before = try Pareto.hypervolume(front, reference: reference)
+        for (means, sds) in [([0.3, 0.4, 0.4], [0.1, 0.2, 0.15]), ([0.5, 0.5, 0.5], [0.05, 0.05, 0.1]), ([0.9, 0.05, 0.6], [0.2, 0.1, 0.2])] {
+            let nodes = 48
+            func grid(_ mean: Double, _ sd: Double) -> [(Double, Double)] {
+                (0...nodes).map { i in
+                    let y = mean - 5 * sd + 10 * sd * Double(i) / Double(nodes)
+                    let z = (y - mean) / sd
+                    let weight = (i == 0 || i == nodes ? 0.5 : 1) * 10 * sd / Double(nodes)
+                    return (y, weight * exp(-0.5 * z * z) / (sd * (2 * Double.pi).squareRoot()))
+                }
+            }
+            let grids = (0..<3).map { grid(means[$0], sds[$0]) }
+            var integral = 0.0
+            for (y1, w1) in grids[0] {
+                for (y2, w2) in grids[1] {
+                    for (y3, w3) in grids[2] {
+                        let weight = w1 * w2 * w3
+                        guard weight > 1e-12 else { continue }
+                        integral += weight * (try Pareto.hypervolume(front + [[y1, y2, y3]], reference: reference) - before)
+                    }
+                }
+            }
+            let closed = exp(acquisition.logExpectedImprovement(means: means, standardDeviations: sds))
+            print("three-objective EHVI μ \(means) σ \(sds): closed form \(closed), trapezoid \(integral)")
+            #expect(abs(closed - integral) <= 5e-3 * integral, "μ \(means) σ \(sds): \(closed) against \(integral)")
+        }
+        // Far from the front the log stays finite and falls; a point dominating everything adds a lot.
+        let far = acquisition.logExpectedImprovement(means: [3, 3, 3], standardDeviations: [0.1, 0.1, 0.1])
+        #expect(far.isFinite && far < -100)
+        let dominating = exp(acquisition.logExpectedImprovement(means: [0, 0, 0], standardDeviations: [1e-6, 1e-6, 1e-6]))
+        #expect(abs(dominating - (1 - before)) < 1e-5)
+    }
+
     @Test(.timeLimit(.minutes(2)))
     func theTwoModelAcquisitionBeatsRandomSearchOnAConstrainedFront() async throws {
         var settings = OptimizerSettings()

@@ -14,46 +14,66 @@ extension ConstrainedGPSampler {
             && objectives.dropFirst().allSatisfy(\.isKnown)
     }
 
-    /// Whether a study's objectives are two measured ones (the two-GP expected hypervolume
-    /// improvement can search their front).
+    /// The most measured objectives the exact expected hypervolume improvement takes (its
+    /// terms grow as n^(k−1) in the front's size n); more are searched by ParEGO.
+    static let maximumMeasuredFrontObjectives = 3
+
+    /// Whether a study's objectives are two or three measured ones (the expected hypervolume
+    /// improvement over a GP per objective can search their front).
     static func searchesMeasuredFront(_ objectives: [Objective]) -> Bool {
-        objectives.count == 2 && !objectives.contains(where: \.isKnown)
+        (2...maximumMeasuredFrontObjectives).contains(objectives.count) && !objectives.contains(where: \.isKnown)
     }
 
-    /// The two-objective acquisition: a second GP for the second objective (its successful
-    /// trials, through its own power transform), the front of the feasible trials and the
-    /// pending ones at the models' means, the reference a tenth of the range beyond the worst
-    /// feasible values. `nil` before a feasible trial or when the second model cannot be fitted.
+    /// The acquisition for two or three measured objectives: a GP for each further objective
+    /// (its successful trials, through its own power transform), the front of the feasible
+    /// trials and the pending ones at the models' means, the reference a tenth of the range
+    /// beyond the worst feasible values. `nil` before a feasible trial reporting every objective,
+    /// or when a further model cannot be fitted.
     mutating func measuredFrontAcquisition(
         context: SamplingContext, trials: [Trial], points: [[Double]], first: GaussianProcess, transform: PowerTransform,
         constraints: [ConstraintModel], number: Int
-    ) -> TwoObjectiveLogExpectedHypervolumeImprovement? {
-        let (primary, second) = (context.objectives[0], context.objectives[1])
-        let indices = trials.indices.filter {
-            trials[$0].outcome.objective != nil && trials[$0].objectiveValues[second.name]?.isFinite == true
+    ) -> LogExpectedHypervolumeImprovement? {
+        let objectives = context.objectives
+        let primary = objectives[0]
+        var models = [first]
+        var transforms = [transform]
+        for (k, objective) in objectives.enumerated().dropFirst() {
+            let indices = trials.indices.filter {
+                trials[$0].outcome.objective != nil && trials[$0].objectiveValues[objective.name]?.isFinite == true
+            }
+            guard !indices.isEmpty else { return nil }
+            let values = indices.map { objective.minimized(trials[$0].objectiveValues[objective.name]!) }
+            let fitted = PowerTransform(fitting: values)
+            guard let model = fitModel(
+                "objective \(k + 1)", inputs: Matrix(rowMajor: indices.map { points[$0] }), targets: values.map { fitted($0) },
+                number: number, pending: context.pendingPoints) else { return nil }
+            models.append(model)
+            transforms.append(fitted)
         }
-        guard !indices.isEmpty else { return nil }
-        let secondValues = indices.map { second.minimized(trials[$0].objectiveValues[second.name]!) }
-        let secondTransform = PowerTransform(fitting: secondValues)
-        guard let secondModel = fitModel(
-            "objective 2", inputs: Matrix(rowMajor: indices.map { points[$0] }), targets: secondValues.map { secondTransform($0) },
-            number: number, pending: context.pendingPoints) else { return nil }
         var rows: [[Double]] = []
-        for index in indices where trials[index].isFeasible {
-            rows.append([transform(primary.minimized(trials[index].outcome.objective!)),
-                         secondTransform(second.minimized(trials[index].objectiveValues[second.name]!))])
+        for trial in trials where trial.isFeasible {
+            var row = [transform(primary.minimized(trial.outcome.objective!))]
+            for (k, objective) in objectives.enumerated().dropFirst() {
+                guard let value = trial.objectiveValues[objective.name], value.isFinite else { break }
+                row.append(transforms[k](objective.minimized(value)))
+            }
+            if row.count == objectives.count { rows.append(row) }
         }
         guard !rows.isEmpty else { return nil }
         let reference = Self.hypervolumeReference(rows)
         var all = rows
         let pending = context.pendingPoints
-        if !pending.isEmpty, let one = try? first.posterior(at: Matrix(rowMajor: pending)).mean,
-           let two = try? secondModel.posterior(at: Matrix(rowMajor: pending)).mean {
-            all += zip(one, two).map { [$0, $1] }
+        if !pending.isEmpty {
+            let at = Matrix(rowMajor: pending)
+            var means: [[Double]] = []
+            for model in models {
+                guard let mean = try? model.posterior(at: at).mean else { break }
+                means.append(mean)
+            }
+            if means.count == models.count { all += pending.indices.map { i in means.map { $0[i] } } }
         }
         let front = Pareto.nondominated(all).map { all[$0] }
-        return TwoObjectiveLogExpectedHypervolumeImprovement(
-            first: first, second: secondModel, front: front, reference: reference, constraints: constraints)
+        return LogExpectedHypervolumeImprovement(models: models, front: front, reference: reference, constraints: constraints)
     }
 
     /// The known objectives' values of a trial, minimised (recorded, else predicted now).

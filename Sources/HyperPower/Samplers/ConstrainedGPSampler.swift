@@ -185,7 +185,7 @@ public struct ConstrainedGPSampler: Sampler {
             logger.warning("no model available for trial \(number); suggesting a random known-feasible point")
             return (try design.randomPoint(context), .random)
         }
-        // Two measured objectives with the expected hypervolume improvement: a GP for each.
+        // Two or three measured objectives with the expected hypervolume improvement: a GP for each.
         let measuredFront = Self.searchesMeasuredFront(context.objectives) && settings.frontAcquisition.usesHypervolume(space: space)
             ? objectiveModel.flatMap {
                 measuredFrontAcquisition(

@@ -51,8 +51,8 @@ public struct ParEGOSampler: Sampler {
 
     public mutating func suggest(_ context: SamplingContext) throws(HyperPowerError) -> SamplerProposal {
         guard context.objectives.count > 1 else { return try inner.suggest(context) }
-        // Two measured objectives over a space the expected hypervolume improvement suits
-        // (OptimizerSettings.frontAcquisition): the inner sampler models both.
+        // Two or three measured objectives over a space the expected hypervolume improvement
+        // suits (OptimizerSettings.frontAcquisition): the inner sampler models each.
         if ConstrainedGPSampler.searchesMeasuredFront(context.objectives),
            inner.settings.frontAcquisition.usesHypervolume(space: context.space) {
             return try inner.suggest(context)
@@ -132,8 +132,8 @@ extension ConstrainedGPSampler {
     /// HyperPower's model-based sampler for these objectives: the ``ConstrainedGPSampler`` for
     /// one, and for one measured objective followed by one or two known ones (its acquisition
     /// is then the expected hypervolume improvement at the known costs); ``ParEGOSampler`` for
-    /// several measured ones (which hands two of them to its inner sampler's two-GP expected
-    /// hypervolume improvement where ``OptimizerSettings/frontAcquisition`` says so).
+    /// several measured ones (which hands two or three of them to its inner sampler's expected
+    /// hypervolume improvement over a GP each where ``OptimizerSettings/frontAcquisition`` says so).
     static func forObjectives(
         _ objectives: [Objective], settings: OptimizerSettings, seed: UInt64, logger: Logger
     ) -> any Sampler {
