@@ -25,6 +25,10 @@ public struct NASFrontExperiment: Sendable {
     public var knownLatencyFromTable: Bool
     /// The models and the acquisition of HyperPower's methods.
     public var settings: OptimizerSettings = OptimizerSettings()
+    /// Whether HyperPower's gate is calibrated by the measured latency (else the model alone gates).
+    public var calibrated = true
+    /// δ of the calibrated gate.
+    public var violationProbability = Constraint.Calibration.defaultViolationProbability
 
     public init(
         bench: NASBench201, device: String, latencyBudgetMilliseconds: Double?, evaluations: Int, profiledCells: Int = 50,
@@ -53,6 +57,9 @@ public struct NASFrontExperiment: Sendable {
         public var hypervolumeRatio: Double
         /// The hypervolume ratio after each evaluation.
         public var ratioTrajectory: [Double]
+        /// (accuracy %, latency ms) of the run's front: the truly-within-budget cells it
+        /// evaluated that no other such cell beats in both.
+        public var front: [[Double]]? = nil
     }
 
     public struct SeedReport: Codable, Sendable {
@@ -107,7 +114,8 @@ public struct NASFrontExperiment: Sendable {
             let predicted = Constraint.known("predicted latency", atMost: budget, predictedBy: model) { config in
                 NASBench201.oneHotFeatures(cellOf(config).operations)
             }
-            hyperPowerConstraints = [predicted.calibrated(by: "measured latency")]
+            hyperPowerConstraints = [
+                calibrated ? predicted.calibrated(by: "measured latency", violationProbability: violationProbability) : predicted]
             randomConstraints = [predicted]
         }
         let knownObjectives: [Objective] = [.maximize("accuracy"), .minimize("latency", predictedBy: predictLatency)]
@@ -142,7 +150,8 @@ public struct NASFrontExperiment: Sendable {
             runs.append(MethodRun(
                 method: name, evaluations: result.trials.count, trueBudgetViolations: violations,
                 frontSize: Pareto.nondominated(points).count, hypervolume: hypervolume,
-                hypervolumeRatio: hypervolume / trueHypervolume, ratioTrajectory: trajectory))
+                hypervolumeRatio: hypervolume / trueHypervolume, ratioTrajectory: trajectory,
+                front: Pareto.nondominated(points).map { [-points[$0][0], points[$0][1]] }.sorted { $0[1] < $1[1] }))
         }
         return SeedReport(
             seed: seed, trueFront: front.filter { -$0[0] > referenceAccuracy }.map { [-$0[0], $0[1]] }, trueHypervolume: trueHypervolume,

@@ -124,12 +124,15 @@ struct NASDemo: AsyncParsableCommand {
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget, profiledCells: profiled,
             referenceAccuracy: referenceAccuracy, knownLatencyFromTable: latencyTable)
         if let front = try CommandSupport.frontAcquisition(frontAcquisition) { experiment.settings.frontAcquisition = front }
+        experiment.calibrated = !uncalibrated
+        experiment.violationProbability = violationProbability
         var reports: [NASFrontExperiment.SeedReport] = []
         for seed in seeds.values { reports.append(try await experiment.run(seed: seed)) }
         if json { return try CommandSupport.printJSON(reports) }
         let first = reports[0]
         print("NAS-Bench-201 on \(device): accuracy (maximised) against latency (minimised), latency ≤ \(latencyBudget) ms "
-            + "(gated by a linear model on \(profiled) profiled cells; HyperPower's gate calibrated by the measured latency)")
+            + "(gated by a linear model on \(profiled) profiled cells; HyperPower's gate "
+            + (uncalibrated ? "the model's prediction)" : String(format: "calibrated by the measured latency, δ = %g)", violationProbability)))
         print(String(format: "True front: %d cells; hypervolume %.4g against the reference (accuracy %g%%, latency %g ms)",
                      first.trueFront.count, first.trueHypervolume, referenceAccuracy, first.referenceLatency))
         print("Budget \(budget) evaluations per run; the known-latency method's latency: "
