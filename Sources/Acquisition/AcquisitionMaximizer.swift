@@ -421,12 +421,7 @@ public struct AcquisitionMaximizer: Sendable {
                     // Pull back inside along the normal: the smallest push that is feasible.
                     let far = clamp(zip(trial, unitNormal).map { $0 + 0.05 * $1 })
                     guard region.contains(far) else { step *= 0.5; continue }
-                    var (inside, outside) = (far, trial)
-                    for _ in 0..<30 {
-                        let middle = zip(inside, outside).map { 0.5 * ($0 + $1) }
-                        if region.contains(middle) { inside = middle } else { outside = middle }
-                    }
-                    trial = inside
+                    trial = boundaryPoint(inside: far, outside: trial, region: region)
                 }
                 let (trialValue, trialGradient) = acquisition.valueAndGradient(at: trial)
                 if trialValue.isFinite && trialValue > value {
@@ -439,6 +434,48 @@ public struct AcquisitionMaximizer: Sendable {
             if !moved { break }
         }
         return x
+    }
+
+    /// The point of the segment from `inside` (known-feasible) to `outside` (not) within 2⁻³⁰
+    /// of its length from the boundary, on the feasible side: regula falsi on the margin with
+    /// the Illinois modification (a handful of margin evaluations where bisection spent
+    /// thirty gate tests), falling back to bisection where the margin is not finite or
+    /// disagrees with the gate.
+    static func boundaryPoint(inside: [Double], outside: [Double], region: some FeasibleRegion) -> [Double] {
+        func point(_ t: Double) -> [Double] { zip(inside, outside).map { $0 + t * ($1 - $0) } }
+        let tolerance = 0x1p-30
+        var (low, high) = (0.0, 1.0)  // feasible at low, not at high
+        var (lowMargin, highMargin) = (region.margin(inside), region.margin(outside))
+        if lowMargin.isFinite, highMargin.isFinite, lowMargin >= 0, highMargin < 0 {
+            var side = 0  // which end moved last: −1 low, +1 high
+            for _ in 0..<60 where high - low > tolerance {
+                var t = low + (high - low) * lowMargin / (lowMargin - highMargin)
+                // Keep the step strictly inside the bracket, and at least a thousandth of it
+                // away from either end, so that a flat margin still shrinks it.
+                let guardBand = 1e-3 * (high - low)
+                t = min(max(t, low + guardBand), high - guardBand)
+                let margin = region.margin(point(t))
+                guard margin.isFinite else { break }
+                if margin >= 0 {
+                    (low, lowMargin) = (t, margin)
+                    if side == -1 { highMargin *= 0.5 }
+                    side = -1
+                } else {
+                    (high, highMargin) = (t, margin)
+                    if side == 1 { lowMargin *= 0.5 }
+                    side = 1
+                }
+            }
+            let candidate = point(low)
+            if high - low <= tolerance, region.contains(candidate) { return candidate }
+        }
+        // Bisection on the gate itself.
+        var (feasible, infeasible) = (inside, outside)
+        for _ in 0..<30 {
+            let middle = zip(feasible, infeasible).map { 0.5 * ($0 + $1) }
+            if region.contains(middle) { feasible = middle } else { infeasible = middle }
+        }
+        return feasible
     }
 
     /// The canonical point furthest along the segment from `start` (feasible) towards `end`

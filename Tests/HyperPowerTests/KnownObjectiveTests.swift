@@ -144,23 +144,24 @@ extension Double {
             first: model, second: model, front: front, reference: reference, constraints: [])
         let before = try Pareto.hypervolume(front, reference: reference)
         for (m1, s1, m2, s2) in [(0.3, 0.1, 0.4, 0.2), (0.5, 0.05, 0.5, 0.05), (0.9, 0.2, 0.05, 0.1)] {
-            let nodes = 240
-            func grid(_ mean: Double, _ sd: Double) -> [(Double, Double)] {
-                (0...nodes).map { i in
-                    let y = mean - 7 * sd + 14 * sd * Double(i) / Double(nodes)
-                    let z = (y - mean) / sd
-                    let weight = (i == 0 || i == nodes ? 0.5 : 1) * 14 * sd / Double(nodes)
-                    return (y, weight * exp(-0.5 * z * z) / (sd * (2 * Double.pi).squareRoot()))
-                }
-            }
             var integral = 0.0
-            for (y1, w1) in grid(m1, s1) {
-                for (y2, w2) in grid(m2, s2) {
+            for (y1, w1) in Self.trapezoidNodes(mean: m1, sd: s1, halfWidth: 7, intervals: 240) {
+                for (y2, w2) in Self.trapezoidNodes(mean: m2, sd: s2, halfWidth: 7, intervals: 240) {
                     integral += w1 * w2 * (try Pareto.hypervolume(front + [[y1, y2]], reference: reference) - before)
                 }
             }
             let closed = exp(acquisition.logExpectedImprovement(mean1: m1, sd1: s1, mean2: m2, sd2: s2))
             #expect(abs(closed - integral) <= 2e-3 * integral, "μ (\(m1), \(m2)) σ (\(s1), \(s2)): \(closed) against \(integral)")
+        }
+    }
+
+    /// Nodes and weights of the trapezoid rule for a normal density over mean ± halfWidth·sd.
+    static func trapezoidNodes(mean: Double, sd: Double, halfWidth: Double, intervals: Int) -> [(Double, Double)] {
+        (0...intervals).map { i in
+            let y = mean - halfWidth * sd + 2 * halfWidth * sd * Double(i) / Double(intervals)
+            let z = (y - mean) / sd
+            let weight = (i == 0 || i == intervals ? 0.5 : 1) * 2 * halfWidth * sd / Double(intervals)
+            return (y, weight * exp(-0.5 * z * z) / (sd * (2 * Double.pi).squareRoot()))
         }
     }
 
@@ -176,16 +177,7 @@ extension Double {
         let acquisition = LogExpectedHypervolumeImprovement(models: [model, model, model], front: front, reference: reference, constraints: [])
         let before = try Pareto.hypervolume(front, reference: reference)
         for (means, sds) in [([0.3, 0.4, 0.4], [0.1, 0.2, 0.15]), ([0.5, 0.5, 0.5], [0.05, 0.05, 0.1]), ([0.9, 0.05, 0.6], [0.2, 0.1, 0.2])] {
-            let nodes = 48
-            func grid(_ mean: Double, _ sd: Double) -> [(Double, Double)] {
-                (0...nodes).map { i in
-                    let y = mean - 5 * sd + 10 * sd * Double(i) / Double(nodes)
-                    let z = (y - mean) / sd
-                    let weight = (i == 0 || i == nodes ? 0.5 : 1) * 10 * sd / Double(nodes)
-                    return (y, weight * exp(-0.5 * z * z) / (sd * (2 * Double.pi).squareRoot()))
-                }
-            }
-            let grids = (0..<3).map { grid(means[$0], sds[$0]) }
+            let grids = (0..<3).map { Self.trapezoidNodes(mean: means[$0], sd: sds[$0], halfWidth: 5, intervals: 48) }
             var integral = 0.0
             for (y1, w1) in grids[0] {
                 for (y2, w2) in grids[1] {
