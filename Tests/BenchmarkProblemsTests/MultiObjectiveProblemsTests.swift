@@ -108,6 +108,26 @@ import Testing
         #expect(model.allSatisfy { $0 <= problem.trueHypervolume })
     }
 
+    /// Three objectives with three evaluations in flight: the pending configurations enter the
+    /// three models as fantasies and the front at their means; every trial is distinct and the
+    /// front found is real (within the true one), each of its trials carrying all three values.
+    @Test(.timeLimit(.minutes(2)))
+    func threeObjectivesRunConcurrently() async throws {
+        let problem = MultiObjectiveProblem.dtlz2Three
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let optimizer = Method.hyperpower.optimizer(
+            space: problem.space, constraints: problem.constraints, objectives: problem.objectives, seed: 4,
+            logger: logger, objective: { problem.evaluate($0) })
+        let result = try await optimizer.run(budget: .evaluations(24), concurrency: 3)
+        #expect(result.trials.count == 24)
+        let points = try result.trials.map { try problem.space.encode($0.configuration) }
+        #expect(Set(points).count == 24)
+        let volume = problem.hypervolume(of: result.trials.map(\.configuration))
+        #expect(volume > 0 && volume <= problem.trueHypervolume)
+        #expect(result.paretoFront.allSatisfy { $0.objectiveValues["f3"] != nil })
+    }
+
     @Test(.timeLimit(.minutes(2))) func aShortBenchmarkJudgesTheRunByTheProblem() async throws {
         var logger = Logger(label: "test")
         logger.logLevel = .critical
