@@ -26,9 +26,10 @@ import LinearAlgebra
 ///
 ///     E[HVI] = Σᵢⱼ (EI₁(uᵢ) − EI₁(lᵢ)) · (EI₂(u′ⱼ) − EI₂(l′ⱼ)) · EI₃(hᵢⱼ),
 ///
-/// (n + 1)² terms for a front of n points, from 3(n + 2) expected improvements per candidate
-/// (a box decomposition whose boxes are the grid's columns; Yang et al. 2019 merge them into
-/// fewer boxes, which this does not need at the fronts a study of a few hundred trials holds).
+/// a sum over the grid's columns, from 3(n + 2) expected improvements per candidate. Along a
+/// row the columns where the front stands at the same level merge (their widths telescope), so
+/// the sum has one term per run of equal levels — a box decomposition of the region not
+/// dominated, 4–11× fewer terms than the (n + 1)² cells for fronts of 20–200 points.
 ///
 /// Each term is computed in logs from ``LogExpectedImprovement`` (a difference by `log1mexp`),
 /// and the sum by log-sum-exp, so far from the front the acquisition stays finite.
@@ -43,8 +44,13 @@ public struct LogExpectedHypervolumeImprovement: Sendable {
     let cuts: [[Double]]
     /// The front's distinct levels on the last axis (and the reference).
     let levels: [Double]
-    /// Per cell of the grid of `cuts` (row-major, the first axis slowest): its level's index.
+    /// Two objectives: per strip, its level's index.
     let cellLevels: [Int]
+    /// Three objectives: the cells of each row (a strip of the first axis) merged into runs of
+    /// consecutive cells where the front stands at the same level — the widths of a run's cells
+    /// telescope to one difference of expected improvements, so a run is one term (4–11× fewer
+    /// terms than cells for fronts of 20–200 points).
+    let runs: [(row: Int, from: Int, to: Int, level: Int)]
 
     /// The acquisition for `models.count` (2 or 3) objectives.
     public init(models: [GaussianProcess], front: [[Double]], reference: [Double], constraints: [ConstraintModel]) {
@@ -62,57 +68,72 @@ public struct LogExpectedHypervolumeImprovement: Sendable {
         levels = Array(Set(front.map { $0[m - 1] } + [reference[m - 1]])).sorted()
         let levelIndex = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
         var cellLevels: [Int] = []
+        var runs: [(row: Int, from: Int, to: Int, level: Int)] = []
         if m == 2 {
             for lower in cuts[0].dropLast() {
                 let height = front.filter { $0[0] <= lower }.map { $0[1] }.min() ?? reference[1]
                 cellLevels.append(levelIndex[height]!)
             }
         } else {
-            for lower in cuts[0].dropLast() {
+            for (row, lower) in cuts[0].dropLast().enumerated() {
                 let below = front.filter { $0[0] <= lower }
-                for lower2 in cuts[1].dropLast() {
+                for (column, lower2) in cuts[1].dropLast().enumerated() {
                     let height = below.filter { $0[1] <= lower2 }.map { $0[2] }.min() ?? reference[2]
-                    cellLevels.append(levelIndex[height]!)
+                    let level = levelIndex[height]!
+                    // Cell `column` spans cuts[1][column] ..< cuts[1][column + 1].
+                    if let last = runs.last, last.row == row, last.level == level {
+                        runs[runs.count - 1].to = column + 1
+                    } else {
+                        runs.append((row, column, column + 1, level))
+                    }
                 }
             }
         }
         self.cellLevels = cellLevels
+        self.runs = runs
+    }
+
+    /// `log EI` below each cut (−∞ below −∞).
+    static func logExpectedImprovements(cuts: [Double], mean: Double, sd: Double) -> [Double] {
+        cuts.map { cut in
+            cut == -.infinity ? -.infinity : LogExpectedImprovement.value(mean: mean, standardDeviation: sd, incumbent: cut).value
+        }
+    }
+
+    /// `log(EI(upper) − EI(lower))` from the two logs.
+    static func logWidth(lower logLower: Double, upper logUpper: Double) -> Double {
+        guard logLower > -.infinity else { return logUpper }
+        return logLower >= logUpper ? -.infinity : logUpper + logOneMinusExp(logLower - logUpper)
     }
 
     /// Log widths `log(EI(uᵢ) − EI(lᵢ))` of the intervals between consecutive cuts.
     static func logWidths(cuts: [Double], mean: Double, sd: Double) -> [Double] {
-        let logs = cuts.map { cut in
-            cut == -.infinity ? -.infinity : LogExpectedImprovement.value(mean: mean, standardDeviation: sd, incumbent: cut).value
-        }
-        return (1..<cuts.count).map { i in
-            let (logLower, logUpper) = (logs[i - 1], logs[i])
-            guard logLower > -.infinity else { return logUpper }
-            return logLower >= logUpper ? -.infinity : logUpper + logOneMinusExp(logLower - logUpper)
-        }
+        let logs = logExpectedImprovements(cuts: cuts, mean: mean, sd: sd)
+        return (1..<cuts.count).map { logWidth(lower: logs[$0 - 1], upper: logs[$0]) }
     }
 
     /// `log E[HVI]` for independent `yₖ ~ N(meansₖ, standardDeviationsₖ²)`.
     public func logExpectedImprovement(means: [Double], standardDeviations: [Double]) -> Double {
         let m = models.count
-        let widths = (0..<(m - 1)).map { Self.logWidths(cuts: cuts[$0], mean: means[$0], sd: standardDeviations[$0]) }
+        let widths = Self.logWidths(cuts: cuts[0], mean: means[0], sd: standardDeviations[0])
         let heights = levels.map {
             LogExpectedImprovement.value(mean: means[m - 1], standardDeviation: standardDeviations[m - 1], incumbent: $0).value
         }
         var top = -Double.infinity
         var terms: [Double] = []
-        terms.reserveCapacity(cellLevels.count)
+        terms.reserveCapacity(m == 2 ? cellLevels.count : runs.count)
         if m == 2 {
-            for (i, width) in widths[0].enumerated() where width > -.infinity {
+            for (i, width) in widths.enumerated() where width > -.infinity {
                 let term = width + heights[cellLevels[i]]
                 if term > -.infinity { terms.append(term); top = max(top, term) }
             }
         } else {
-            let columns = widths[1].count
-            for (i, width) in widths[0].enumerated() where width > -.infinity {
-                for (j, width2) in widths[1].enumerated() where width2 > -.infinity {
-                    let term = width + width2 + heights[cellLevels[i * columns + j]]
-                    if term > -.infinity { terms.append(term); top = max(top, term) }
-                }
+            let logs = Self.logExpectedImprovements(cuts: cuts[1], mean: means[1], sd: standardDeviations[1])
+            for run in runs {
+                let width = widths[run.row]
+                guard width > -.infinity else { continue }
+                let term = width + Self.logWidth(lower: logs[run.from], upper: logs[run.to]) + heights[run.level]
+                if term > -.infinity { terms.append(term); top = max(top, term) }
             }
         }
         guard top > -.infinity else { return -.infinity }
