@@ -13,6 +13,8 @@ public struct MultiObjectiveBenchmark: Sendable {
     public var seeds: [UInt64]
     public var settings: OptimizerSettings
     public var logger: Logger
+    /// Evaluations kept in flight (``BayesianOptimizer/run(budget:concurrency:)``).
+    public var concurrency = 1
 
     public init(
         problem: MultiObjectiveProblem, method: HyperPower.Method, budget: Int? = nil, seeds: [UInt64],
@@ -56,7 +58,7 @@ public struct MultiObjectiveBenchmark: Sendable {
             let optimizer = method.optimizer(
                 space: problem.space, constraints: problem.constraints, objectives: problem.objectives, seed: seed,
                 settings: settings, logger: logger, objective: { problem.evaluate($0) })
-            let result = try await optimizer.run(budget: .evaluations(evaluations))
+            let result = try await optimizer.run(budget: .evaluations(evaluations), concurrency: concurrency)
             reports.append(Self.seedReport(seed: seed, trials: result.trials, problem: problem))
         }
         return Report(

@@ -75,8 +75,8 @@ struct BenchmarkCommand: AsyncParsableCommand {
             throw ValidationError(
                 "unknown --problem '\(problem)'; choose one of \((BenchmarkProblem.names + MultiObjectiveProblem.names).joined(separator: ", ")), or all")
         }
-        if MultiObjectiveProblem.named(problem) != nil && (journal != nil || storage != nil || concurrency != 1) {
-            throw ValidationError("--journal, --storage and --concurrency are for the single-objective problems")
+        if MultiObjectiveProblem.named(problem) != nil && (journal != nil || storage != nil) {
+            throw ValidationError("--journal and --storage are for the single-objective problems")
         }
         guard concurrency >= 1 else { throw ValidationError("--concurrency must be at least 1 (got \(concurrency))") }
         guard evaluationDelay >= 0 else { throw ValidationError("--evaluation-delay must be ≥ 0 ms") }
@@ -152,12 +152,13 @@ struct BenchmarkCommand: AsyncParsableCommand {
         return try await experiment.run()
     }
 
-    /// A two-objective problem: the hypervolume of each run against the true front's.
+    /// A multi-objective problem: the hypervolume of each run against the true front's.
     func benchmarkFront(_ problem: MultiObjectiveProblem) async throws {
         let (settings, logger) = try settingsAndLogger()
-        let report = try await MultiObjectiveBenchmark(
-            problem: problem, method: method, budget: budget, seeds: seeds.values, settings: settings, logger: logger
-        ).run()
+        var benchmark = MultiObjectiveBenchmark(
+            problem: problem, method: method, budget: budget, seeds: seeds.values, settings: settings, logger: logger)
+        benchmark.concurrency = concurrency
+        let report = try await benchmark.run()
         if json { return try CommandSupport.printJSON(report) }
         print("\(report.problem) — method \(report.method), \(report.budget) evaluations, true front's hypervolume "
             + "\(report.trueHypervolume) up to \(report.reference)")
