@@ -439,8 +439,8 @@ public struct AcquisitionMaximizer: Sendable {
     /// The point of the segment from `inside` (known-feasible) to `outside` (not) within 2⁻³⁰
     /// of its length from the boundary, on the feasible side: regula falsi on the margin with
     /// the Illinois modification (a handful of margin evaluations where bisection spent
-    /// thirty gate tests), falling back to bisection where the margin is not finite or
-    /// disagrees with the gate.
+    /// thirty gate tests); where the margin is not finite or disagrees with the gate, the
+    /// gate's own bisection (``lastFeasible(from:towards:region:rounding:)``).
     static func boundaryPoint(inside: [Double], outside: [Double], region: some FeasibleRegion) -> [Double] {
         func point(_ t: Double) -> [Double] { zip(inside, outside).map { $0 + t * ($1 - $0) } }
         let tolerance = 0x1p-30
@@ -470,12 +470,7 @@ public struct AcquisitionMaximizer: Sendable {
             if high - low <= tolerance, region.contains(candidate) { return candidate }
         }
         // Bisection on the gate itself.
-        var (feasible, infeasible) = (inside, outside)
-        for _ in 0..<30 {
-            let middle = zip(feasible, infeasible).map { 0.5 * ($0 + $1) }
-            if region.contains(middle) { feasible = middle } else { infeasible = middle }
-        }
-        return feasible
+        return lastFeasible(from: inside, towards: outside, region: region, rounding: ContinuousRounding()) ?? inside
     }
 
     /// The canonical point furthest along the segment from `start` (feasible) towards `end`

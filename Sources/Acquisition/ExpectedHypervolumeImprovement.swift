@@ -44,12 +44,12 @@ public struct LogExpectedHypervolumeImprovement: Sendable {
     let cuts: [[Double]]
     /// The front's distinct levels on the last axis (and the reference).
     let levels: [Double]
-    /// Two objectives: per strip, its level's index.
-    let cellLevels: [Int]
-    /// Three objectives: the cells of each row (a strip of the first axis) merged into runs of
+    /// The terms of the sum: in each row (a strip of the first axis for three objectives; the
+    /// one row of the plane for two) the cells of the last-but-one axis, merged into runs of
     /// consecutive cells where the front stands at the same level — the widths of a run's cells
     /// telescope to one difference of expected improvements, so a run is one term (4–11× fewer
-    /// terms than cells for fronts of 20–200 points).
+    /// terms than cells for three-objective fronts of 20–200 points). `from` and `to` index the
+    /// cuts of the last-but-one axis.
     let runs: [(row: Int, from: Int, to: Int, level: Int)]
 
     /// The acquisition for `models.count` (2 or 3) objectives.
@@ -67,29 +67,22 @@ public struct LogExpectedHypervolumeImprovement: Sendable {
         }
         levels = Array(Set(front.map { $0[m - 1] } + [reference[m - 1]])).sorted()
         let levelIndex = Dictionary(uniqueKeysWithValues: levels.enumerated().map { ($1, $0) })
-        var cellLevels: [Int] = []
+        // The rows' fronts: for three objectives the points whose first coordinate lies at or
+        // below the row's lower edge; for two, the one row holds the whole front.
+        let rowFronts = m == 2 ? [front] : cuts[0].dropLast().map { lower in front.filter { $0[0] <= lower } }
         var runs: [(row: Int, from: Int, to: Int, level: Int)] = []
-        if m == 2 {
-            for lower in cuts[0].dropLast() {
-                let height = front.filter { $0[0] <= lower }.map { $0[1] }.min() ?? reference[1]
-                cellLevels.append(levelIndex[height]!)
-            }
-        } else {
-            for (row, lower) in cuts[0].dropLast().enumerated() {
-                let below = front.filter { $0[0] <= lower }
-                for (column, lower2) in cuts[1].dropLast().enumerated() {
-                    let height = below.filter { $0[1] <= lower2 }.map { $0[2] }.min() ?? reference[2]
-                    let level = levelIndex[height]!
-                    // Cell `column` spans cuts[1][column] ..< cuts[1][column + 1].
-                    if let last = runs.last, last.row == row, last.level == level {
-                        runs[runs.count - 1].to = column + 1
-                    } else {
-                        runs.append((row, column, column + 1, level))
-                    }
+        for (row, below) in rowFronts.enumerated() {
+            for (column, lower) in cuts[m - 2].dropLast().enumerated() {
+                let height = below.filter { $0[m - 2] <= lower }.map { $0[m - 1] }.min() ?? reference[m - 1]
+                let level = levelIndex[height]!
+                // Cell `column` spans cuts[m − 2][column] ..< cuts[m − 2][column + 1].
+                if let last = runs.last, last.row == row, last.level == level {
+                    runs[runs.count - 1].to = column + 1
+                } else {
+                    runs.append((row, column, column + 1, level))
                 }
             }
         }
-        self.cellLevels = cellLevels
         self.runs = runs
     }
 
@@ -115,29 +108,26 @@ public struct LogExpectedHypervolumeImprovement: Sendable {
     /// `log E[HVI]` for independent `yₖ ~ N(meansₖ, standardDeviationsₖ²)`.
     public func logExpectedImprovement(means: [Double], standardDeviations: [Double]) -> Double {
         let m = models.count
-        let widths = Self.logWidths(cuts: cuts[0], mean: means[0], sd: standardDeviations[0])
+        let rowWidths = m == 2 ? [0.0] : Self.logWidths(cuts: cuts[0], mean: means[0], sd: standardDeviations[0])
+        let logs = Self.logExpectedImprovements(cuts: cuts[m - 2], mean: means[m - 2], sd: standardDeviations[m - 2])
         let heights = levels.map {
             LogExpectedImprovement.value(mean: means[m - 1], standardDeviation: standardDeviations[m - 1], incumbent: $0).value
         }
-        var top = -Double.infinity
-        var terms: [Double] = []
-        terms.reserveCapacity(m == 2 ? cellLevels.count : runs.count)
-        if m == 2 {
-            for (i, width) in widths.enumerated() where width > -.infinity {
-                let term = width + heights[cellLevels[i]]
-                if term > -.infinity { terms.append(term); top = max(top, term) }
-            }
-        } else {
-            let logs = Self.logExpectedImprovements(cuts: cuts[1], mean: means[1], sd: standardDeviations[1])
-            for run in runs {
-                let width = widths[run.row]
-                guard width > -.infinity else { continue }
-                let term = width + Self.logWidth(lower: logs[run.from], upper: logs[run.to]) + heights[run.level]
-                if term > -.infinity { terms.append(term); top = max(top, term) }
+        // Log-sum-exp in one pass: the sum is kept relative to the largest term so far.
+        var (top, sum) = (-Double.infinity, 0.0)
+        for run in runs {
+            let rowWidth = rowWidths[run.row]
+            guard rowWidth > -.infinity else { continue }
+            let term = rowWidth + Self.logWidth(lower: logs[run.from], upper: logs[run.to]) + heights[run.level]
+            guard term > -.infinity else { continue }
+            if term > top {
+                sum = sum * exp(top - term) + 1
+                top = term
+            } else {
+                sum += exp(term - top)
             }
         }
-        guard top > -.infinity else { return -.infinity }
-        return top + log(terms.reduce(0) { $0 + exp($1 - top) })
+        return top > -.infinity ? top + log(sum) : -.infinity
     }
 
     public func values(at points: Matrix) -> [Double] {

@@ -147,11 +147,11 @@ public struct NASFrontExperiment: Sendable {
                 trajectory.append(try Pareto.hypervolume(points, reference: reference) / trueHypervolume)
             }
             let hypervolume = try Pareto.hypervolume(points, reference: reference)
+            let runFront = Pareto.nondominated(points).map { [-points[$0][0], points[$0][1]] }.sorted { $0[1] < $1[1] }
             runs.append(MethodRun(
                 method: name, evaluations: result.trials.count, trueBudgetViolations: violations,
-                frontSize: Pareto.nondominated(points).count, hypervolume: hypervolume,
-                hypervolumeRatio: hypervolume / trueHypervolume, ratioTrajectory: trajectory,
-                front: Pareto.nondominated(points).map { [-points[$0][0], points[$0][1]] }.sorted { $0[1] < $1[1] }))
+                frontSize: runFront.count, hypervolume: hypervolume,
+                hypervolumeRatio: hypervolume / trueHypervolume, ratioTrajectory: trajectory, front: runFront))
         }
         return SeedReport(
             seed: seed, trueFront: front.filter { -$0[0] > referenceAccuracy }.map { [-$0[0], $0[1]] }, trueHypervolume: trueHypervolume,
