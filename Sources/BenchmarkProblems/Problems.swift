@@ -61,15 +61,19 @@ extension BenchmarkProblem {
     /// Hartmann-6 on [0, 1]⁶ s.t. ‖x‖₂ ≤ 1 (BoTorch's constrained-Hartmann example).
     /// f* = −3.32237 at (0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573), ‖x*‖ ≈ 0.946.
     /// **Known**: the norm bound.
-    public static let hartmann6Ball = BenchmarkProblem(
-        name: "hartmann6", space: box(Array(repeating: 0...1, count: 6)), optimum: -3.32237,
-        optimizer: [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573],
-        constraintSpecifications: [BenchmarkConstraint(name: "norm", bound: 1, direction: .atMost, isKnown: true)],
-        defaultBudget: 60, coordinates: realCoordinates(6)
-    ) { x in
-        let value = hartmann6(x)
-        return (value, ["norm": x.reduce(0) { $0 + $1 * $1 }.squareRoot()])
-    }
+    public static let hartmann6Ball: BenchmarkProblem = {
+        @Sendable func norm(_ x: [Double]) -> Double { x.reduce(0) { $0 + $1 * $1 }.squareRoot() }
+        var problem = BenchmarkProblem(
+            name: "hartmann6", space: box(Array(repeating: 0...1, count: 6)), optimum: -3.32237,
+            optimizer: [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573],
+            constraintSpecifications: [BenchmarkConstraint(name: "norm", bound: 1, direction: .atMost, isKnown: true)],
+            defaultBudget: 60, coordinates: realCoordinates(6)
+        ) { x in
+            (hartmann6(x), ["norm": norm(x)])
+        }
+        problem.constraintValues = { x in ["norm": norm(x)] }
+        return problem
+    }()
 
     /// Pressure vessel design (Kannan & Kramer 1994): shell and head thicknesses x₁, x₂ are
     /// multiples of 0.0625 in (here) 1…99 × 0.0625, radius x₃ and length x₄ in [10, 200].

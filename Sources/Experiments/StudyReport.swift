@@ -161,7 +161,7 @@ public struct StudyReport: Sendable {
             lines.append("<h2>Best feasible trial</h2>")
             lines.append("<p>Trial <span id=\"best-trial\">\(best.number)</span>: \(Self.escape(objective.name)) "
                 + "<strong id=\"best-value\">\(Self.format(best.outcome.objective!))</strong></p>")
-            var rows = best.configuration.values.keys.sorted().map { "<tr><th>\(Self.escape($0))</th><td>\(Self.escape(Self.format(best.configuration.values[$0]!)))</td></tr>" }
+            var rows = best.configuration.parameterNames.map { "<tr><th>\(Self.escape($0))</th><td>\(Self.escape(Self.format(best.configuration[$0]!)))</td></tr>" }
             rows += best.measurements.keys.sorted().map { "<tr><th>\(Self.escape($0)) (measured)</th><td>\(Self.format(best.measurements[$0]!))</td></tr>" }
             rows += best.predictions.keys.sorted().map { "<tr><th>\(Self.escape($0)) (predicted)</th><td>\(Self.format(best.predictions[$0]!))</td></tr>" }
             lines.append("<table id=\"best-configuration\">\(rows.joined())</table>")
@@ -307,10 +307,10 @@ public struct StudyReport: Sendable {
     var parallelCoordinates: String {
         let successes = trials.filter { $0.outcome.objective != nil }
         guard successes.count >= 2 else { return "" }
-        let parameters = Array(Set(successes.flatMap { $0.configuration.values.keys })).sorted()
+        let parameters = Array(Set(successes.flatMap { $0.configuration.parameterNames })).sorted()
         let declared = Dictionary((space?.parameters ?? []).map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var axes = parameters.map { name in
-            ParallelAxis(name: name, values: successes.map { $0.configuration.values[name] }, parameter: declared[name])
+            ParallelAxis(name: name, values: successes.map { $0.configuration[name] }, parameter: declared[name])
         }
         axes.append(ParallelAxis(name: objective.name, values: successes.map { $0.outcome.objective.map(ParameterValue.real) }, parameter: nil))
         let width = max(600.0, 120.0 * Double(axes.count)), height = 380.0
@@ -359,7 +359,7 @@ public struct StudyReport: Sendable {
     }
 
     var table: String {
-        let parameters = Array(Set(trials.flatMap { $0.configuration.values.keys })).sorted()
+        let parameters = Array(Set(trials.flatMap { $0.configuration.parameterNames })).sorted()
         let predicted = Array(Set(trials.flatMap { $0.predictions.keys })).sorted()
         let measured = Array(Set(trials.flatMap { $0.measurements.keys })).sorted()
         var header = ["trial", "outcome", objective.name] + parameters
@@ -375,7 +375,7 @@ public struct StudyReport: Sendable {
             }
             var cells = ["<td>\(trial.number)</td>", "<td class=\"outcome\">\(Self.escape(outcome))</td>",
                          "<td>\(trial.outcome.objective.map(Self.format) ?? "")</td>"]
-            cells += parameters.map { "<td>\(Self.escape(trial.configuration.values[$0].map(Self.format) ?? ""))</td>" }
+            cells += parameters.map { "<td>\(Self.escape(trial.configuration[$0].map(Self.format) ?? ""))</td>" }
             cells += predicted.map { "<td>\(trial.predictions[$0].map(Self.format) ?? "")</td>" }
             cells += measured.map { "<td>\(trial.measurements[$0].map(Self.format) ?? "")</td>" }
             cells.append("<td>\(Self.format(trial.evaluationSeconds))</td>")

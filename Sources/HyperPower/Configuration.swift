@@ -50,17 +50,70 @@ public enum ParameterValue: Sendable, Hashable, Codable, CustomStringConvertible
 /// Encoded as a JSON object `{"learningRate": 0.003, "layers": 2, "activation": "relu"}`.
 /// A real value that happens to be integral decodes as ``ParameterValue/integer(_:)``;
 /// ``SearchSpace/validated(_:)`` converts it back for a real parameter.
+///
+/// Stored as two arrays in ascending name order (not a dictionary): a configuration is built
+/// for every candidate the known constraints' gate tests, and its predictors read it by name,
+/// so building one must not hash every name and reading a value must not hash the one asked
+/// (a linear scan of small strings compares their bits; spaces with more than 16 parameters
+/// search by bisection). ``values`` gives the dictionary.
 public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertible {
+    /// The parameters' names, ascending and unique.
+    public private(set) var parameterNames: [String]
+    /// `parameterNames[k]`'s value at `entries[k]`.
+    private var entries: [ParameterValue]
+
     /// The values by parameter name.
-    public var values: [String: ParameterValue]
+    public var values: [String: ParameterValue] {
+        get { Dictionary(uniqueKeysWithValues: zip(parameterNames, entries)) }
+        set { self = Configuration(newValue) }
+    }
 
     /// A configuration with these values (checked against a space by ``SearchSpace/validated(_:)``).
-    public init(_ values: [String: ParameterValue]) { self.values = values }
+    public init(_ values: [String: ParameterValue]) {
+        let sorted = values.sorted { $0.key < $1.key }
+        parameterNames = sorted.map(\.key)
+        entries = sorted.map(\.value)
+    }
+
+    /// A configuration from names already ascending and unique, and their values (a search
+    /// space's decoding: the names array is shared with the space, not copied).
+    init(ascendingNames names: [String], values: [ParameterValue]) {
+        assert(names.count == values.count && zip(names, names.dropFirst()).allSatisfy { $0 < $1 })
+        parameterNames = names
+        entries = values
+    }
+
+    /// The position of `name` in ``parameterNames``.
+    @inline(__always)
+    func index(of name: String) -> Int? {
+        if parameterNames.count <= 16 { return parameterNames.firstIndex(of: name) }
+        var low = 0
+        var high = parameterNames.count
+        while low < high {
+            let middle = (low + high) / 2
+            if parameterNames[middle] < name { low = middle + 1 } else { high = middle }
+        }
+        return low < parameterNames.count && parameterNames[low] == name ? low : nil
+    }
+
+    /// The value at a position of ``parameterNames`` (a search space reading its own decoding).
+    func value(at index: Int) -> ParameterValue { entries[index] }
 
     /// The value of `name`, if present.
     public subscript(name: String) -> ParameterValue? {
-        get { values[name] }
-        set { values[name] = newValue }
+        get { index(of: name).map { entries[$0] } }
+        set {
+            if let index = index(of: name) {
+                if let newValue { entries[index] = newValue } else {
+                    parameterNames.remove(at: index)
+                    entries.remove(at: index)
+                }
+            } else if let newValue {
+                let position = parameterNames.firstIndex { $0 > name } ?? parameterNames.count
+                parameterNames.insert(name, at: position)
+                entries.insert(newValue, at: position)
+            }
+        }
     }
 
     /// A numeric parameter's value (reals, integers, powers of two, ordinals).
@@ -68,7 +121,7 @@ public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertibl
     /// Stops the program with a message naming the parameter and what it holds (in release
     /// builds too) when `name` is missing or categorical; ``value(_:)`` throws instead.
     public func double(_ name: String) -> Double {
-        guard let number = values[name]?.number else { fatalError(mismatch(name, wanted: "a number")) }
+        guard let number = self[name]?.number else { fatalError(mismatch(name, wanted: "a number")) }
         return number
     }
 
@@ -77,7 +130,7 @@ public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertibl
     /// Stops the program with a message naming the parameter and what it holds (in release
     /// builds too) when `name` is missing or not an integer; ``value(_:)`` throws instead.
     public func integer(_ name: String) -> Int {
-        guard case let .integer(value)? = values[name] else { fatalError(mismatch(name, wanted: "an integer")) }
+        guard case let .integer(value)? = self[name] else { fatalError(mismatch(name, wanted: "an integer")) }
         return value
     }
 
@@ -86,7 +139,7 @@ public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertibl
     /// Stops the program with a message naming the parameter and what it holds (in release
     /// builds too) when `name` is missing or not categorical; ``value(_:)`` throws instead.
     public func string(_ name: String) -> String {
-        guard case let .categorical(value)? = values[name] else { fatalError(mismatch(name, wanted: "a category")) }
+        guard case let .categorical(value)? = self[name] else { fatalError(mismatch(name, wanted: "a category")) }
         return value
     }
 
@@ -95,16 +148,16 @@ public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertibl
     /// - Throws: ``HyperPowerError/invalidConfiguration(parameter:reason:)`` when the
     ///   configuration has no such parameter.
     public func value(_ name: String) throws(HyperPowerError) -> ParameterValue {
-        guard let value = values[name] else {
-            throw .invalidConfiguration(parameter: name, reason: "no such parameter (the configuration has \(values.keys.sorted()))")
+        guard let value = self[name] else {
+            throw .invalidConfiguration(parameter: name, reason: "no such parameter (the configuration has \(parameterNames))")
         }
         return value
     }
 
     /// Why a typed accessor cannot answer: the parameter is missing, or holds another kind.
     func mismatch(_ name: String, wanted: String) -> String {
-        guard let value = values[name] else {
-            return "configuration has no parameter '\(name)' (it has \(values.keys.sorted()))"
+        guard let value = self[name] else {
+            return "configuration has no parameter '\(name)' (it has \(parameterNames))"
         }
         let (kind, accessor) = switch value {
         case .real: ("a real number", "double")
@@ -115,11 +168,11 @@ public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertibl
     }
 
     public var description: String {
-        values.keys.sorted().map { "\($0)=\(values[$0]!)" }.joined(separator: ", ")
+        zip(parameterNames, entries).map { "\($0)=\($1)" }.joined(separator: ", ")
     }
 
     public init(from decoder: any Decoder) throws {
-        values = try decoder.singleValueContainer().decode([String: ParameterValue].self)
+        self.init(try decoder.singleValueContainer().decode([String: ParameterValue].self))
     }
 
     public func encode(to encoder: any Encoder) throws {

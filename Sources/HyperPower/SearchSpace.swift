@@ -18,6 +18,14 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     public let parameters: [Parameter]
     /// The dimension of the unit cube the models see.
     public let encodedDimension: Int
+    /// The parameters' names in ascending order (a decoded configuration shares this array).
+    let ascendingNames: [String]
+    /// `parameters[ascendingOrder[k]]` is named `ascendingNames[k]`.
+    let ascendingOrder: [Int]
+    /// The inverse: `parameters[i]` is named `ascendingNames[ascendingPositions[i]]`.
+    let ascendingPositions: [Int]
+    /// Each parameter's first encoded column, in declaration order.
+    let firstColumns: [Int]
 
     /// A space from parameter descriptions.
     ///
@@ -32,7 +40,34 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         }
         self.parameters = parameters
         self.encodedDimension = parameters.reduce(0) { $0 + $1.encodedWidth }
+        ascendingOrder = parameters.indices.sorted { parameters[$0].name < parameters[$1].name }
+        ascendingNames = ascendingOrder.map { parameters[$0].name }
+        var positions = [Int](repeating: 0, count: parameters.count)
+        for (k, index) in ascendingOrder.enumerated() { positions[index] = k }
+        ascendingPositions = positions
+        var column = 0
+        firstColumns = parameters.map { parameter in
+            defer { column += parameter.encodedWidth }
+            return column
+        }
     }
+
+    private enum CodingKeys: String, CodingKey { case parameters, encodedDimension }
+
+    /// Decodes `{"parameters": […], "encodedDimension": n}`, checking the parameters as
+    /// ``init(parameters:)`` does (the dimension is recomputed from them).
+    public init(from decoder: any Decoder) throws {
+        let container = try decoder.container(keyedBy: CodingKeys.self)
+        try self.init(parameters: container.decode([Parameter].self, forKey: .parameters))
+    }
+
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(parameters, forKey: .parameters)
+        try container.encode(encodedDimension, forKey: .encodedDimension)
+    }
+
+    public static func == (lhs: SearchSpace, rhs: SearchSpace) -> Bool { lhs.parameters == rhs.parameters }
 
     /// A space written with the builder: `try SearchSpace { Real("lr", 1e-4...1e-1, scale: .log) … }`.
     /// Parameters whose bounds are computed at run time can be written with `try` inside the
@@ -66,14 +101,12 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     /// - Precondition: `point.count == encodedDimension`.
     public func decode(_ point: [Double]) -> Configuration {
         precondition(point.count == encodedDimension, "point has \(point.count) coordinates, the space \(encodedDimension)")
-        var values: [String: ParameterValue] = [:]
+        var values: [ParameterValue] = []
         values.reserveCapacity(parameters.count)
-        var column = 0
-        for parameter in parameters {
-            values[parameter.name] = Self.value(of: parameter, at: point, column: column)
-            column += parameter.encodedWidth
+        for index in ascendingOrder {
+            values.append(Self.value(of: parameters[index], at: point, column: firstColumns[index]))
         }
-        return Configuration(values)
+        return Configuration(ascendingNames: ascendingNames, values: values)
     }
 
     /// The value a parameter takes at the point's columns from `column` on (decode's rule).
@@ -107,6 +140,13 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     public func encode(_ configuration: Configuration) throws(HyperPowerError) -> [Double] {
         var point: [Double] = []
         point.reserveCapacity(encodedDimension)
+        if configuration.parameterNames == ascendingNames {
+            // A configuration this space decoded (or with exactly its names): by position.
+            for (index, parameter) in parameters.enumerated() {
+                try Self.append(configuration.value(at: ascendingPositions[index]), of: parameter, to: &point)
+            }
+            return point
+        }
         for parameter in parameters {
             guard let value = configuration[parameter.name] else {
                 throw .invalidConfiguration(parameter: parameter.name, reason: "missing")

@@ -139,8 +139,8 @@ struct RunCommand: AsyncParsableCommand {
 
     static func progressLine(_ trial: Trial, objective: String, measured: [String]) -> String {
         let seconds = String(format: "%6.1f s", trial.evaluationSeconds)
-        let configuration = trial.configuration.values.keys.sorted()
-            .map { "\($0)=\(StudyReport.format(trial.configuration.values[$0]!))" }.joined(separator: " ")
+        let configuration = trial.configuration.parameterNames
+            .map { "\($0)=\(StudyReport.format(trial.configuration[$0]!))" }.joined(separator: " ")
         switch trial.outcome {
         case let .success(value):
             let measurements = measured.compactMap { name in trial.measurements[name].map { "\(name) \(StudyReport.format($0))" } }
@@ -166,8 +166,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         print("Best: trial \(best.number), \(file.objective.name) \(StudyReport.format(best.outcome.objective!))")
         let width = (best.configuration.values.keys.map(\.count) + best.measurements.keys.map(\.count)).max() ?? 0
-        for name in best.configuration.values.keys.sorted() {
-            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(StudyReport.format(best.configuration.values[name]!))")
+        for name in best.configuration.parameterNames {
+            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(StudyReport.format(best.configuration[name]!))")
         }
         for name in best.measurements.keys.sorted() {
             print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(StudyReport.format(best.measurements[name]!)) (measured)")

@@ -89,7 +89,9 @@ enum TestServer {
                 await withCheckedContinuation { continuation in parked.withLockedValue { $0 = continuation } }
             }
         }
-        #expect(ContinuousClock.now - start < .seconds(10))
+        // 200 ms asked; the bound is loose because the whole suite shares two cores' cooperative
+        // pool (13 s seen under load). A body the timeout does not give up on hangs to the limit.
+        #expect(ContinuousClock.now - start < .seconds(45))
         parked.withLockedValue { $0 }?.resume()
     }
 }

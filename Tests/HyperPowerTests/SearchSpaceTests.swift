@@ -72,6 +72,53 @@ import Testing
     }
 
     /// Found by the configuration fuzzer: a log-scale bound came back as exp(log(b)) ≠ b
+
+    /// A configuration is stored as ascending names and their values, not as a dictionary:
+    /// equality, hashing, lookups and edits must still behave as the dictionary's.
+    @Test func configurationBehavesAsItsDictionary() throws {
+        // 20 names: more than the 16 that are scanned, so lookups bisect.
+        var dictionary: [String: ParameterValue] = [:]
+        for k in 0..<20 { dictionary["p\(19 - k)"] = k % 3 == 0 ? .categorical("c\(k)") : .real(Double(k)) }
+        let forward = Configuration(dictionary)
+        var built = Configuration([:])
+        for (name, value) in dictionary.sorted(by: { $0.key > $1.key }) { built[name] = value }
+        #expect(built == forward && built.hashValue == forward.hashValue)
+        #expect(forward.values == dictionary && forward.parameterNames == dictionary.keys.sorted())
+        for (name, value) in dictionary { #expect(forward[name] == value && built[name] == value) }
+        #expect(forward["p20"] == nil && forward["p"] == nil && forward[""] == nil)
+        built["p7"] = nil
+        built["p7"] = nil
+        #expect(built["p7"] == nil && built.parameterNames.count == 19 && built != forward)
+        built["p7"] = dictionary["p7"]
+        #expect(built == forward)
+        built.values["extra"] = .integer(1)
+        #expect(built.parameterNames == (dictionary.keys + ["extra"]).sorted() && built.integer("extra") == 1)
+        #expect(Set([forward, Configuration(dictionary), built]).count == 2)
+        #expect(forward.description == dictionary.keys.sorted().map { "\($0)=\(dictionary[$0]!)" }.joined(separator: ", "))
+
+        // A space's decoding equals the configuration built from its dictionary, and encodes the same
+        // through the by-position path as a hand-built one with the names in another order.
+        let space = try Self.space()
+        var state: UInt64 = 7
+        for _ in 0..<200 {
+            let point = (0..<space.encodedDimension).map { _ -> Double in
+                state = state &* 6364136223846793005 &+ 1442695040888963407
+                return Double(state >> 11) / Double(1 << 53)
+            }
+            let decoded = space.decode(point)
+            let rebuilt = Configuration(decoded.values)
+            #expect(decoded == rebuilt && decoded.hashValue == rebuilt.hashValue)
+            #expect(try space.encode(decoded) == space.encode(rebuilt))
+            #expect(try space.encode(decoded) == space.canonicalize(point))
+        }
+        let spaceData = try JSONEncoder().encode(space)
+        #expect(try JSONDecoder().decode(SearchSpace.self, from: spaceData) == space)
+        let object = try JSONSerialization.jsonObject(with: spaceData) as? [String: Any]
+        #expect(Set(object?.keys ?? [:].keys) == ["parameters", "encodedDimension"])
+        // A duplicate parameter in a stored space is refused when it is read, as when it is built.
+        let twice = try JSONEncoder().encode(["parameters": space.parameters + space.parameters.prefix(1)])
+        #expect(throws: HyperPowerError.self) { try JSONDecoder().decode(SearchSpace.self, from: twice) }
+    }
     /// (1e-4 → 1.0000000000000009e-4). Bounds now decode exactly.
     @Test func logScaleBoundsRoundTripExactly() throws {
         let space = try SearchSpace { Real("lr", 1e-4...1e-1, scale: .log); Real("wd", 3e-7...0.7, scale: .log) }
