@@ -26,7 +26,7 @@ extension ConstrainedGPSampler {
 
     /// The acquisition for two or three measured objectives: a GP for each further objective
     /// (its successful trials, through its own power transform), the front of the feasible
-    /// trials and the pending ones at the models' means, the reference a tenth of the range
+    /// trials and the pending ones believed feasible at the models' means, the reference a tenth of the range
     /// beyond the worst feasible values. `nil` before a feasible trial reporting every objective,
     /// or when a further model cannot be fitted.
     mutating func measuredFrontAcquisition(
@@ -70,7 +70,12 @@ extension ConstrainedGPSampler {
                 guard let mean = try? model.posterior(at: at).mean else { break }
                 means.append(mean)
             }
-            if means.count == models.count { all += pending.indices.map { i in means.map { $0[i] } } }
+            if means.count == models.count {
+                // As for one objective's incumbent: a pending point believed infeasible cannot
+                // improve the feasible front.
+                let believed = believedFeasible(pending: at, constraintModels: constraints)
+                all += pending.indices.filter { believed[$0] }.map { i in means.map { $0[i] } }
+            }
         }
         let front = Pareto.nondominated(all).map { all[$0] }
         return LogExpectedHypervolumeImprovement(models: models, front: front, reference: reference, constraints: constraints)

@@ -231,22 +231,26 @@ public struct ConstrainedGPSampler: Sampler {
             logger.warning("the objective model cannot predict at the pending points (\(error)); they do not move the incumbent")
             return current
         }
-        var constraintMeans: [[Double]?] = []
-        for model in constraintModels {
-            do { constraintMeans.append(try model.model.posterior(at: pending).mean) } catch {
-                logger.warning("a constraint model cannot predict at the pending points (\(error))")
-                constraintMeans.append(nil)
-            }
-        }
+        let feasible = believedFeasible(pending: pending, constraintModels: constraintModels)
         var incumbent = current
-        for (k, value) in believed.enumerated() {
-            let feasible = constraintModels.indices.allSatisfy { c in
-                guard let means = constraintMeans[c] else { return false }
-                return constraintModels[c].direction.isSatisfied(means[k], bound: constraintModels[c].bound)
-            }
-            if feasible { incumbent = min(incumbent, value) }
-        }
+        for (k, value) in believed.enumerated() where feasible[k] { incumbent = min(incumbent, value) }
         return incumbent
+    }
+
+    /// Whether each pending point is believed feasible: every constraint model's mean on the
+    /// right side of its bound (a model that cannot predict there believes none).
+    func believedFeasible(pending: Matrix, constraintModels: [ConstraintModel]) -> [Bool] {
+        var feasible = [Bool](repeating: true, count: pending.rows)
+        for model in constraintModels {
+            do {
+                let means = try model.model.posterior(at: pending).mean
+                for k in feasible.indices where !model.direction.isSatisfied(means[k], bound: model.bound) { feasible[k] = false }
+            } catch {
+                logger.warning("a constraint model cannot predict at the pending points (\(error))")
+                return [Bool](repeating: false, count: pending.rows)
+            }
+        }
+        return feasible
     }
 
     /// The points the maximiser draws local candidates around: the best feasible trials by
