@@ -43,7 +43,7 @@ extension ConstrainedGPSampler {
             }
             guard !indices.isEmpty else { return nil }
             let values = indices.map { objective.minimized(trials[$0].objectiveValues[objective.name]!) }
-            let fitted = PowerTransform(fitting: values)
+            let fitted = PowerTransform(fitting: values, lambdas: PowerTransform.frontLambdas)
             guard let model = fitModel(
                 "objective \(k + 1)", inputs: Matrix(rowMajor: indices.map { points[$0] }), targets: values.map { fitted($0) },
                 number: number, pending: context.pendingPoints) else { return nil }

@@ -127,10 +127,15 @@ public struct ConstrainedGPSampler: Sampler {
         var constraintModels: [ConstraintModel] = []
 
         // Objective: every successful trial, as a value to minimise, through a fitted power
-        // transform (monotone, so the incumbent maps to the transformed incumbent).
+        // transform (monotone, so the incumbent maps to the transformed incumbent); for a
+        // front's hypervolume, the transform's wider range (`PowerTransform.frontLambdas`).
         let successIndices = trials.indices.filter { trials[$0].outcome.objective != nil }
         let objectives = successIndices.map { objective.minimized(trials[$0].outcome.objective!) }
-        let transform = PowerTransform(fitting: objectives)
+        let searchesFront = Self.searchesKnownCostFront(context.objectives)
+        let searchesMeasured = Self.searchesMeasuredFront(context.objectives) && settings.frontAcquisition.usesHypervolume(space: space)
+        let transform = PowerTransform(
+            fitting: objectives,
+            lambdas: searchesFront || searchesMeasured ? PowerTransform.frontLambdas : PowerTransform.singleObjectiveLambdas)
         var objectiveModel: GaussianProcess?
         if !successIndices.isEmpty {
             objectiveModel = fitModel(
@@ -175,7 +180,6 @@ public struct ConstrainedGPSampler: Sampler {
         }
 
         // Known costs as further objectives: the expected hypervolume improvement at them.
-        let searchesFront = Self.searchesKnownCostFront(context.objectives)
         let hypervolume = searchesFront ? objectiveModel.flatMap {
             Self.knownCostHypervolume(context: context, trials: trials, transform: transform, objectiveModel: $0)
         } : nil
@@ -186,7 +190,7 @@ public struct ConstrainedGPSampler: Sampler {
             return (try design.randomPoint(context), .random)
         }
         // Two or three measured objectives with the expected hypervolume improvement: a GP for each.
-        let measuredFront = Self.searchesMeasuredFront(context.objectives) && settings.frontAcquisition.usesHypervolume(space: space)
+        let measuredFront = searchesMeasured
             ? objectiveModel.flatMap {
                 measuredFrontAcquisition(
                     context: context, trials: trials, points: points, first: $0, transform: transform,
