@@ -1,0 +1,17 @@
+"""The command `hyperpower run` calls: `objective.py --problem NAME --x1 V --x2 V …`. Prints the
+JSON result and appends it, at full precision, to the file $OUTSIDE_LOG."""
+import json
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from problems import PROBLEMS  # noqa: E402
+
+args = sys.argv[1:]
+name = args[args.index("--problem") + 1]
+bounds = PROBLEMS[name][0]
+x = [float(args[args.index(f"--x{i + 1}") + 1]) for i in range(len(bounds))]
+value, constraints = PROBLEMS[name][3](x)
+with open(os.environ["OUTSIDE_LOG"], "a") as log:
+    log.write(json.dumps({"x": x, "value": value, "constraints": constraints}) + "\n")
+print(json.dumps({"value": value, **constraints}))

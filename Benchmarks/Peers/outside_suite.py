@@ -1,0 +1,93 @@
+"""Defaults checked on problems the suite does not contain (Benchmarks/Peers/outside/problems.py:
+Rosenbrock, Levy, Styblinski–Tang, Michalewicz, two with an observed constraint), through the
+public path a user takes — `hyperpower run` with a study file and a Python command — beside
+Optuna's GPSampler, TPE and random search on the same budgets and seeds (10 initial trials for
+Optuna's GP). Prints the median best feasible value per method. Never part of `make test`.
+
+    swift build -c release --product hyperpower
+    Benchmarks/Peers/.venv/bin/python Benchmarks/Peers/outside_suite.py --seeds 5 --methods hyperpower,gp,random
+"""
+import argparse
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, os.path.join(HERE, "outside"))
+from problems import PROBLEMS  # noqa: E402
+
+
+def best_feasible(rows, constraints):
+    values = [r["value"] for r in rows if all(r["constraints"][n] <= b for n, b in constraints)]
+    return min(values) if values else float("inf")
+
+
+def run_hyperpower(binary, name, seed, work):
+    bounds, budget, _, _, constraints = PROBLEMS[name]
+    log = os.path.join(work, f"{name}-{seed}.jsonl")
+    study = os.path.join(work, f"{name}-{seed}.yaml")
+    parameters = "\n".join(f"  - {{name: x{i + 1}, type: real, low: {lo}, high: {hi}}}" for i, (lo, hi) in enumerate(bounds))
+    text = f"objective:\n  name: value\n  direction: minimize\nparameters:\n{parameters}\n"
+    if constraints:
+        text += "constraints:\n" + "\n".join(f"  - {{name: {n}, atMost: {b}}}" for n, b in constraints) + "\n"
+    with open(study, "w") as f:
+        f.write(text + f"budget: {budget}\nseed: {seed}\n")
+    command = [binary, "run", study, "--", sys.executable, os.path.join(HERE, "outside", "objective.py"), "--problem", name]
+    command += sum([[f"--x{i + 1}", f"{{x{i + 1}}}"] for i in range(len(bounds))], [])
+    subprocess.run(command, env={**os.environ, "OUTSIDE_LOG": log, "OPENBLAS_NUM_THREADS": "1"},
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+    with open(log) as f:
+        rows = [json.loads(line) for line in f]
+    return best_feasible(rows, constraints)
+
+
+def run_optuna(name, seed, method):
+    import optuna
+    optuna.logging.set_verbosity(optuna.logging.ERROR)
+    bounds, budget, _, function, constraints = PROBLEMS[name]
+    rows = []
+
+    def objective(trial):
+        x = [trial.suggest_float(f"x{i + 1}", lo, hi) for i, (lo, hi) in enumerate(bounds)]
+        value, measured = function(x)
+        rows.append({"value": value, "constraints": measured})
+        trial.set_user_attr("c", [measured[n] - b for n, b in constraints])
+        return value
+
+    constraints_func = (lambda t: t.user_attrs["c"]) if constraints else None
+    if method == "gp":
+        sampler = optuna.samplers.GPSampler(seed=seed, constraints_func=constraints_func, n_startup_trials=10)
+    elif method == "tpe":
+        sampler = optuna.samplers.TPESampler(seed=seed, constraints_func=constraints_func)
+    else:
+        sampler = optuna.samplers.RandomSampler(seed=seed)
+    optuna.create_study(sampler=sampler).optimize(objective, n_trials=budget)
+    return best_feasible(rows, constraints)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--problems", default=",".join(PROBLEMS))
+    parser.add_argument("--methods", default="hyperpower,gp,random")
+    parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--binary", default=os.path.join(HERE, "..", "..", ".build", "release", "hyperpower"))
+    options = parser.parse_args()
+    methods = options.methods.split(",")
+    print("| problem (budget) | optimum | " + " | ".join(f"{m} median (min–max)" for m in methods) + " |")
+    print("|---|---:|" + "---:|" * len(methods))
+    with tempfile.TemporaryDirectory() as work:
+        for name in options.problems.split(","):
+            bounds, budget, optimum, _, _ = PROBLEMS[name]
+            cells = []
+            for method in methods:
+                values = [run_hyperpower(options.binary, name, s, work) if method == "hyperpower" else run_optuna(name, s, method)
+                          for s in range(options.seeds)]
+                cells.append(f"{statistics.median(values):.4g} ({min(values):.3g}–{max(values):.3g})")
+            print(f"| {name} ({budget}) | {'—' if optimum is None else f'{optimum:.4g}'} | " + " | ".join(cells) + " |", flush=True)
+
+
+if __name__ == "__main__":
+    main()
