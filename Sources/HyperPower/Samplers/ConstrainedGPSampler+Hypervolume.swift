@@ -26,9 +26,9 @@ extension ConstrainedGPSampler {
 
     /// The acquisition for two or three measured objectives: a GP for each further objective
     /// (its successful trials, through its own power transform), the front of the feasible
-    /// trials and the pending ones believed feasible at the models' means, the reference a tenth of the range
-    /// beyond the worst feasible values. `nil` before a feasible trial reporting every objective,
-    /// or when a further model cannot be fitted.
+    /// trials and the pending ones believed feasible at the models' means, the reference a
+    /// tenth of the range beyond the worst feasible values. `nil` before a feasible trial
+    /// reporting every objective, or when a further model cannot be fitted.
     mutating func measuredFrontAcquisition(
         context: SamplingContext, trials: [Trial], points: [[Double]], first: GaussianProcess, transform: PowerTransform,
         constraints: [ConstraintModel], number: Int
@@ -93,11 +93,12 @@ extension ConstrainedGPSampler {
     }
 
     /// The acquisition's hypervolume term: the feasible trials (the measured objective through
-    /// the model's transform) and the pending ones at the model's belief form the front; the
-    /// reference lies a tenth of the range beyond the worst feasible value of each objective.
-    /// `nil` before a feasible trial.
+    /// the model's transform) and the pending ones believed feasible, at the model's belief,
+    /// form the front; the reference lies a tenth of the range beyond the worst feasible value
+    /// of each objective. `nil` before a feasible trial.
     static func knownCostHypervolume(
-        context: SamplingContext, trials: [Trial], transform: PowerTransform, objectiveModel: GaussianProcess
+        context: SamplingContext, trials: [Trial], transform: PowerTransform, objectiveModel: GaussianProcess,
+        believedFeasible: (Matrix) -> [Bool]
     ) -> KnownCostHypervolume? {
         let objectives = context.objectives
         let primary = objectives[0]
@@ -116,9 +117,14 @@ extension ConstrainedGPSampler {
                   let costs = predictedCosts(of: configuration, known: known) else { return nil }
             return (point, costs)
         }
-        if !pending.isEmpty, let means = try? objectiveModel.posterior(at: Matrix(rowMajor: pending.map(\.0))).mean {
-            let all = front + zip(means, pending).map { [$0] + $1.1 }
-            front = Pareto.nondominated(all).map { all[$0] }
+        if !pending.isEmpty {
+            let at = Matrix(rowMajor: pending.map(\.0))
+            if let means = try? objectiveModel.posterior(at: at).mean {
+                // Those believed infeasible cannot improve the feasible front.
+                let believed = believedFeasible(at)
+                let all = front + pending.indices.filter { believed[$0] }.map { [means[$0]] + pending[$0].1 }
+                front = Pareto.nondominated(all).map { all[$0] }
+            }
         }
         let space = context.space
         return KnownCostHypervolume(front: front, reference: reference) { points in

@@ -181,7 +181,9 @@ public struct ConstrainedGPSampler: Sampler {
 
         // Known costs as further objectives: the expected hypervolume improvement at them.
         let hypervolume = searchesFront ? objectiveModel.flatMap {
-            Self.knownCostHypervolume(context: context, trials: trials, transform: transform, objectiveModel: $0)
+            Self.knownCostHypervolume(
+                context: context, trials: trials, transform: transform, objectiveModel: $0,
+                believedFeasible: { believedFeasible(pending: $0, constraintModels: constraintModels) })
         } : nil
         let acquisition = ConstrainedLogExpectedImprovement(
             objective: objectiveModel, incumbent: incumbent, constraints: constraintModels, hypervolume: hypervolume)
