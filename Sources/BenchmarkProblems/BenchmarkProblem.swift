@@ -133,7 +133,20 @@ public struct BenchmarkProblem: Sendable {
 
     static func realCoordinates(_ count: Int) -> @Sendable (Configuration) -> [Double] {
         let names = (1...count).map { "x\($0)" }  // formatted once, not at every prediction
-        return { configuration in names.map { configuration.double($0) } }
+        // Where each name sits among the configuration's ascending names: read by position
+        // after one comparison of equal strings, instead of scanning unequal ones.
+        let ascending = names.sorted()
+        let positions = names.map { ascending.firstIndex(of: $0)! }
+        return { configuration in
+            let present = configuration.parameterNames
+            return names.indices.map { k in
+                let position = positions[k]
+                if position < present.count, present[position] == names[k], let number = configuration.value(atPosition: position).number {
+                    return number
+                }
+                return configuration.double(names[k])
+            }
+        }
     }
 
     static func box(_ ranges: [ClosedRange<Double>]) -> SearchSpace {

@@ -25,7 +25,11 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     private let predictionCache: PredictionCache?
     /// Learned corrections of calibrated constraints' predictors, by constraint name (none
     /// until the sampler has fitted them: ``corrected(by:)``).
-    public private(set) var corrections: [String: CostCorrection] = [:]
+    public private(set) var corrections: [String: CostCorrection] = [:] {
+        didSet { correctionList = constraints.map { corrections[$0.name] } }
+    }
+    /// ``corrections`` in the order of ``constraints``: the margins read them without hashing a name.
+    private var correctionList: [CostCorrection?] = []
 
     /// The region of `constraints`' known members over `space`.
     public init(space: SearchSpace, constraints: [Constraint], seed: UInt64 = 0) {
@@ -36,20 +40,23 @@ public struct KnownFeasibleRegion: FeasibleRegion {
         predictionCache = discrete && !self.constraints.isEmpty ? PredictionCache() : nil
     }
 
-    /// The standard deviation of a constraint's predictions over 256 uniform samples (1 if flat).
+    /// The standard deviation of each constraint's predictions over 256 uniform samples (1 if
+    /// flat), in the order of ``constraints``.
     ///
-    /// - Complexity: 256 predictions, once per constraint.
-    func scale(of constraint: Constraint) -> Double {
-        scales.value(for: constraint.name) {
-            var generator = SeededGenerator(seed: seed ^ 0x5CA1E)
-            let values = (0..<256).compactMap { _ -> Double? in
-                let point = (0..<space.encodedDimension).map { _ in generator.nextUniform() }
-                let value = constraint.prediction(for: space.decode(point))!
-                return value.isFinite ? value : nil
+    /// - Complexity: 256 predictions per constraint, once per region (its copies share them).
+    func constraintScales() -> [Double] {
+        scales.values {
+            constraints.map { constraint in
+                var generator = SeededGenerator(seed: seed ^ 0x5CA1E)
+                let values = (0..<256).compactMap { _ -> Double? in
+                    let point = (0..<space.encodedDimension).map { _ in generator.nextUniform() }
+                    let value = constraint.prediction(for: space.decode(point))!
+                    return value.isFinite ? value : nil
+                }
+                let mean = values.reduce(0, +) / Double(max(values.count, 1))
+                let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count - 1, 1))).squareRoot()
+                return deviation > 0 && deviation.isFinite ? deviation : 1
             }
-            let mean = values.reduce(0, +) / Double(max(values.count, 1))
-            let deviation = (values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(values.count - 1, 1))).squareRoot()
-            return deviation > 0 && deviation.isFinite ? deviation : 1
         }
     }
 
@@ -66,17 +73,17 @@ public struct KnownFeasibleRegion: FeasibleRegion {
 
     /// The value the gate tests for a constraint: its prediction, or, for a corrected one, the
     /// corrected cost's quantile on the unsafe side (upper for `atMost`).
-    func gateValue(of constraint: Constraint, prediction: Double, at point: [Double]?) -> Double {
-        guard let correction = corrections[constraint.name], let point, prediction.isFinite else { return prediction }
-        return correction.quantile(prediction: prediction, at: point, direction: constraint.direction)
+    func gateValue(of index: Int, prediction: Double, at point: [Double]?) -> Double {
+        guard !correctionList.isEmpty, let correction = correctionList[index], let point, prediction.isFinite else { return prediction }
+        return correction.quantile(prediction: prediction, at: point, direction: constraints[index].direction)
     }
 
     /// Whether the configuration at a point of the unit cube passes every known constraint.
     public func contains(_ point: [Double]) -> Bool {
         if constraints.isEmpty { return true }
         let configuration = space.decode(point)
-        return constraints.allSatisfy { constraint in
-            constraint.passesGate(gateValue(of: constraint, prediction: constraint.prediction(for: configuration)!, at: point))
+        return constraints.indices.allSatisfy { index in
+            constraints[index].passesGate(gateValue(of: index, prediction: constraints[index].prediction(for: configuration)!, at: point))
         }
     }
 
@@ -111,8 +118,8 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     /// (corrected where ``corrections`` say so).
     public func contains(_ configuration: Configuration) -> Bool {
         let point = corrections.isEmpty ? nil : try? space.encode(configuration)
-        return constraints.allSatisfy { constraint in
-            constraint.passesGate(gateValue(of: constraint, prediction: constraint.prediction(for: configuration)!, at: point))
+        return constraints.indices.allSatisfy { index in
+            constraints[index].passesGate(gateValue(of: index, prediction: constraints[index].prediction(for: configuration)!, at: point))
         }
     }
 
@@ -124,12 +131,14 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     /// prediction is not finite), in the order of ``constraints``.
     public func margins(_ point: [Double]) -> [Double] {
         let configuration = space.decode(point)
-        return constraints.map { constraint in
+        let scales = constraintScales()
+        return constraints.indices.map { index in
+            let constraint = constraints[index]
             guard let prediction = constraint.prediction(for: configuration), prediction.isFinite else { return -.infinity }
-            let value = gateValue(of: constraint, prediction: prediction, at: point)
+            let value = gateValue(of: index, prediction: prediction, at: point)
             guard value.isFinite else { return -.infinity }
             let slack = constraint.direction == .atMost ? constraint.gateBound - value : value - constraint.gateBound
-            return slack / scale(of: constraint)
+            return slack / scales[index]
         }
     }
 
@@ -334,14 +343,14 @@ final class PredictionCache: Sendable {
 /// Values computed once per key and shared by copies of the region (it is a value type used
 /// from several tasks).
 private final class ScaleCache: Sendable {
-    private let values = Mutex<[String: Double]>([:])
+    private let stored = Mutex<[Double]?>(nil)
 
-    func value(for key: String, compute: () -> Double) -> Double {
-        if let known = values.withLock({ $0[key] }) { return known }
+    func values(compute: () -> [Double]) -> [Double] {
+        if let known = stored.withLock({ $0 }) { return known }
         let computed = compute()  // outside the lock: predictors are user code
-        return values.withLock { stored in
-            if let raced = stored[key] { return raced }
-            stored[key] = computed
+        return stored.withLock { stored in
+            if let raced = stored { return raced }
+            stored = computed
             return computed
         }
     }

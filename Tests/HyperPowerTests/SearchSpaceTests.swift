@@ -86,6 +86,7 @@ import Testing
         #expect(forward.values == dictionary && forward.parameterNames == dictionary.keys.sorted())
         for (name, value) in dictionary { #expect(forward[name] == value && built[name] == value) }
         #expect(forward["p20"] == nil && forward["p"] == nil && forward[""] == nil)
+        for (position, name) in forward.parameterNames.enumerated() { #expect(forward.value(atPosition: position) == dictionary[name]) }
         built["p7"] = nil
         built["p7"] = nil
         #expect(built["p7"] == nil && built.parameterNames.count == 19 && built != forward)
