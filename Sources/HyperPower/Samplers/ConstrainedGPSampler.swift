@@ -21,9 +21,22 @@ public struct ConstrainedGPSampler: Sampler {
     var fitCounts: [String: Int] = [:]
     /// Parameters of the space being modelled (the lengthscale prior counts them).
     var parameterCountHint: Int?
-    /// Per encoded column: whether it encodes a discrete parameter (a one-hot column of a
-    /// categorical, an integer, a power of two, an ordinal).
-    var discreteColumns: [Bool]?
+    /// Per encoded column: what it encodes (a real parameter, a one-hot column of a
+    /// categorical, an integer, a power of two or an ordinal).
+    var columnKinds: [ColumnKind]?
+
+    enum ColumnKind { case real, oneHot, ordered }
+
+    /// What each of a space's encoded columns encodes.
+    static func columnKinds(of space: SearchSpace) -> [ColumnKind] {
+        space.parameters.flatMap { parameter -> [ColumnKind] in
+            switch parameter {
+            case .real: return [.real]
+            case let .categorical(_, choices): return Array(repeating: .oneHot, count: choices.count)
+            case .integer, .powerOfTwo, .ordinal: return [.ordered]
+            }
+        }
+    }
 
     /// A sampler with these model settings; `seed` drives its design, fits and maximiser.
     public init(settings: OptimizerSettings = OptimizerSettings(), seed: UInt64, logger: Logger = Logger(label: "hyperpower")) {
@@ -108,13 +121,7 @@ public struct ConstrainedGPSampler: Sampler {
         let number = context.number
         let space = context.space
         parameterCountHint = space.parameters.count
-        discreteColumns = space.parameters.flatMap { parameter -> [Bool] in
-            switch parameter {
-            case .real: return [false]
-            case let .categorical(_, choices): return Array(repeating: true, count: choices.count)
-            case .integer, .powerOfTwo, .ordinal: return [true]
-            }
-        }
+        columnKinds = Self.columnKinds(of: space)
         // Trials whose configuration no longer encodes (a hand-edited journal) are left out.
         let encoded = context.trials.compactMap { trial in (try? space.encode(trial.configuration)).map { (trial, $0) } }
         let trials = encoded.map(\.0)
@@ -140,7 +147,7 @@ public struct ConstrainedGPSampler: Sampler {
         if !successIndices.isEmpty {
             objectiveModel = fitModel(
                 "objective", inputs: Matrix(rowMajor: successIndices.map { points[$0] }),
-                targets: objectives.map { transform($0) }, number: number, pending: pendingPoints)
+                targets: objectives.map { transform($0) }, number: number, pending: pendingPoints, isObjective: true)
         }
         var incumbent = trials.filter(\.isFeasible).compactMap(\.outcome.objective).map(objective.minimized).min()
             .map { transform($0) }
