@@ -237,9 +237,16 @@ public struct CholeskyFactor: Sendable {
         let n = Int32(order)
         storage.elements.withUnsafeBufferPointer { pl in
             rightHandSides.elements.withUnsafeMutableBufferPointer { pb in
-                cblas_dtrsm(
-                    CblasColMajor, CblasLeft, CblasLower, transpose.cblas, CblasNonUnit,
-                    n, Int32(rightHandSides.columns), 1, pl.baseAddress, n, pb.baseAddress, n)
+                if rightHandSides.columns == 1 {
+                    // One vector (the maximiser's gradient steps): `dtrsv` reads the factor in
+                    // place, where `dtrsm` packs all of it first (7.5% of G7's profile was
+                    // that packing).
+                    cblas_dtrsv(CblasColMajor, CblasLower, transpose.cblas, CblasNonUnit, n, pl.baseAddress, n, pb.baseAddress, 1)
+                } else {
+                    cblas_dtrsm(
+                        CblasColMajor, CblasLeft, CblasLower, transpose.cblas, CblasNonUnit,
+                        n, Int32(rightHandSides.columns), 1, pl.baseAddress, n, pb.baseAddress, n)
+                }
             }
         }
     }

@@ -37,6 +37,16 @@ import Testing
         #expect(naiveProduct(factor.lower, whitened).maximumAbsoluteDifference(from: b) < 1e-12)
         let twice = factor.solveTriangular(whitened, .transposed)
         #expect(twice.maximumAbsoluteDifference(from: x) < 1e-12)
+        // One right-hand side takes `dtrsv`: the same solution as a column of `dtrsm`'s.
+        for column in 0..<3 {
+            let single = Matrix(rows: 25, columns: 1, elements: (0..<25).map { b[$0, column] })
+            let alone = factor.solveTriangular(single)
+            let aloneTransposed = factor.solveTriangular(alone, .transposed)
+            for i in 0..<25 {
+                #expect(abs(alone[i, 0] - whitened[i, column]) < 1e-12)
+                #expect(abs(aloneTransposed[i, 0] - twice[i, column]) < 1e-12)
+            }
+        }
 
         let inverse = factor.inverse()
         #expect(naiveProduct(a, inverse).maximumAbsoluteDifference(from: .identity(25)) < 1e-12)
