@@ -38,6 +38,29 @@ extension Matrix {
             for index in c.elements.indices { c.elements[index] *= beta }
             return
         }
+        if n == 1 || m == 1 {
+            // A one-column or one-row result is a matrix–vector product: `dgemv` reads the
+            // matrix in place, where `dgemm` packs it first (the maximiser's one-point
+            // gradients). A one-column op(b) or one-row op(a) is contiguous either way.
+            a.elements.withUnsafeBufferPointer { pa in
+                b.elements.withUnsafeBufferPointer { pb in
+                    c.elements.withUnsafeMutableBufferPointer { pc in
+                        if n == 1 {
+                            cblas_dgemv(
+                                CblasColMajor, transposeA.cblas, Int32(a.rows), Int32(a.columns), alpha,
+                                pa.baseAddress, Int32(Swift.max(a.rows, 1)), pb.baseAddress, 1, beta, pc.baseAddress, 1)
+                        } else {
+                            // cᵀ = op(b)ᵀ · op(a)ᵀ; c is 1 × n, contiguous.
+                            let flipped = transposeB == .none ? CblasTrans : CblasNoTrans
+                            cblas_dgemv(
+                                CblasColMajor, flipped, Int32(b.rows), Int32(b.columns), alpha,
+                                pb.baseAddress, Int32(Swift.max(b.rows, 1)), pa.baseAddress, 1, beta, pc.baseAddress, 1)
+                        }
+                    }
+                }
+            }
+            return
+        }
         a.elements.withUnsafeBufferPointer { pa in
             b.elements.withUnsafeBufferPointer { pb in
                 c.elements.withUnsafeMutableBufferPointer { pc in

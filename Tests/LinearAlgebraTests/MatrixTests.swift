@@ -22,6 +22,25 @@ import Testing
         Matrix.multiply(a, .none, b, .none, alpha: 2, beta: 3, into: &c)
         let expected = naiveProduct(a, b)
         for k in c.elements.indices { #expect(abs(c.elements[k] - (2 * expected.elements[k] + 3)) < 1e-13) }
+
+        // One-column and one-row results take dgemv: every transpose combination, with α and β.
+        for (rows, inner, columns) in [(7, 5, 1), (1, 5, 4), (1, 5, 1)] {
+            let left = values.matrix(rows: rows, columns: inner)
+            let right = values.matrix(rows: inner, columns: columns)
+            let reference = naiveProduct(left, right)
+            for transposeLeft in [Transpose.none, .transposed] {
+                for transposeRight in [Transpose.none, .transposed] {
+                    let l = transposeLeft == .none ? left : left.transposed
+                    let r = transposeRight == .none ? right : right.transposed
+                    #expect(Matrix.product(l, transposeLeft, r, transposeRight).maximumAbsoluteDifference(from: reference) < 1e-13)
+                    var accumulated = Matrix(rows: rows, columns: columns, repeating: 1)
+                    Matrix.multiply(l, transposeLeft, r, transposeRight, alpha: 2, beta: 3, into: &accumulated)
+                    for k in accumulated.elements.indices {
+                        #expect(abs(accumulated.elements[k] - (2 * reference.elements[k] + 3)) < 1e-13)
+                    }
+                }
+            }
+        }
     }
 
     @Test func gemvAndSyrkMatchNaiveProducts() {
