@@ -96,13 +96,10 @@ public struct Configuration: Sendable, Hashable, Codable, CustomStringConvertibl
         return low < parameterNames.count && parameterNames[low] == name ? low : nil
     }
 
-    /// The value at a position of ``parameterNames`` (a search space reading its own decoding).
-    func value(at index: Int) -> ParameterValue { entries[index] }
-
     /// The value at `position` of ``parameterNames`` (ascending name order): a read that
-    /// compares no names, for a predictor that reads many configurations of one space and
-    /// knows where its parameters sit — check `parameterNames[position]` first, which costs
-    /// one comparison of equal strings.
+    /// compares no names, for code that reads many configurations of one space and knows where
+    /// its parameters sit (a search space encoding its own decoding; a predictor, which should
+    /// check `parameterNames[position]` first — one comparison of equal strings).
     public func value(atPosition position: Int) -> ParameterValue { entries[position] }
 
     /// The value of `name`, if present.

@@ -143,7 +143,7 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         if configuration.parameterNames == ascendingNames {
             // A configuration this space decoded (or with exactly its names): by position.
             for (index, parameter) in parameters.enumerated() {
-                try Self.append(configuration.value(at: ascendingPositions[index]), of: parameter, to: &point)
+                try Self.append(configuration.value(atPosition: ascendingPositions[index]), of: parameter, to: &point)
             }
             return point
         }
