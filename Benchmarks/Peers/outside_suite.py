@@ -25,7 +25,7 @@ def best_feasible(rows, constraints):
     return min(values) if values else float("inf")
 
 
-def run_hyperpower(binary, name, seed, work):
+def run_hyperpower(binary, name, seed, work, initial_design=None):
     bounds, budget, _, _, constraints = PROBLEMS[name]
     log = os.path.join(work, f"{name}-{seed}.jsonl")
     study = os.path.join(work, f"{name}-{seed}.yaml")
@@ -34,7 +34,7 @@ def run_hyperpower(binary, name, seed, work):
     if constraints:
         text += "constraints:\n" + "\n".join(f"  - {{name: {n}, atMost: {b}}}" for n, b in constraints) + "\n"
     with open(study, "w") as f:
-        f.write(text + f"budget: {budget}\nseed: {seed}\n")
+        f.write(text + f"budget: {budget}\nseed: {seed}\n" + (f"initialDesign: {initial_design}\n" if initial_design else ""))
     command = [binary, "run", study, "--", sys.executable, os.path.join(HERE, "outside", "objective.py"), "--problem", name]
     command += sum([[f"--x{i + 1}", f"{{x{i + 1}}}"] for i in range(len(bounds))], [])
     subprocess.run(command, env={**os.environ, "OUTSIDE_LOG": log, "OPENBLAS_NUM_THREADS": "1"},
@@ -73,6 +73,8 @@ def main():
     parser.add_argument("--problems", default=",".join(PROBLEMS))
     parser.add_argument("--methods", default="hyperpower,gp,random")
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--initial-design", type=int, default=None,
+                        help="the library's initial design size (default: its own default)")
     parser.add_argument("--binary", default=os.path.join(HERE, "..", "..", ".build", "release", "hyperpower"))
     options = parser.parse_args()
     methods = options.methods.split(",")
@@ -83,7 +85,7 @@ def main():
             bounds, budget, optimum, _, _ = PROBLEMS[name]
             cells = []
             for method in methods:
-                values = [run_hyperpower(options.binary, name, s, work) if method == "hyperpower" else run_optuna(name, s, method)
+                values = [run_hyperpower(options.binary, name, s, work, options.initial_design) if method == "hyperpower" else run_optuna(name, s, method)
                           for s in range(options.seeds)]
                 cells.append(f"{statistics.median(values):.4g} ({min(values):.3g}–{max(values):.3g})")
             print(f"| {name} ({budget}) | {'—' if optimum is None else f'{optimum:.4g}'} | " + " | ".join(cells) + " |", flush=True)

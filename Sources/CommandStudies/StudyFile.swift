@@ -18,6 +18,7 @@ import Yams
 ///   - {name: flops_g, atMost: 2, predictor: "python3 flops.py"}              # known: a program, once per batch
 /// budget: 30
 /// seed: 0
+/// initialDesign: 10      # optional: space-filling points before the model (default: the library's)
 /// storage: study.jsonl
 /// ```
 ///
@@ -34,6 +35,9 @@ public struct StudyFile: Sendable {
     public var budget: Int
     /// The seed.
     public var seed: UInt64
+    /// Points of the space-filling initial design; `nil`: the library's default
+    /// (``SpaceFillingDesign/defaultSize(space:objectiveCount:)``).
+    public var initialDesign: Int? = nil
     /// The journal, if any (absolute).
     public var storage: URL?
 
@@ -120,6 +124,7 @@ public struct StudyFile: Sendable {
         var constraints: [RawConstraint]?
         var budget: Int
         var seed: UInt64?
+        var initialDesign: Int?
         var storage: String?
 
         func resolved(directory: URL) throws -> StudyFile {
@@ -142,9 +147,12 @@ public struct StudyFile: Sendable {
                 constraints.append(try constraint.resolved(key: "constraints[\(index)]", space: space, directory: directory))
             }
             if budget < 1 { throw Problem(key: "budget", reason: "must be at least 1 evaluation (got \(budget))") }
+            if let initialDesign, initialDesign < 1 {
+                throw Problem(key: "initialDesign", reason: "must be at least 1 point (got \(initialDesign))")
+            }
             return StudyFile(
                 objective: objective, space: space, constraints: constraints, budget: budget, seed: seed ?? 0,
-                storage: storage.map { StudyFile.resolve($0, in: directory) })
+                initialDesign: initialDesign, storage: storage.map { StudyFile.resolve($0, in: directory) })
         }
     }
 

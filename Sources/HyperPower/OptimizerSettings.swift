@@ -3,7 +3,7 @@
 /// benchmarks in `Docs/Benchmarks.md` use.
 public struct OptimizerSettings: Sendable {
     /// Size of the space-filling initial design (scrambled Sobol, inside the known-feasible
-    /// region). `nil`: ``SpaceFillingDesign/defaultSize(dimension:)``.
+    /// region). `nil`: ``SpaceFillingDesign/defaultSize(space:objectiveCount:)``.
     public var initialDesignSize: Int?
     /// The GP kernel of every model.
     public var kernel: any Kernel
@@ -72,9 +72,9 @@ public struct OptimizerSettings: Sendable {
         self.retries = retries
     }
 
-    /// The initial design size for a D-dimensional encoded space.
-    public func resolvedInitialDesignSize(dimension: Int) -> Int {
-        initialDesignSize ?? SpaceFillingDesign.defaultSize(dimension: dimension)
+    /// The initial design size for a search over `space` with `objectiveCount` objectives.
+    public func resolvedInitialDesignSize(space: SearchSpace, objectiveCount: Int) -> Int {
+        initialDesignSize ?? SpaceFillingDesign.defaultSize(space: space, objectiveCount: objectiveCount)
     }
 
     func validate() throws(HyperPowerError) {

@@ -43,7 +43,7 @@ struct BenchmarkCommand: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Candidates drawn around the best points per suggestion (default: the library's; 0: off).")
     var localCandidates: Int?
 
-    @Option(parsing: .unconditional, help: "Initial design size (default: the library's, 2(D+1) clamped to 5…20).")
+    @Option(parsing: .unconditional, help: "Initial design size (default: the library's, 2(D+1) clamped to 5…10, or 5…20 with a categorical parameter or several objectives).")
     var initialDesign: Int?
 
     @Option(help: "With two or three measured objectives: automatic (the default: ehvi when the space has a real parameter, else parego), parego (ParEGO scalarisations) or ehvi (a GP per objective, the exact expected hypervolume improvement).")

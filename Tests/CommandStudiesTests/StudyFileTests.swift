@@ -20,6 +20,7 @@ import Testing
           - {name: throughput, atLeast: 100}
         budget: 12
         seed: 7
+        initialDesign: 5
         storage: runs/study.jsonl
         """
 
@@ -34,7 +35,7 @@ import Testing
         #expect(file.constraints.map(\.name) == ["latency_ms", "throughput"])
         #expect(file.constraints.map(\.isKnown) == [false, false])
         #expect(file.constraints.map(\.direction) == [.atMost, .atLeast])
-        #expect(file.budget == 12 && file.seed == 7)
+        #expect(file.budget == 12 && file.seed == 7 && file.initialDesign == 5)
         #expect(file.storage?.path == "/tmp/runs/study.jsonl")
     }
 
@@ -46,7 +47,7 @@ import Testing
         let file = try StudyFile.parse(json, json: true, directory: Self.directory)
         #expect(file.objective == .minimize("error"))
         #expect(file.space.parameters == [.real(name: "x", range: 0...1, scale: .linear)])
-        #expect(file.constraints.isEmpty && file.storage == nil && file.seed == 0)
+        #expect(file.constraints.isEmpty && file.storage == nil && file.seed == 0 && file.initialDesign == nil)
     }
 
     @Test(arguments: [
@@ -67,6 +68,8 @@ import Testing
         ("budget: 3\nparameters: [{name: x, type: real, low: 0, high: 1}]\nconstraints: [{name: c, atMost: 1, model: nope.json}]",
          "constraints[0].model: malformed table: cannot read /tmp/nope.json"),
         ("budget: 0\nparameters: [{name: x, type: real, low: 0, high: 1}]", "budget: must be at least 1 evaluation (got 0)"),
+        ("budget: 3\ninitialDesign: 0\nparameters: [{name: x, type: real, low: 0, high: 1}]",
+         "initialDesign: must be at least 1 point (got 0)"),
         ("budget: 3\nobjective: {direction: sideways}\nparameters: [{name: x, type: real, low: 0, high: 1}]",
          "objective.direction: 'sideways' is not minimize or maximize"),
     ])

@@ -6,6 +6,30 @@ import Testing
 /// Issue #16's guarantees that a unit test can check: enumeration of small discrete spaces,
 /// sampling in regions too small for uniform draws, and a joint diagnosis of an empty region.
 @Suite struct SearchQualityTests {
+    /// The default initial design: 2(D + 1) points capped at 10 for one objective over a space
+    /// without categorical parameters, at 20 with a categorical parameter or several objectives.
+    @Test func theDefaultInitialDesignDependsOnTheSpaceAndTheObjectives() async throws {
+        let reals = try SearchSpace(parameters: (1...6).map { .real(name: "x\($0)", range: 0...1, scale: .linear) })
+        let withChoice = try SearchSpace(parameters: reals.parameters + [.categorical(name: "op", choices: ["a", "b", "c"])])
+        let square = try SearchSpace(parameters: [.real(name: "x", range: 0...1, scale: .linear), .real(name: "y", range: 0...1, scale: .linear)])
+        #expect(SpaceFillingDesign.defaultSize(space: reals, objectiveCount: 1) == 10)
+        #expect(SpaceFillingDesign.defaultSize(space: reals, objectiveCount: 2) == 14)
+        #expect(SpaceFillingDesign.defaultSize(space: withChoice, objectiveCount: 1) == 20)
+        #expect(SpaceFillingDesign.defaultSize(space: square, objectiveCount: 1) == 6)
+        #expect(SpaceFillingDesign.defaultSize(dimension: 0) == 5)
+        #expect(OptimizerSettings(initialDesignSize: 3).resolvedInitialDesignSize(space: reals, objectiveCount: 1) == 3)
+        // A study asks exactly that many design points before the model's first proposal.
+        let study = Study(space: reals, sampler: ConstrainedGPSampler(seed: 2, logger: quietLogger), seed: 2, logger: quietLogger)
+        var sources: [SuggestionSource] = []
+        for _ in 0..<11 {
+            let suggestion = try await study.ask()
+            sources.append(suggestion.source)
+            let x = (1...6).map { suggestion.configuration.double("x\($0)") }
+            try await study.tell(suggestion.number, .success(objective: x.reduce(0) { $0 + ($1 - 0.3) * ($1 - 0.3) }))
+        }
+        #expect(sources == Array(repeating: .initialDesign, count: 10) + [.model])
+    }
+
     @Test func smallDiscreteSpacesEnumerateEveryConfigurationOnce() throws {
         let space = try SearchSpace {
             Categorical("op", ["conv", "pool", "skip"])
