@@ -124,6 +124,7 @@ struct NASDemo: AsyncParsableCommand {
             bench: bench, device: device, latencyBudgetMilliseconds: latencyBudget, evaluations: budget, profiledCells: profiled,
             referenceAccuracy: referenceAccuracy, knownLatencyFromTable: latencyTable)
         if let front = try CommandSupport.frontAcquisition(frontAcquisition) { experiment.settings.frontAcquisition = front }
+        if let initialDesign { experiment.settings.initialDesignSize = initialDesign }
         experiment.calibrated = !uncalibrated
         experiment.violationProbability = violationProbability
         var reports: [NASFrontExperiment.SeedReport] = []
