@@ -36,15 +36,16 @@ public struct BenchmarkProblem: Sendable {
     /// Predictors the optimiser's gate uses for known constraints in place of the truth (a
     /// fitted cost model); violations are still judged by `function`.
     var gatePredictors: [String: @Sendable (Configuration) -> Double] = [:]
-    /// The constraints' values alone, where the objective is costly next to them (Hartmann-6's
-    /// exponentials beside its norm): the gate's predictors call this, as a user's would not
-    /// compute the objective to predict a constraint. `nil`: `function`'s constraints.
-    var constraintValues: (@Sendable ([Double]) -> [String: Double])?
+    /// Known constraints' own formulas, by name: the gate's predictor for each, as a user with
+    /// eleven closed-form design rules writes eleven closures that compute neither the
+    /// objective nor the other rules. A known constraint without one is predicted from
+    /// `function` (memoised per point).
+    var knownConstraintFunctions: [String: @Sendable ([Double]) -> Double] = [:]
 
     /// The constraints to give the optimiser: known ones with their predictor, observed ones by name.
     public var constraints: [Constraint] {
         let function = self.function
-        let memo = ConstraintMemo(function: constraintValues ?? { function($0).constraints })
+        let memo = ConstraintMemo(function: { function($0).constraints })
         return constraintSpecifications.map { spec in
             if spec.isKnown, let predictor = gatePredictors[spec.name] {
                 // A fitted model gates, and the evaluation measures the truth: the gate is
@@ -52,6 +53,12 @@ public struct BenchmarkProblem: Sendable {
                 return Constraint(
                     name: spec.name, bound: spec.bound, direction: spec.direction, kind: .known(predictor: predictor)
                 ).calibrated()
+            }
+            if spec.isKnown, let formula = knownConstraintFunctions[spec.name] {
+                let coordinates = self.coordinates
+                return Constraint(
+                    name: spec.name, bound: spec.bound, direction: spec.direction,
+                    kind: .known(predictor: { formula(coordinates($0)) }))
             }
             if spec.isKnown {
                 let (coordinates, name) = (self.coordinates, spec.name)
@@ -61,6 +68,14 @@ public struct BenchmarkProblem: Sendable {
             }
             return Constraint(name: spec.name, bound: spec.bound, direction: spec.direction, kind: .observed)
         }
+    }
+
+    /// The problem with `formulas` as its known constraints' predictors (each must equal the
+    /// function's value of that constraint; `BenchmarkProblemsTests` checks it).
+    func withKnownFormulas(_ formulas: [String: @Sendable ([Double]) -> Double]) -> BenchmarkProblem {
+        var problem = self
+        problem.knownConstraintFunctions.merge(formulas) { _, new in new }
+        return problem
     }
 
     /// The known constraints' predictors share one evaluation of the formulas per point: the

@@ -16,9 +16,10 @@ extension BenchmarkProblem {
         defaultBudget: 40, coordinates: realCoordinates(2)
     ) { x in
         let c1 = 1.5 - x[0] - 2 * x[1] - 0.5 * sin(2 * Double.pi * (x[0] * x[0] - 2 * x[1]))
-        let c2 = x[0] * x[0] + x[1] * x[1] - 1.5
-        return (x[0] + x[1], ["c1": c1, "c2": c2])
-    }
+        return (x[0] + x[1], ["c1": c1, "c2": gramacyC2(x)])
+    }.withKnownFormulas(["c2": gramacyC2])
+
+    @Sendable static func gramacyC2(_ x: [Double]) -> Double { x[0] * x[0] + x[1] * x[1] - 1.5 }
 
     /// Gardner et al. (2014), "Bayesian optimization with inequality constraints", problem 1:
     /// min cos(2x₁)cos(x₂) + sin(x₁) on [0, 6]² s.t. cos(x₁)cos(x₂) − sin(x₁)sin(x₂) ≤ 0.5.
@@ -54,9 +55,10 @@ extension BenchmarkProblem {
         let t = 1 / (8 * Double.pi)
         let term = x[1] - b * x[0] * x[0] + c * x[0] - 6
         let value = term * term + 10 * (1 - t) * cos(x[0]) + 10
-        let disk = (x[0] - 2.5) * (x[0] - 2.5) + (x[1] - 7.5) * (x[1] - 7.5)
-        return (value, ["disk": disk])
-    }
+        return (value, ["disk": braninDisk(x)])
+    }.withKnownFormulas(["disk": braninDisk])
+
+    @Sendable static func braninDisk(_ x: [Double]) -> Double { (x[0] - 2.5) * (x[0] - 2.5) + (x[1] - 7.5) * (x[1] - 7.5) }
 
     /// Hartmann-6 on [0, 1]⁶ s.t. ‖x‖₂ ≤ 1 (BoTorch's constrained-Hartmann example).
     /// f* = −3.32237 at (0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573), ‖x*‖ ≈ 0.946.
@@ -71,7 +73,7 @@ extension BenchmarkProblem {
         ) { x in
             (hartmann6(x), ["norm": norm(x)])
         }
-        problem.constraintValues = { x in ["norm": norm(x)] }
+        problem.knownConstraintFunctions = ["norm": norm]
         return problem
     }()
 
@@ -101,8 +103,11 @@ extension BenchmarkProblem {
         let value = 0.6224 * x[0] * x[2] * x[3] + 1.7781 * x[1] * x[2] * x[2] + 3.1661 * x[0] * x[0] * x[3]
             + 19.84 * x[0] * x[0] * x[2]
         let g3 = -Double.pi * x[2] * x[2] * x[3] - 4.0 / 3.0 * Double.pi * x[2] * x[2] * x[2] + 1_296_000
-        return (value, ["g1": -x[0] + 0.0193 * x[2], "g2": -x[1] + 0.00954 * x[2], "g3": g3])
-    }
+        return (value, ["g1": pressureVesselG1(x), "g2": pressureVesselG2(x), "g3": g3])
+    }.withKnownFormulas(["g1": pressureVesselG1, "g2": pressureVesselG2])
+
+    @Sendable static func pressureVesselG1(_ x: [Double]) -> Double { -x[0] + 0.0193 * x[2] }
+    @Sendable static func pressureVesselG2(_ x: [Double]) -> Double { -x[1] + 0.00954 * x[2] }
 
     /// Tension/compression spring design (Arora 1989; Belegundu 1982): wire diameter
     /// x₁ ∈ [0.05, 2], coil diameter x₂ ∈ [0.25, 1.3], active coils x₃ ∈ [2, 15].
@@ -126,9 +131,10 @@ extension BenchmarkProblem {
         let g1 = 1 - coil * coil * coil * n / (71785 * pow(d, 4))
         let g2 = (4 * coil * coil - d * coil) / (12566 * (coil * pow(d, 3) - pow(d, 4))) + 1 / (5108 * d * d) - 1
         let g3 = 1 - 140.45 * d / (coil * coil * n)
-        let g4 = (d + coil) / 1.5 - 1
-        return ((n + 2) * coil * d * d, ["g1": g1, "g2": g2, "g3": g3, "g4": g4])
-    }
+        return ((n + 2) * coil * d * d, ["g1": g1, "g2": g2, "g3": g3, "g4": springG4(x)])
+    }.withKnownFormulas(["g4": springG4])
+
+    @Sendable static func springG4(_ x: [Double]) -> Double { (x[0] + x[1]) / 1.5 - 1 }
 
     /// Welded beam design (Ragsdell & Phillips 1976; Coello 2000): weld thickness h = x₁ ∈ [0.1, 2],
     /// weld length l = x₂ ∈ [0.1, 10], bar height t = x₃ ∈ [0.1, 10], bar thickness b = x₄ ∈ [0.1, 2];
@@ -166,8 +172,12 @@ extension BenchmarkProblem {
         let critical = 4.013 * e * t * b * b * b / (6 * length * length) * (1 - t * (e / g).squareRoot() / (4 * length))
         let value = 1.10471 * h * h * l + 0.04811 * t * b * (14 + l)
         return (value, [
-            "shear": tau, "bending": sigma, "geometry": h - b, "cost": 0.10471 * h * h + 0.04811 * t * b * (14 + l) - 5,
-            "minimumWeld": 0.125 - h, "deflection": delta, "buckling": p - critical,
+            "shear": tau, "bending": sigma, "geometry": weldedGeometry(x), "cost": weldedCost(x),
+            "minimumWeld": weldedMinimumWeld(x), "deflection": delta, "buckling": p - critical,
         ])
-    }
+    }.withKnownFormulas(["geometry": weldedGeometry, "cost": weldedCost, "minimumWeld": weldedMinimumWeld])
+
+    @Sendable static func weldedGeometry(_ x: [Double]) -> Double { x[0] - x[3] }
+    @Sendable static func weldedCost(_ x: [Double]) -> Double { 0.10471 * x[0] * x[0] + 0.04811 * x[2] * x[3] * (14 + x[1]) - 5 }
+    @Sendable static func weldedMinimumWeld(_ x: [Double]) -> Double { 0.125 - x[0] }
 }

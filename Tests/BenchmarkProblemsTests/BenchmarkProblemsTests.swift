@@ -19,6 +19,31 @@ import Testing
         }
     }
 
+    /// A known constraint's predictor (its own formula, or the problem's function memoised)
+    /// gives the value the problem judges violations by, at any configuration, whichever
+    /// constraint is asked first.
+    @Test(arguments: BenchmarkProblem.all.map(\.name))
+    func knownConstraintPredictorsAgreeWithTheProblem(name: String) throws {
+        let problem = BenchmarkProblem.named(name)!
+        let known = problem.constraints.filter { constraint in
+            problem.constraintSpecifications.contains { $0.name == constraint.name && $0.isKnown } && constraint.calibration == nil
+        }
+        var state: UInt64 = 0x9E3779B97F4A7C15
+        func uniform() -> Double {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Double(state >> 11) / Double(1 << 53)
+        }
+        for trial in 0..<50 {
+            let configuration = problem.space.decode((0..<problem.space.encodedDimension).map { _ in uniform() })
+            let truth = problem.values(at: problem.rawCoordinates(configuration)).constraints
+            let order = trial.isMultiple(of: 2) ? known : known.reversed()
+            for constraint in order {
+                let predicted = try #require(constraint.prediction(for: configuration))
+                #expect(predicted == truth[constraint.name]!, "\(name).\(constraint.name)")
+            }
+        }
+    }
+
     @Test func everyProblemHasAKnownOrObservedConstraintAndAValidSpace() {
         #expect(BenchmarkProblem.all.count == 15)
         #expect(BenchmarkProblem.all.map(\.name) == BenchmarkProblem.names)
