@@ -26,6 +26,18 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     let ascendingPositions: [Int]
     /// Each parameter's first encoded column, in declaration order.
     let firstColumns: [Int]
+    /// ``decode(_:)``'s rule for each parameter in ascending-name order, without the names and
+    /// choices a copy of a ``Parameter`` retains (the gate decodes thousands of points per
+    /// suggestion).
+    let decodeSteps: [DecodeStep]
+
+    /// One parameter's decoding: numeric kinds inline, the others by their parameter.
+    enum DecodeStep: Sendable {
+        case real(column: Int, range: ClosedRange<Double>, scale: Scale)
+        case integer(column: Int, range: ClosedRange<Int>, scale: Scale)
+        case powerOfTwo(column: Int, lowExponent: Int, count: Int)
+        case other(index: Int)
+    }
 
     /// A space from parameter descriptions.
     ///
@@ -46,9 +58,20 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         for (k, index) in ascendingOrder.enumerated() { positions[index] = k }
         ascendingPositions = positions
         var column = 0
-        firstColumns = parameters.map { parameter in
+        let firstColumns = parameters.map { parameter in
             defer { column += parameter.encodedWidth }
             return column
+        }
+        self.firstColumns = firstColumns
+        decodeSteps = ascendingOrder.map { index in
+            switch parameters[index] {
+            case let .real(_, range, scale): return .real(column: firstColumns[index], range: range, scale: scale)
+            case let .integer(_, range, scale): return .integer(column: firstColumns[index], range: range, scale: scale)
+            case let .powerOfTwo(_, range):
+                return .powerOfTwo(column: firstColumns[index], lowExponent: Parameter.exponent(range.lowerBound),
+                                   count: parameters[index].cardinality!)
+            case .ordinal, .categorical: return .other(index: index)
+            }
         }
     }
 
@@ -103,8 +126,17 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         precondition(point.count == encodedDimension, "point has \(point.count) coordinates, the space \(encodedDimension)")
         var values: [ParameterValue] = []
         values.reserveCapacity(parameters.count)
-        for index in ascendingOrder {
-            values.append(Self.value(of: parameters[index], at: point, column: firstColumns[index]))
+        for step in decodeSteps {
+            switch step {
+            case let .real(column, range, scale):
+                values.append(.real(Self.realValue(min(max(point[column], 0), 1), range: range, scale: scale)))
+            case let .integer(column, range, scale):
+                values.append(Self.integerValue(min(max(point[column], 0), 1), range: range, scale: scale))
+            case let .powerOfTwo(column, lowExponent, count):
+                values.append(.integer(1 << (lowExponent + Self.bin(min(max(point[column], 0), 1), count: count))))
+            case let .other(index):
+                values.append(Self.value(of: parameters[index], at: point, column: firstColumns[index]))
+            }
         }
         return Configuration(ascendingNames: ascendingNames, values: values)
     }
@@ -116,11 +148,7 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         case let .real(_, range, scale):
             return .real(realValue(u, range: range, scale: scale))
         case let .integer(_, range, scale):
-            if scale == .log {
-                let raw = realValue(u, range: Double(range.lowerBound)...Double(range.upperBound), scale: .log)
-                return .integer(min(max(Int(raw.rounded()), range.lowerBound), range.upperBound))
-            }
-            return .integer(range.lowerBound + bin(u, count: range.count))
+            return integerValue(u, range: range, scale: scale)
         case let .powerOfTwo(_, range):
             let low = Parameter.exponent(range.lowerBound)
             return .integer(1 << (low + bin(u, count: parameter.cardinality!)))
@@ -131,6 +159,15 @@ public struct SearchSpace: Sendable, Equatable, Codable {
             let best = block.indices.max { block[$0] < block[$1] }! - column
             return .categorical(choices[best])
         }
+    }
+
+    /// An integer parameter's value at `u` ∈ [0, 1] (decode's rule).
+    static func integerValue(_ u: Double, range: ClosedRange<Int>, scale: Scale) -> ParameterValue {
+        if scale == .log {
+            let raw = realValue(u, range: Double(range.lowerBound)...Double(range.upperBound), scale: .log)
+            return .integer(min(max(Int(raw.rounded()), range.lowerBound), range.upperBound))
+        }
+        return .integer(range.lowerBound + bin(u, count: range.count))
     }
 
     /// The canonical point of a configuration in the unit cube.

@@ -74,6 +74,8 @@ import Testing
                 #expect(try space.validated(configuration) == configuration)
                 let encoded = try space.encode(configuration)
                 #expect(encoded.count == space.encodedDimension && encoded.allSatisfy { $0 >= 0 && $0 <= 1 })
+                // decode's per-kind steps and canonicalize's per-parameter rule agree.
+                #expect(space.canonicalize(point) == encoded)
                 let again = space.decode(encoded)
                 for parameter in space.parameters {
                     let (a, b) = (configuration[parameter.name]!, again[parameter.name]!)
