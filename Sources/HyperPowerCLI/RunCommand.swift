@@ -164,13 +164,15 @@ struct RunCommand: AsyncParsableCommand {
             print("No feasible trial.")
             return
         }
-        print("Best: trial \(best.number), \(file.objective.name) \(StudyReport.format(best.outcome.objective!))")
+        // Exact values (the shortest decimal that reads back as the same double), as the journal
+        // keeps them: the best configuration is copied from here to be trained again.
+        print("Best: trial \(best.number), \(file.objective.name) \(best.outcome.objective!)")
         let width = (best.configuration.values.keys.map(\.count) + best.measurements.keys.map(\.count)).max() ?? 0
         for name in best.configuration.parameterNames {
-            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(StudyReport.format(best.configuration[name]!))")
+            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(best.configuration[name]!)")
         }
         for name in best.measurements.keys.sorted() {
-            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(StudyReport.format(best.measurements[name]!)) (measured)")
+            print("  \(name.padding(toLength: width, withPad: " ", startingAt: 0))  \(best.measurements[name]!) (measured)")
         }
     }
 }

@@ -278,6 +278,11 @@ extension CommandLineTests {
         #expect(lines.allSatisfy { $0.contains("loss ") || $0.contains("failed: the command exited with status 2") }, "\(output)")
         #expect(output.contains("6 trials: "), "\(output)")
         #expect(output.contains("Best: trial "), "\(output)")
+        // The best configuration is printed exactly as the journal keeps it.
+        let bestX = try #require(output.split(separator: "\n").first { $0.hasPrefix("  x ") }).split(separator: " ").last!
+        #expect(Double(bestX) != nil, "\(output)")
+        let journal = try String(contentsOf: folder.appendingPathComponent("study.jsonl"), encoding: .utf8)
+        #expect(journal.contains("\"x\":\(bestX)"), "\(bestX) not in the journal")
         let page = try String(contentsOf: folder.appendingPathComponent("study.html"), encoding: .utf8)
         #expect(page.contains(#"<span id="trial-count">6</span> trials"#))
 
