@@ -39,13 +39,13 @@ public struct BenchmarkProblem: Sendable {
     /// Known constraints' own formulas, by name: the gate's predictor for each, as a user with
     /// eleven closed-form design rules writes eleven closures that compute neither the
     /// objective nor the other rules. A known constraint without one is predicted from
-    /// `function` (memoised per point).
+    /// `function` (a memo of its last point missed every time: the gate asks one constraint
+    /// at a time over a batch of candidates).
     var knownConstraintFunctions: [String: @Sendable ([Double]) -> Double] = [:]
 
     /// The constraints to give the optimiser: known ones with their predictor, observed ones by name.
     public var constraints: [Constraint] {
         let function = self.function
-        let memo = ConstraintMemo(function: { function($0).constraints })
         return constraintSpecifications.map { spec in
             if spec.isKnown, let predictor = gatePredictors[spec.name] {
                 // A fitted model gates, and the evaluation measures the truth: the gate is
@@ -61,10 +61,11 @@ public struct BenchmarkProblem: Sendable {
                     kind: .known(predictor: { formula(coordinates($0)) }))
             }
             if spec.isKnown {
+                // No formula of its own: the whole problem function, at the cost that implies.
                 let (coordinates, name) = (self.coordinates, spec.name)
                 return Constraint(
                     name: spec.name, bound: spec.bound, direction: spec.direction,
-                    kind: .known(predictor: { memo.constraints(at: coordinates($0))[name]! }))
+                    kind: .known(predictor: { function(coordinates($0)).constraints[name]! }))
             }
             return Constraint(name: spec.name, bound: spec.bound, direction: spec.direction, kind: .observed)
         }
@@ -76,31 +77,6 @@ public struct BenchmarkProblem: Sendable {
         var problem = self
         problem.knownConstraintFunctions.merge(formulas) { _, new in new }
         return problem
-    }
-
-    /// The known constraints' predictors share one evaluation of the formulas per point: the
-    /// gate asks each constraint in turn about the same configuration, and a user with eleven
-    /// closed-form design rules writes eleven closures, not one that computes all eleven
-    /// eleven times (the speed reducer spent 86% of its suggestion time doing that).
-    final class ConstraintMemo: @unchecked Sendable {
-        let function: @Sendable ([Double]) -> [String: Double]
-        private let lock = NSLock()
-        private var last: (point: [Double], constraints: [String: Double])?
-
-        init(function: @escaping @Sendable ([Double]) -> [String: Double]) {
-            self.function = function
-        }
-
-        func constraints(at point: [Double]) -> [String: Double] {
-            lock.lock()
-            if let last, last.point == point { lock.unlock(); return last.constraints }
-            lock.unlock()
-            let constraints = function(point)
-            lock.lock()
-            last = (point, constraints)
-            lock.unlock()
-            return constraints
-        }
     }
 
     /// The objective as the optimiser sees it: the value and the observed constraints' values,
