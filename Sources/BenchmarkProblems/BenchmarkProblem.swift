@@ -72,7 +72,8 @@ public struct BenchmarkProblem: Sendable {
     }
 
     /// The problem with `formulas` as its known constraints' predictors (each must equal the
-    /// function's value of that constraint; `BenchmarkProblemsTests` checks it).
+    /// function's value of that constraint; `BenchmarkProblemsTests` checks it). A formula of
+    /// an observed constraint is not used.
     func withKnownFormulas(_ formulas: [String: @Sendable ([Double]) -> Double]) -> BenchmarkProblem {
         var problem = self
         problem.knownConstraintFunctions.merge(formulas) { _, new in new }

@@ -43,25 +43,7 @@ extension BenchmarkProblem {
     /// sample of 200,000 is feasible. **Known**: the three linear constraints (what a linear
     /// cost model predicts exactly; about 21% of the box passes them). **Observed**: the five
     /// nonlinear ones.
-    public static let g7: BenchmarkProblem = {
-        var problem = g7Problem
-        problem.knownConstraintFunctions = Dictionary(uniqueKeysWithValues: zip(constraintNames, g7Constraints).prefix(3))
-        return problem
-    }()
-
-    /// G7's eight constraints, g₁ … g₈ (each ≤ 0).
-    static let g7Constraints: [@Sendable ([Double]) -> Double] = [
-        { x in -105 + 4 * x[0] + 5 * x[1] - 3 * x[6] + 9 * x[7] },
-        { x in 10 * x[0] - 8 * x[1] - 17 * x[6] + 2 * x[7] },
-        { x in -8 * x[0] + 2 * x[1] + 5 * x[8] - 2 * x[9] - 12 },
-        { x in 3 * pow(x[0] - 2, 2) + 4 * pow(x[1] - 3, 2) + 2 * x[2] * x[2] - 7 * x[3] - 120 },
-        { x in 5 * x[0] * x[0] + 8 * x[1] + pow(x[2] - 6, 2) - 2 * x[3] - 40 },
-        { x in x[0] * x[0] + 2 * pow(x[1] - 2, 2) - 2 * x[0] * x[1] + 14 * x[4] - 6 * x[5] },
-        { x in 0.5 * pow(x[0] - 8, 2) + 2 * pow(x[1] - 4, 2) + 3 * x[4] * x[4] - x[5] - 30 },
-        { x in -3 * x[0] + 6 * x[1] + 12 * pow(x[8] - 8, 2) - 7 * x[9] },
-    ]
-
-    static let g7Problem = BenchmarkProblem(
+    public static let g7 = BenchmarkProblem(
         name: "g7", space: box(Array(repeating: -10...10, count: 10)), optimum: 24.3062091,
         optimizer: [
             2.17199634142692, 2.3636830416034, 8.77392573913157, 5.09598443745173, 0.990654756560493,
@@ -76,7 +58,19 @@ extension BenchmarkProblem {
             + 4 * pow(x[3] - 5, 2) + pow(x[4] - 3, 2) + 2 * pow(x[5] - 1, 2) + 5 * x[6] * x[6]
             + 7 * pow(x[7] - 11, 2) + 2 * pow(x[8] - 10, 2) + pow(x[9] - 7, 2) + 45
         return (value, Dictionary(uniqueKeysWithValues: zip(constraintNames, g7Constraints.map { $0(x) })))
-    }
+    }.withKnownFormulas(Dictionary(uniqueKeysWithValues: zip(constraintNames, g7Constraints)))
+
+    /// G7's eight constraints, g₁ … g₈ (each ≤ 0).
+    static let g7Constraints: [@Sendable ([Double]) -> Double] = [
+        { x in -105 + 4 * x[0] + 5 * x[1] - 3 * x[6] + 9 * x[7] },
+        { x in 10 * x[0] - 8 * x[1] - 17 * x[6] + 2 * x[7] },
+        { x in -8 * x[0] + 2 * x[1] + 5 * x[8] - 2 * x[9] - 12 },
+        { x in 3 * pow(x[0] - 2, 2) + 4 * pow(x[1] - 3, 2) + 2 * x[2] * x[2] - 7 * x[3] - 120 },
+        { x in 5 * x[0] * x[0] + 8 * x[1] + pow(x[2] - 6, 2) - 2 * x[3] - 40 },
+        { x in x[0] * x[0] + 2 * pow(x[1] - 2, 2) - 2 * x[0] * x[1] + 14 * x[4] - 6 * x[5] },
+        { x in 0.5 * pow(x[0] - 8, 2) + 2 * pow(x[1] - 4, 2) + 3 * x[4] * x[4] - x[5] - 30 },
+        { x in -3 * x[0] + 6 * x[1] + 12 * pow(x[8] - 8, 2) - 7 * x[9] },
+    ]
 
     /// `g1 … g11`, formatted once.
     static let constraintNames = (1...11).map { "g\($0)" }
@@ -87,28 +81,7 @@ extension BenchmarkProblem {
     /// deflections and stresses, geometry). f* = 2996.34816 at (3.5, 0.7, 17, 7.3, 7.8,
     /// 3.350215, 5.286683). About 0.2% of the box is feasible. **Known**: all eleven (closed-form
     /// design rules, checked before building anything) — a tiny known-feasible region.
-    public static let speedReducer: BenchmarkProblem = {
-        var problem = speedReducerProblem
-        problem.knownConstraintFunctions = Dictionary(uniqueKeysWithValues: zip(constraintNames, speedReducerRules))
-        return problem
-    }()
-
-    /// The speed reducer's eleven design rules, g₁ … g₁₁ (each ≤ 0), at (x₁, …, x₇).
-    static let speedReducerRules: [@Sendable ([Double]) -> Double] = [
-        { x in 27 / (x[0] * x[1] * x[1] * x[2]) - 1 },
-        { x in 397.5 / (x[0] * x[1] * x[1] * x[2] * x[2]) - 1 },
-        { x in 1.93 * pow(x[3], 3) / (x[1] * x[2] * pow(x[5], 4)) - 1 },
-        { x in 1.93 * pow(x[4], 3) / (x[1] * x[2] * pow(x[6], 4)) - 1 },
-        { x in (pow(745 * x[3] / (x[1] * x[2]), 2) + 16.9e6).squareRoot() / (110 * pow(x[5], 3)) - 1 },
-        { x in (pow(745 * x[4] / (x[1] * x[2]), 2) + 157.5e6).squareRoot() / (85 * pow(x[6], 3)) - 1 },
-        { x in x[1] * x[2] / 40 - 1 },
-        { x in 5 * x[1] / x[0] - 1 },
-        { x in x[0] / (12 * x[1]) - 1 },
-        { x in (1.5 * x[5] + 1.9) / x[3] - 1 },
-        { x in (1.1 * x[6] + 1.9) / x[4] - 1 },
-    ]
-
-    static let speedReducerProblem = BenchmarkProblem(
+    public static let speedReducer = BenchmarkProblem(
         name: "speed-reducer",
         space: try! SearchSpace {
             Real("x1", 2.6...3.6)
@@ -128,7 +101,22 @@ extension BenchmarkProblem {
         let value = 0.7854 * x1 * x2 * x2 * (3.3333 * x3 * x3 + 14.9334 * x3 - 43.0934)
             - 1.508 * x1 * (x6 * x6 + x7 * x7) + 7.4777 * (pow(x6, 3) + pow(x7, 3)) + 0.7854 * (x4 * x6 * x6 + x5 * x7 * x7)
         return (value, Dictionary(uniqueKeysWithValues: zip(constraintNames, speedReducerRules.map { $0(x) })))
-    }
+    }.withKnownFormulas(Dictionary(uniqueKeysWithValues: zip(constraintNames, speedReducerRules)))
+
+    /// The speed reducer's eleven design rules, g₁ … g₁₁ (each ≤ 0), at (x₁, …, x₇).
+    static let speedReducerRules: [@Sendable ([Double]) -> Double] = [
+        { x in 27 / (x[0] * x[1] * x[1] * x[2]) - 1 },
+        { x in 397.5 / (x[0] * x[1] * x[1] * x[2] * x[2]) - 1 },
+        { x in 1.93 * pow(x[3], 3) / (x[1] * x[2] * pow(x[5], 4)) - 1 },
+        { x in 1.93 * pow(x[4], 3) / (x[1] * x[2] * pow(x[6], 4)) - 1 },
+        { x in (pow(745 * x[3] / (x[1] * x[2]), 2) + 16.9e6).squareRoot() / (110 * pow(x[5], 3)) - 1 },
+        { x in (pow(745 * x[4] / (x[1] * x[2]), 2) + 157.5e6).squareRoot() / (85 * pow(x[6], 3)) - 1 },
+        { x in x[1] * x[2] / 40 - 1 },
+        { x in 5 * x[1] / x[0] - 1 },
+        { x in x[0] / (12 * x[1]) - 1 },
+        { x in (1.5 * x[5] + 1.9) / x[3] - 1 },
+        { x in (1.1 * x[6] + 1.9) / x[4] - 1 },
+    ]
 
     /// Hartmann-6 (minimisation form, f* = −3.32237).
     static func hartmann6(_ x: [Double]) -> Double {

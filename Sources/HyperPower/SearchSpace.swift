@@ -133,7 +133,7 @@ public struct SearchSpace: Sendable, Equatable, Codable {
             case let .integer(column, range, scale):
                 values.append(Self.integerValue(min(max(point[column], 0), 1), range: range, scale: scale))
             case let .powerOfTwo(column, lowExponent, count):
-                values.append(.integer(1 << (lowExponent + Self.bin(min(max(point[column], 0), 1), count: count))))
+                values.append(Self.powerOfTwoValue(min(max(point[column], 0), 1), lowExponent: lowExponent, count: count))
             case let .other(index):
                 values.append(Self.value(of: parameters[index], at: point, column: firstColumns[index]))
             }
@@ -150,8 +150,7 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         case let .integer(_, range, scale):
             return integerValue(u, range: range, scale: scale)
         case let .powerOfTwo(_, range):
-            let low = Parameter.exponent(range.lowerBound)
-            return .integer(1 << (low + bin(u, count: parameter.cardinality!)))
+            return powerOfTwoValue(u, lowExponent: Parameter.exponent(range.lowerBound), count: parameter.cardinality!)
         case let .ordinal(_, choices):
             return .real(choices[bin(u, count: choices.count)])
         case let .categorical(_, choices):
@@ -168,6 +167,11 @@ public struct SearchSpace: Sendable, Equatable, Codable {
             return .integer(min(max(Int(raw.rounded()), range.lowerBound), range.upperBound))
         }
         return .integer(range.lowerBound + bin(u, count: range.count))
+    }
+
+    /// A power-of-two parameter's value at `u` ∈ [0, 1]: bins over its `count` exponents.
+    static func powerOfTwoValue(_ u: Double, lowExponent: Int, count: Int) -> ParameterValue {
+        .integer(1 << (lowExponent + bin(u, count: count)))
     }
 
     /// The canonical point of a configuration in the unit cube.
