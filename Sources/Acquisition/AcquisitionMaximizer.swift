@@ -87,15 +87,22 @@ public struct AcquisitionMaximizer: Sendable {
     /// Softness τ, in margin units, of the soft gate with which the best refined points that
     /// ended next to a known boundary are refined again (``softGateAscent``); 0 turns it off.
     public var gateSoftness: Double
+    /// How near (in units of the cube's side, per coordinate) a supporting point must lie to
+    /// a face of the cube for a refined point on that face to be proposed (see `faceSupport`
+    /// in ``maximize(_:in:dimension:rounding:excluding:anchors:faceSupport:trustRegion:seed:)``);
+    /// 1 or more turns the rule off.
+    public var faceReach: Double
 
     public init(
         candidates: Int = 2048, refinedStarts: Int = 8, localCandidates: Int = 512, enumerationLimit: Int = 100_000, gateSoftness: Double = 3e-3,
+        faceReach: Double = 0.5,
         optimizer: BoundedLBFGS = BoundedLBFGS(
             maximumIterations: 60, maximumEvaluations: 200, projectedGradientTolerance: 1e-6,
             relativeFunctionTolerance: 1e-9),
         duplicateTolerance: Double = 1e-9
     ) {
-        precondition(candidates >= 1 && refinedStarts >= 0 && localCandidates >= 0 && enumerationLimit >= 0 && gateSoftness >= 0)
+        precondition(candidates >= 1 && refinedStarts >= 0 && localCandidates >= 0 && enumerationLimit >= 0 && gateSoftness >= 0 && faceReach >= 0)
+        self.faceReach = faceReach
         self.candidates = candidates
         self.enumerationLimit = enumerationLimit
         self.gateSoftness = gateSoftness
@@ -136,6 +143,10 @@ public struct AcquisitionMaximizer: Sendable {
     ///   - excluded: canonical points already evaluated or pending.
     ///   - anchors: points to draw ``localCandidates`` around, best first (the best evaluated
     ///     points); empty for space-filling candidates only.
+    ///   - faceSupport: the points that support proposals on the faces of the cube (the best
+    ///     evaluated points): a refined point with a continuous coordinate on a face (0 or 1) is
+    ///     proposed only if one of them lies within ``faceReach`` of every face it touches, so
+    ///     on the same side of the cube. Empty: no such rule.
     ///   - trustRegion: confines the candidates and their refinement to a box (enumeration
     ///     ignores it); `nil` for the whole cube.
     ///   - seed: scrambles the candidates.
@@ -143,7 +154,7 @@ public struct AcquisitionMaximizer: Sendable {
     public func maximize(
         _ acquisition: some AcquisitionFunction, in region: some FeasibleRegion, dimension: Int,
         rounding: some PointRounding = ContinuousRounding(), excluding excluded: [[Double]] = [],
-        anchors: [[Double]] = [], trustRegion: TrustRegion? = nil, seed: UInt64
+        anchors: [[Double]] = [], faceSupport: [[Double]] = [], trustRegion: TrustRegion? = nil, seed: UInt64
     ) throws -> AcquisitionProposal {
         if let all = rounding.enumeratedPoints(limit: enumerationLimit) {
             return try maximizeByEnumeration(acquisition, over: all, in: region, excluding: excluded)
@@ -228,6 +239,11 @@ public struct AcquisitionMaximizer: Sendable {
             }
         }
         for (start, point, _) in refinedPoints {
+            // Far from every good point, an ascent that ends on a face of the cube has climbed the
+            // posterior variance into a corner, where a flat acquisition (a global search phase)
+            // has nothing else to follow (Siivola et al. 2018, boundary over-exploration).
+            if faceReach < 1 && !faceSupport.isEmpty
+                && !Self.facesSupported(point, support: faceSupport, reach: faceReach, rounding: rounding) { continue }
             var canonical = rounding.canonicalize(point)
             if !region.contains(canonical) {
                 // Rounding can cross the boundary: take the last feasible point towards the start.
@@ -279,6 +295,14 @@ public struct AcquisitionMaximizer: Sendable {
             }
         }
         throw AcquisitionError.allCandidatesDuplicate(candidates: feasible.count)
+    }
+
+    /// Whether one of `support` lies within `reach` of every face of the cube that `point` lies
+    /// on (continuous coordinates at 0 or 1); true for a point on no face.
+    static func facesSupported(_ point: [Double], support: [[Double]], reach: Double, rounding: some PointRounding) -> Bool {
+        let faces = point.indices.filter { (point[$0] <= 0 || point[$0] >= 1) && rounding.isContinuous(dimension: $0) }
+        guard !faces.isEmpty else { return true }
+        return support.contains { good in faces.allSatisfy { abs(good[$0] - (point[$0] <= 0 ? 0 : 1)) <= reach } }
     }
 
     /// The best-scoring point of `all` that passes the gate and is not excluded; the

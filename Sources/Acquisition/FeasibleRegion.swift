@@ -74,10 +74,16 @@ public protocol PointRounding: Sendable {
     /// The canonical point of every configuration when every dimension is discrete and there
     /// are at most `limit` of them (the maximiser then scores them all); `nil` otherwise.
     func enumeratedPoints(limit: Int) -> [[Double]]?
+    /// Whether a dimension is continuous (a real parameter's column), where a proposal's
+    /// coordinate on a face of the cube is a choice of the maximiser rather than a category or
+    /// an end value of an integer.
+    func isContinuous(dimension: Int) -> Bool
 }
 
 extension PointRounding {
     public func enumeratedPoints(limit: Int) -> [[Double]]? { nil }
+    /// Every dimension when none is discrete, else none (a rounding that knows better says so).
+    public func isContinuous(dimension: Int) -> Bool { !hasDiscreteDimensions }
 }
 
 /// Every dimension continuous: points are their own representatives.

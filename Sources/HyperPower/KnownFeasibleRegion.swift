@@ -310,6 +310,14 @@ extension SearchSpace: PointRounding {
             return true
         }
     }
+
+    /// Whether the column belongs to a real parameter.
+    public func isContinuous(dimension: Int) -> Bool {
+        decodeSteps.contains { step in
+            if case let .real(column, _, _) = step { return column == dimension }
+            return false
+        }
+    }
 }
 
 /// Known constraints' predictions by canonical point of a discrete space, shared by copies of

@@ -53,6 +53,7 @@ struct GridRounding: PointRounding {
         [point[0] - 1 / steps, point[0] + 1 / steps].filter { $0 >= 0 && $0 <= 1 }.map { [$0] + point.dropFirst() }
     }
     var hasDiscreteDimensions: Bool { true }
+    func isContinuous(dimension: Int) -> Bool { dimension > 0 }
 }
 
 @Suite struct AcquisitionMaximizerTests {
@@ -206,6 +207,31 @@ struct EnumerableGrid: PointRounding {
         #expect(zip(withAnchors.point, peak).allSatisfy { abs($0 - $1) < 1e-3 }, "\(withAnchors.point)")
         let without = try AcquisitionMaximizer(candidates: 256).maximize(narrow, in: UnitCube(), dimension: 10, seed: 5)
         #expect(without.value < withAnchors.value - 0.5, "\(without.value) against \(withAnchors.value)")
+    }
+
+    /// An acquisition that climbs into the corner (1, 1) (its peak lies outside the cube):
+    /// with the best points far from those faces, the refined point on them is not proposed
+    /// and the proposal lies on no face; with a best point near them, or no support given,
+    /// the corner is proposed. A discrete dimension at its end is not a face.
+    @Test func aRefinedPointOnFacesFarFromTheBestPointsIsNotProposed() throws {
+        let outward = BumpAcquisition(peak: [1.5, 1.4])
+        let maximizer = AcquisitionMaximizer(candidates: 256)
+        let unsupported = try maximizer.maximize(outward, in: UnitCube(), dimension: 2, faceSupport: [[0.2, 0.3], [0.4, 0.1]], seed: 4)
+        #expect(unsupported.point.allSatisfy { $0 > 0 && $0 < 1 }, "\(unsupported.point)")
+        // One face supported, the other not: a point on both is still refused.
+        let half = try maximizer.maximize(outward, in: UnitCube(), dimension: 2, faceSupport: [[0.9, 0.2]], seed: 4)
+        #expect(half.point.allSatisfy { $0 < 1 }, "\(half.point)")
+        let supported = try maximizer.maximize(outward, in: UnitCube(), dimension: 2, faceSupport: [[0.2, 0.3], [0.9, 0.8]], seed: 4)
+        #expect(supported.point == [1, 1])
+        let unruled = try maximizer.maximize(outward, in: UnitCube(), dimension: 2, seed: 4)
+        #expect(unruled.point == [1, 1])
+        let off = try AcquisitionMaximizer(candidates: 256, faceReach: 1).maximize(
+            outward, in: UnitCube(), dimension: 2, faceSupport: [[0.2, 0.3]], seed: 4)
+        #expect(off.point == [1, 1])
+        // Dimension 0 discrete: its end value 1 is a grid value, not a face; dimension 1 is a face.
+        let discrete = try maximizer.maximize(
+            outward, in: UnitCube(), dimension: 2, rounding: GridRounding(steps: 4), faceSupport: [[0.2, 0.3]], seed: 4)
+        #expect(discrete.point[0] == 1 && discrete.point[1] < 1, "\(discrete.point)")
     }
 
     /// Perturbations stay in the cube, never sit on its faces (they are reflected, not

@@ -52,6 +52,30 @@ import Testing
         }
     }
 
+    /// The columns of real parameters are continuous (a proposal on their face of the cube is
+    /// the maximiser's choice); integer, power-of-two, ordinal and one-hot columns are not.
+    @Test func onlyRealColumnsAreContinuous() throws {
+        let space = try Self.space()
+        let base = try space.encode(Configuration([
+            "learningRate": .real(0.003), "momentum": .real(0.5), "layers": .integer(2), "filters": .integer(64),
+            "batchSize": .integer(128), "dropout": .real(0.25), "activation": .categorical("tanh"),
+        ]))
+        func columns(changing name: String, to value: ParameterValue) throws -> [Int] {
+            var configuration = space.decode(base)
+            configuration[name] = value
+            let point = try space.encode(configuration)
+            return point.indices.filter { point[$0] != base[$0] }
+        }
+        let real = try columns(changing: "learningRate", to: .real(0.01)) + columns(changing: "momentum", to: .real(0.9))
+        let discrete = try columns(changing: "layers", to: .integer(3)) + columns(changing: "filters", to: .integer(100))
+            + columns(changing: "batchSize", to: .integer(16)) + columns(changing: "dropout", to: .real(0.5))
+            + columns(changing: "activation", to: .categorical("gelu"))
+        #expect(real.count == 2 && discrete.count == 6)
+        #expect(real.allSatisfy { space.isContinuous(dimension: $0) })
+        #expect(!discrete.contains { space.isContinuous(dimension: $0) })
+        #expect((0..<space.encodedDimension).filter { space.isContinuous(dimension: $0) }.sorted() == real.sorted())
+    }
+
     @Test func integerBinsAreEqualWidth() throws {
         let space = try SearchSpace { Integer("k", 1...4) }
         let counts = (0..<400).reduce(into: [Int: Int]()) { counts, i in

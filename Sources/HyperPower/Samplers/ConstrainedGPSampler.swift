@@ -213,6 +213,8 @@ public struct ConstrainedGPSampler: Sampler {
                 anchors: searchesFront || measuredFront != nil
                     ? Self.frontAnchors(trials: trials, points: points, objectives: context.objectives)
                     : Self.anchors(trials: trials, points: points, context: context),
+                faceSupport: searchesFront || measuredFront != nil
+                    ? [] : Self.bestFeasiblePoints(trials: trials, points: points, context: context),
                 trustRegion: Self.feasibilityTrustRegion(trials: trials, points: points, context: context),
                 seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
             return (proposal.point, .model)
@@ -285,6 +287,16 @@ public struct ConstrainedGPSampler: Sampler {
             chosen += rest.prefix(count - chosen.count).map(\.0)
         }
         return chosen.map { points[$0] }
+    }
+
+    /// The best feasible trials' points by objective, best first, at most five: where a
+    /// proposal on a face of the box must stay near (`faceSupport` of
+    /// ``AcquisitionMaximizer/maximize(_:in:dimension:rounding:excluding:anchors:faceSupport:trustRegion:seed:)``).
+    static func bestFeasiblePoints(trials: [Trial], points: [[Double]], context: SamplingContext) -> [[Double]] {
+        let objective = context.objective
+        return trials.indices.filter { trials[$0].isFeasible }
+            .sorted { objective.minimized(trials[$0].outcome.objective!) < objective.minimized(trials[$1].outcome.objective!) }
+            .prefix(5).map { points[$0] }
     }
 
     /// Where the search stands: ``SearchPhase/local`` while new bests keep coming (or before
