@@ -313,25 +313,38 @@ public struct AcquisitionMaximizer: Sendable {
         let inside = region.contains(points: all)
         let feasible = all.indices.filter { inside[$0] }.map { all[$0] }
         guard !feasible.isEmpty else { throw AcquisitionError.noKnownFeasibleCandidate(sampled: all.count) }
-        // Enumerated and excluded points are both canonical: equal configurations, equal points.
-        let excludedSet = Set(excluded)
-        let open = feasible.filter { !excludedSet.contains($0) }
-        var best: (point: [Double], value: Double)?
+        // Every feasible configuration is scored, evaluated ones included, and the best that is
+        // not excluded is taken: hashing thousands of points to leave out a hundred cost more
+        // than scoring the hundred. Enumerated and excluded points are both canonical.
+        var values: [Double] = []
+        values.reserveCapacity(feasible.count)
         var start = 0
-        while start < open.count {
-            let chunk = Array(open[start..<min(start + 4096, open.count)])
-            let values = acquisition.values(at: Matrix(rowMajor: chunk))
-            for (point, value) in zip(chunk, values) where !value.isNaN && value > (best?.value ?? -.infinity) {
-                best = (point, value)
-            }
-            start += chunk.count
+        while start < feasible.count {
+            let end = min(start + 4096, feasible.count)
+            values += acquisition.values(at: Matrix(rowMajor: Array(feasible[start..<end])))
+            start = end
         }
-        // Every open configuration scored −∞ (a model that cannot predict): the first one.
-        guard let chosen = best ?? open.first.map({ ($0, -Double.infinity) }) else {
+        func isExcluded(_ index: Int) -> Bool { excluded.contains { $0 == feasible[index] } }
+        // The best open configuration, the first in enumeration order among equals: the best
+        // of all unless it was evaluated (then the next best, and so on); every one scoring −∞
+        // or NaN (a model that cannot predict): the first open one.
+        var rejected = Set<Int>()
+        var chosen: Int?
+        while chosen == nil {
+            var best: Int?
+            for index in values.indices where !values[index].isNaN && values[index] > (best.map { values[$0] } ?? -.infinity)
+                && !rejected.contains(index) {
+                best = index
+            }
+            guard let best else { break }
+            if isExcluded(best) { rejected.insert(best) } else { chosen = best }
+        }
+        guard let chosen = chosen ?? feasible.indices.first(where: { !isExcluded($0) }) else {
             throw AcquisitionError.allCandidatesDuplicate(candidates: feasible.count)
         }
+        let value = values[chosen].isNaN ? -Double.infinity : values[chosen]
         return AcquisitionProposal(
-            point: chosen.point, value: chosen.value, knownFeasibleCandidates: feasible.count, sampledCandidates: all.count)
+            point: feasible[chosen], value: value, knownFeasibleCandidates: feasible.count, sampledCandidates: all.count)
     }
 
     /// Local candidates: Gaussian perturbations of the anchors (BoTorch's "sample around best",

@@ -260,10 +260,30 @@ struct EnumerableGrid: PointRounding {
         let brute = grid.enumeratedPoints(limit: .max)!.filter { gate.contains($0) && $0 != first.point }
             .max { bump.values(at: Matrix(rowMajor: [$0]))[0] < bump.values(at: Matrix(rowMajor: [$1]))[0] }!
         #expect(second.point == brute)
+        // The two best evaluated: the third; nothing scored (−∞ everywhere): the first open
+        // configuration in enumeration order.
+        let third = try AcquisitionMaximizer().maximize(
+            bump, in: gate, dimension: 3, rounding: grid, excluding: [second.point, first.point], seed: 1)
+        // (Ties among the runners-up: the third value, and the first such point in enumeration order.)
+        let feasible = grid.enumeratedPoints(limit: .max)!.filter { gate.contains($0) }
+        let ranked = feasible.map { bump.values(at: Matrix(rowMajor: [$0]))[0] }.sorted(by: >)
+        let expected = feasible.first { $0 != first.point && $0 != second.point && bump.values(at: Matrix(rowMajor: [$0]))[0] == ranked[2] }
+        #expect(third.point == expected && third.value == ranked[2])
+        let open = grid.enumeratedPoints(limit: .max)!.filter { gate.contains($0) }
+        let flat = try AcquisitionMaximizer().maximize(
+            ConstantAcquisition(value: -.infinity), in: gate, dimension: 3, rounding: grid, excluding: [open[0]], seed: 1)
+        #expect(flat.point == open[1] && flat.value == -.infinity)
         // Over the limit: the continuous path (a point on the grid, not necessarily the best).
         let relaxed = try AcquisitionMaximizer(enumerationLimit: 1000).maximize(bump, in: gate, dimension: 3, rounding: grid, seed: 1)
         #expect(relaxed.sampledCandidates != 1331)
     }
+}
+
+/// The same value everywhere.
+struct ConstantAcquisition: AcquisitionFunction {
+    var value: Double
+    func values(at points: Matrix) -> [Double] { [Double](repeating: value, count: points.rows) }
+    func valueAndGradient(at point: [Double]) -> (value: Double, gradient: [Double]) { (value, point.map { _ in 0 }) }
 }
 
 /// `log` of a Gaussian bump of the given width: −|x − peak|²/(2w²).
