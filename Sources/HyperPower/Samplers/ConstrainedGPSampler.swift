@@ -274,11 +274,8 @@ public struct ConstrainedGPSampler: Sampler {
     /// bound's scale; crashes last). Best first, at most five.
     static func anchors(trials: [Trial], points: [[Double]], context: SamplingContext) -> [[Double]] {
         let count = 5
-        let objective = context.objective
         if searchPhase(trials: trials, context: context) == .global { return [] }
-        let feasible = trials.indices.filter { trials[$0].isFeasible }
-            .sorted { objective.minimized(trials[$0].outcome.objective!) < objective.minimized(trials[$1].outcome.objective!) }
-        var chosen = Array(feasible.prefix(count))
+        var chosen = bestFeasible(trials: trials, context: context, count: count)
         if chosen.count < count {
             let rest = trials.indices.filter { !trials[$0].isFeasible }
                 .map { ($0, violation(of: trials[$0], context: context)) }
@@ -293,10 +290,15 @@ public struct ConstrainedGPSampler: Sampler {
     /// proposal on a face of the box must stay near (`faceSupport` of
     /// ``AcquisitionMaximizer/maximize(_:in:dimension:rounding:excluding:anchors:faceSupport:trustRegion:seed:)``).
     static func bestFeasiblePoints(trials: [Trial], points: [[Double]], context: SamplingContext) -> [[Double]] {
+        bestFeasible(trials: trials, context: context, count: 5).map { points[$0] }
+    }
+
+    /// The indices of the best feasible trials by objective, best first, at most `count`.
+    static func bestFeasible(trials: [Trial], context: SamplingContext, count: Int) -> [Int] {
         let objective = context.objective
-        return trials.indices.filter { trials[$0].isFeasible }
+        return Array(trials.indices.filter { trials[$0].isFeasible }
             .sorted { objective.minimized(trials[$0].outcome.objective!) < objective.minimized(trials[$1].outcome.objective!) }
-            .prefix(5).map { points[$0] }
+            .prefix(count))
     }
 
     /// Where the search stands: ``SearchPhase/local`` while new bests keep coming (or before
