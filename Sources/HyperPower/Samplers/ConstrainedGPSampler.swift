@@ -213,8 +213,9 @@ public struct ConstrainedGPSampler: Sampler {
                 anchors: searchesFront || measuredFront != nil
                     ? Self.frontAnchors(trials: trials, points: points, objectives: context.objectives)
                     : Self.anchors(trials: trials, points: points, context: context),
+                // A proposal on a face of the box must lie near one of the five best feasible trials.
                 faceSupport: searchesFront || measuredFront != nil
-                    ? [] : Self.bestFeasiblePoints(trials: trials, points: points, context: context),
+                    ? [] : Self.bestFeasible(trials: trials, context: context, count: 5).map { points[$0] },
                 trustRegion: Self.feasibilityTrustRegion(trials: trials, points: points, context: context),
                 seed: seed &+ UInt64(number) &* 0x2545_F491_4F6C_DD1D)
             return (proposal.point, .model)
@@ -286,14 +287,9 @@ public struct ConstrainedGPSampler: Sampler {
         return chosen.map { points[$0] }
     }
 
-    /// The best feasible trials' points by objective, best first, at most five: where a
-    /// proposal on a face of the box must stay near (`faceSupport` of
+    /// The indices of the best feasible trials by objective, best first, at most `count`: the
+    /// anchors' first choice and the face rule's support (`faceSupport` of
     /// ``AcquisitionMaximizer/maximize(_:in:dimension:rounding:excluding:anchors:faceSupport:trustRegion:seed:)``).
-    static func bestFeasiblePoints(trials: [Trial], points: [[Double]], context: SamplingContext) -> [[Double]] {
-        bestFeasible(trials: trials, context: context, count: 5).map { points[$0] }
-    }
-
-    /// The indices of the best feasible trials by objective, best first, at most `count`.
     static func bestFeasible(trials: [Trial], context: SamplingContext, count: Int) -> [Int] {
         let objective = context.objective
         return Array(trials.indices.filter { trials[$0].isFeasible }
