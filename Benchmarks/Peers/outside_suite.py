@@ -1,5 +1,6 @@
 """Defaults checked on problems the suite does not contain (Benchmarks/Peers/outside/problems.py:
-Rosenbrock, Levy, Styblinski–Tang, Michalewicz, two with an observed constraint), through the
+Rosenbrock, Levy, Styblinski–Tang, Michalewicz, Rastrigin, Griewank, Shekel, Dixon–Price,
+Hartmann-6 and Branin, Hartmann-6 through noise, three with an observed constraint), through the
 public path a user takes — `hyperpower run` with a study file and a Python command — beside
 Optuna's GPSampler, TPE and random search on the same budgets and seeds (10 initial trials for
 Optuna's GP). Prints the median best feasible value per method. Never part of `make test`.
@@ -21,8 +22,13 @@ from problems import PROBLEMS  # noqa: E402
 
 
 def best_feasible(rows, constraints):
-    values = [r["value"] for r in rows if all(r["constraints"][n] <= b for n, b in constraints)]
-    return min(values) if values else float("inf")
+    """The best observed feasible value; on a noisy problem (rows measuring "true"), the true value
+    of the configuration with the best observed value — what the run would return."""
+    feasible = [r for r in rows if all(r["constraints"][n] <= b for n, b in constraints)]
+    if not feasible:
+        return float("inf")
+    best = min(feasible, key=lambda r: r["value"])
+    return best["constraints"].get("true", best["value"])
 
 
 def run_hyperpower(binary, name, seed, work, initial_design=None):

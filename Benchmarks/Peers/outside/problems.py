@@ -3,6 +3,7 @@ not tuned on (see outside_suite.py). Each: bounds, budget, optimum (None when no
 form), a function of the coordinates returning (value, {constraint: value}), and the observed
 constraints as (name, upper bound)."""
 import math
+import random
 
 
 def rosenbrock(x):
@@ -25,6 +26,62 @@ def michalewicz(x, m=10):
     return -sum(math.sin(v) * math.sin((i + 1) * v * v / math.pi) ** (2 * m) for i, v in enumerate(x))
 
 
+def rastrigin(x):
+    return 10 * len(x) + sum(v * v - 10 * math.cos(2 * math.pi * v) for v in x)
+
+
+def griewank(x):
+    return 1 + sum(v * v for v in x) / 4000 - math.prod(math.cos(v / math.sqrt(i + 1)) for i, v in enumerate(x))
+
+
+def shekel(x, m=10):
+    beta = [1, 2, 2, 4, 4, 6, 3, 7, 5, 5]
+    c = [[4, 1, 8, 6, 3, 2, 5, 8, 6, 7], [4, 1, 8, 6, 7, 9, 3, 1, 2, 3.6],
+         [4, 1, 8, 6, 3, 2, 5, 8, 6, 7], [4, 1, 8, 6, 7, 9, 3, 1, 2, 3.6]]
+    return -sum(1 / (sum((x[j] - c[j][i]) ** 2 for j in range(4)) + beta[i] / 10) for i in range(m))
+
+
+def dixon_price(x):
+    return (x[0] - 1) ** 2 + sum((i + 1) * (2 * x[i] ** 2 - x[i - 1]) ** 2 for i in range(1, len(x)))
+
+
+def hartmann3(x):
+    alpha = [1.0, 1.2, 3.0, 3.2]
+    a = [[3.0, 10, 30], [0.1, 10, 35], [3.0, 10, 30], [0.1, 10, 35]]
+    p = [[0.3689, 0.1170, 0.2673], [0.4699, 0.4387, 0.7470], [0.1091, 0.8732, 0.5547], [0.0381, 0.5743, 0.8828]]
+    return -sum(alpha[i] * math.exp(-sum(a[i][j] * (x[j] - p[i][j]) ** 2 for j in range(3))) for i in range(4))
+
+
+def hartmann6(x):
+    alpha = [1.0, 1.2, 3.0, 3.2]
+    a = [[10, 3, 17, 3.5, 1.7, 8], [0.05, 10, 17, 0.1, 8, 14], [3, 3.5, 1.7, 10, 17, 8], [17, 8, 0.05, 10, 0.1, 14]]
+    p = [[0.1312, 0.1696, 0.5569, 0.0124, 0.8283, 0.5886], [0.2329, 0.4135, 0.8307, 0.3736, 0.1004, 0.9991],
+         [0.2348, 0.1451, 0.3522, 0.2883, 0.3047, 0.6650], [0.4047, 0.8828, 0.8732, 0.5743, 0.1091, 0.0381]]
+    return -sum(alpha[i] * math.exp(-sum(a[i][j] * (x[j] - p[i][j]) ** 2 for j in range(6))) for i in range(4))
+
+
+def noisy(function, sd):
+    """`function` plus Gaussian noise of standard deviation `sd`, drawn from a generator seeded by
+    the point (the same configuration gets the same noise in every method's run); the noiseless
+    value is reported as the measurement "true", which no method is told to use: the suite judges a
+    run by the true value of the configuration it would return, its best observed one."""
+    def measured(x):
+        value = function(x)
+        return value + random.Random(repr([round(v, 12) for v in x])).gauss(0, sd), {"true": value}
+    return measured
+
+
+def branin(x):
+    a, b, c, r, s, t = 1, 5.1 / (4 * math.pi ** 2), 5 / math.pi, 6, 10, 1 / (8 * math.pi)
+    return a * (x[1] - b * x[0] ** 2 + c * x[0] - r) ** 2 + s * (1 - t) * math.cos(x[0]) + s
+
+
+def ackley(x):
+    d = len(x)
+    return (-20 * math.exp(-0.2 * math.sqrt(sum(v * v for v in x) / d))
+            - math.exp(sum(math.cos(2 * math.pi * v) for v in x) / d) + 20 + math.e)
+
+
 PROBLEMS = {
     # Rosenbrock's valley, unconstrained, 4-D (f* = 0 at 1).
     "rosenbrock4": ([(-5, 10)] * 4, 60, 0.0, lambda x: (rosenbrock(x), {}), []),
@@ -38,4 +95,37 @@ PROBLEMS = {
     "rosenbrock-disk": ([(-1.5, 1.5)] * 2, 40, 0.0, lambda x: (rosenbrock(x), {"disk": x[0] ** 2 + x[1] ** 2}), [("disk", 2.0)]),
     # Levy-6 with an observed half-space Σx ≤ −10 that cuts off its optimum.
     "levy6-sum": ([(-10, 10)] * 6, 60, None, lambda x: (levy(x), {"sum": sum(x)}), [("sum", -10.0)]),
+    # Rastrigin, 5-D: a regular grid of local minima on a shallow bowl (f* = 0 at 0).
+    "rastrigin5": ([(-5.12, 5.12)] * 5, 60, 0.0, lambda x: (rastrigin(x), {}), []),
+    # Griewank, 8-D on [−50, 50]: a wide bowl with small ripples (f* = 0 at 0).
+    "griewank8": ([(-50, 50)] * 8, 80, 0.0, lambda x: (griewank(x), {}), []),
+    # Shekel-10, 4-D: ten narrow wells of different depths (f* = −10.5364).
+    "shekel4": ([(0, 10)] * 4, 60, -10.536443, lambda x: (shekel(x), {}), []),
+    # Dixon–Price, 10-D: a curved valley, smooth, ten dimensions (f* = 0).
+    "dixonprice10": ([(-10, 10)] * 10, 100, 0.0, lambda x: (dixon_price(x), {}), []),
+    # Hartmann-3 with an observed ball around its optimum's far side cut off: ‖x − (0.5,0.5,0.5)‖ ≤ 0.45.
+    "hartmann3-ball": ([(0, 1)] * 3, 40, None,
+                       lambda x: (hartmann3(x), {"ball": math.sqrt(sum((v - 0.5) ** 2 for v in x))}), [("ball", 0.45)]),
+    # Hartmann-6 observed through noise of standard deviation 0.1 (a training run's seed noise; f* = −3.32237).
+    "hartmann6-noisy": ([(0, 1)] * 6, 60, -3.32237, noisy(hartmann6, 0.1), []),
+    # Hartmann-6 and Branin without constraints or noise, the classic smooth cases (f* = −3.32237, 0.397887).
+    "hartmann6": ([(0, 1)] * 6, 60, -3.32237, lambda x: (hartmann6(x), {}), []),
+    "branin": ([(-5, 10), (0, 15)], 30, 0.397887, lambda x: (branin(x), {}), []),
+    # Ackley, 20-D on [−5, 10] (TuRBO's domain), unconstrained: high dimension, a rugged funnel (f* = 0).
+    "ackley20": ([(-5, 10)] * 20, 100, 0.0, lambda x: (ackley(x), {}), []),
 }
+
+# Where the optima above are attained: `python3 problems.py` checks each stated optimum.
+OPTIMIZERS = {
+    "rosenbrock4": [1.0] * 4, "levy6": [1.0] * 6, "styblinski8": [-2.903534] * 8,
+    "michalewicz5": [2.20290552, 1.57079633, 1.28499157, 1.92305847, 1.72046977], "rosenbrock-disk": [1.0, 1.0], "rastrigin5": [0.0] * 5, "griewank8": [0.0] * 8,
+    "shekel4": [4.00074687, 3.99950949, 4.00074687, 3.99950948], "dixonprice10": [2 ** (-(2 ** i - 2) / 2 ** i) for i in range(1, 11)],
+    "hartmann6": [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573], "branin": [math.pi, 2.275],
+    "ackley20": [0.0] * 20,
+}
+
+if __name__ == "__main__":
+    for name, x in OPTIMIZERS.items():
+        value = PROBLEMS[name][3](x)[0]
+        assert abs(value - PROBLEMS[name][2]) <= 1e-4 * max(1, abs(PROBLEMS[name][2])), (name, value)
+        print(f"{name}: f = {value:.6g} at the stated optimizer (optimum {PROBLEMS[name][2]:.6g})")
