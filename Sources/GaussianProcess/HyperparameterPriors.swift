@@ -59,13 +59,16 @@ public struct HyperparameterPriors: Sendable, Equatable {
     /// Bounds on the constant mean.
     public var meanBounds: ClosedRange<Double>
 
+    /// The default bounds on the noise variance (of standardised targets): a floor of 1e-6.
+    public static let defaultNoiseVarianceBounds: ClosedRange<Double> = 1e-6...10
+
     public init(
         lengthscale: LogNormalPrior? = nil,
         signalVariance: LogNormalPrior = LogNormalPrior(location: 0, scale: 1),
         noiseVariance: LogNormalPrior = LogNormalPrior(location: -8, scale: 2),
         lengthscaleBounds: ClosedRange<Double> = 1e-2...1e3,
         signalVarianceBounds: ClosedRange<Double> = 1e-3...1e2,
-        noiseVarianceBounds: ClosedRange<Double> = 1e-6...10,
+        noiseVarianceBounds: ClosedRange<Double> = HyperparameterPriors.defaultNoiseVarianceBounds,
         meanBounds: ClosedRange<Double> = -10...10
     ) {
         precondition(lengthscaleBounds.lowerBound > 0 && signalVarianceBounds.lowerBound > 0 && noiseVarianceBounds.lowerBound > 0,
