@@ -7,7 +7,9 @@ public struct OptimizerSettings: Sendable {
     public var initialDesignSize: Int?
     /// The GP kernel of every model.
     public var kernel: any Kernel
-    /// Priors, restarts and optimiser of the hyper-parameter fits.
+    /// Priors, restarts and optimiser of the hyper-parameter fits. Left at its default noise
+    /// bounds, a space of at most six real parameters fits with a noise floor of 1e-8 instead of
+    /// 1e-6 (`Docs/GaussianProcess.md`); bounds set here are used as they are.
     public var fitOptions: GaussianProcessFitOptions
     /// Every `coldFitInterval`-th fit of a model starts cold (with restarts); the others are
     /// warm-started from the previous hyper-parameters.
