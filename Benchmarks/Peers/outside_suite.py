@@ -1,5 +1,5 @@
 """Defaults checked on problems the suite does not contain (Benchmarks/Peers/outside/problems.py:
-Rosenbrock, Levy, Styblinski–Tang, Michalewicz, Rastrigin, Griewank, Shekel, Dixon–Price,
+Rosenbrock, Levy, Styblinski–Tang, Michalewicz, Rastrigin, Griewank, Shekel, Dixon–Price, Ackley-20,
 Hartmann-6 and Branin, Hartmann-6 through noise, three with an observed constraint), through the
 public path a user takes — `hyperpower run` with a study file and a Python command — beside
 Optuna's GPSampler, TPE and random search on the same budgets and seeds (10 initial trials for
