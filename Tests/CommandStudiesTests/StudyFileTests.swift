@@ -160,7 +160,7 @@ extension StudyFileTests {
             """, json: false, directory: FileManager.default.temporaryDirectory)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func theProgramRunsOncePerBatchAndItsAnswersAreCached() throws {
         let file = try Self.file(Self.program)
         let constraint = try #require(file.constraints.first)
@@ -180,7 +180,7 @@ extension StudyFileTests {
         #expect(constraint.prediction(for: Configuration(["width": .integer(3), "kind": .categorical("wide")])) == 6)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aStudyGatedByTheProgramNeverProposesOverTheBound() async throws {
         let file = try Self.file(Self.program)
         let optimizer = BayesianOptimizer(space: file.space, constraints: file.constraints, seed: 2, logger: quietLogger) { config in
@@ -194,7 +194,7 @@ extension StudyFileTests {
         #expect(-result.best!.outcome.objective! >= 25)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aBatchIsOneRunAndARepeatIsNone() throws {
         let program = PredictorCommand(commandLine: Self.program, directory: FileManager.default.temporaryDirectory)
         let configurations = (1...40).map { Configuration(["width": .integer($0), "kind": .categorical($0 % 2 == 0 ? "wide" : "narrow")]) }

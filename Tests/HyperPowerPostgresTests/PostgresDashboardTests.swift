@@ -11,7 +11,7 @@ extension PostgresServerTests {
     /// The dashboard over a database: every study in it is listed, and a study's page follows
     /// trials that workers append.
     @Suite(.enabled(if: TestServer.enabled)) struct PostgresDashboardTests {
-        @Test(.timeLimit(.minutes(1))) func theDashboardListsTheDatabasesStudiesAndFollowsOne() async throws {
+        @Test(.timeLimit(.minutes(5))) func theDashboardListsTheDatabasesStudiesAndFollowsOne() async throws {
             // A database of its own: the dashboard opens every study it lists.
             let server = try TestServer.requireURL()
             let database = "hp_dashboard_\(UUID().uuidString.prefix(8).lowercased())"

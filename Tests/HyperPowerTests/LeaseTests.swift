@@ -49,7 +49,7 @@ import Testing
         #expect(await hung.trials.count == 1)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aHeartbeatRenewsTheLease() async throws {
         let storage = InMemoryStorage()
         let slow = Self.study(storage, lease: .milliseconds(300))
@@ -102,7 +102,7 @@ import Testing
 
     /// A study budget with a worker that holds the last trial and then goes away: the
     /// surviving worker waits, takes the trial over, and the study ends complete.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func survivorsFinishAStudyBudgetWhoseWorkerWentAway() async throws {
         let storage = InMemoryStorage()
         var holder: Study? = Self.study(storage)

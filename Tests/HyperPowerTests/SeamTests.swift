@@ -198,7 +198,7 @@ final class FlakyStorage: StudyStorage {
         #expect(await finished.recordedHeader?.samplerName == "bayesian")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aBlockingObjectiveDoesNotHoldTheRunPastItsTimeout() async throws {
         // The objective blocks its thread (no await, no cancellation check) for 45 s, four at
         // once: on a 2-core machine the cooperative pool has 2 threads, so without threads of
@@ -221,7 +221,7 @@ final class FlakyStorage: StudyStorage {
         #expect(seconds < 35, "the run took \(seconds) s")  // under the 45 s the objectives block
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(5)))
     func aCancelledRunLeavesItsEvaluationsPendingToBeOfferedAgain() async throws {
         let started = Counter()
         let optimizer = BayesianOptimizer(space: Self.square, seed: 8, logger: quietLogger) { config in
