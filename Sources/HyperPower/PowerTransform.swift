@@ -12,8 +12,12 @@ import Foundation
 /// over [0, 4] for one objective, [−2, 4] for a front's objectives (golden-section search; see
 /// `singleObjectiveLambdas`).
 struct PowerTransform: Sendable {
-    let mean: Double
-    let scale: Double
+    /// A power of two near the largest magnitude fitted; the moments are of the values over it.
+    let unit: Double
+    /// The mean of the values over ``unit``.
+    let unitMean: Double
+    /// The standard deviation of the values over ``unit`` (1 when they do not vary).
+    let unitScale: Double
     let lambda: Double
 
     /// The range λ is fitted in when a study has one objective: λ ≥ 0 keeps the warp at most
@@ -34,12 +38,20 @@ struct PowerTransform: Sendable {
 
     init(fitting values: [Double], lambdas: ClosedRange<Double> = singleObjectiveLambdas) {
         let n = Double(values.count)
-        let mean = values.reduce(0, +) / n
-        let variance = values.count > 1 ? values.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / (n - 1) : 0
-        let scale = variance > 0 && variance.isFinite ? variance.squareRoot() : 1
-        self.mean = mean
-        self.scale = scale
-        let standardized = values.map { ($0 - mean) / scale }
+        // The moments are taken of the values divided by the power of two nearest their largest
+        // magnitude: exact (the same standardised values to the bit), and the squares can
+        // neither overflow nor underflow — values of 1e200 gave an infinite variance, and the
+        // objective model failed at every suggestion of such a study.
+        let magnitude = values.lazy.map(abs).filter(\.isFinite).max() ?? 0
+        let unit = magnitude > 0 && magnitude.isNormal ? Double(sign: .plus, exponent: magnitude.exponent, significand: 1) : 1
+        let units = values.map { $0 / unit }
+        let unitMean = units.reduce(0, +) / n
+        let variance = values.count > 1 ? units.reduce(0) { $0 + ($1 - unitMean) * ($1 - unitMean) } / (n - 1) : 0
+        let unitScale = variance > 0 && variance.isFinite ? variance.squareRoot() : 1
+        self.unit = unit
+        self.unitMean = unitMean
+        self.unitScale = unitScale
+        let standardized = units.map { ($0 - unitMean) / unitScale }
         guard values.count >= 3, variance > 0 else {
             self.lambda = 1
             return
@@ -73,7 +85,7 @@ struct PowerTransform: Sendable {
     }
 
     /// ψ((y − mean)/scale).
-    func callAsFunction(_ y: Double) -> Double { Self.apply((y - mean) / scale, lambda) }
+    func callAsFunction(_ y: Double) -> Double { Self.apply((y / unit - unitMean) / unitScale, lambda) }
 
     static func apply(_ z: Double, _ lambda: Double) -> Double {
         if z >= 0 {

@@ -1,5 +1,6 @@
 import Foundation
 import HyperPower
+import Logging
 import Testing
 
 /// Bad inputs found by trying the library as a new user would: each gets a clear error (or,
@@ -56,6 +57,46 @@ import Testing
             try PowerOfTwo("b", from: 16, to: 64)
         }
         #expect(space.parameters.map(\.name) == ["x", "n", "b"])
+    }
+
+    /// An objective in the 1e200s (finite, but its squares overflow) is modelled like any other:
+    /// every suggestion after the initial design comes from the model, and the search closes in
+    /// on the optimum. Before, the warp's variance overflowed, every fit failed and the study
+    /// fell back to random points without an error.
+    @Test func objectivesOfAnyMagnitudeAreModelled() async throws {
+        for factor in [1e200, 1e-200] {
+            let optimizer = BayesianOptimizer(space: OptimizerTests.square, seed: 3, logger: quietLogger)
+            var sources: [SuggestionSource] = []
+            for _ in 0..<20 {
+                let suggestion = try await optimizer.ask()
+                sources.append(suggestion.source)
+                _ = try await optimizer.tell(suggestion.number, .success(objective: factor * (1 + OptimizerTests.bowl(suggestion.configuration))))
+            }
+            #expect(!sources.contains(.random), "factor \(factor): \(sources)")
+            #expect(sources.filter { $0 == .model }.count >= 10)
+            let best = try #require(await optimizer.best?.outcome.objective)
+            #expect(best / factor - 1 < 0.01, "factor \(factor): best \(best)")
+        }
+    }
+
+    /// A measured objective of a front that the trainer does not report leaves its trial out of
+    /// the front, and the log says which objective and why (before, the front stayed empty
+    /// without a word).
+    @Test func aMissingObjectiveIsNamedInTheLog() async throws {
+        let lines = CapturedLines()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(lines: lines) }
+        let optimizer = BayesianOptimizer(
+            space: OptimizerTests.square, objectives: [.minimize("error"), .minimize("energy")], seed: 2, logger: logger
+        ) { config in
+            .success(objective: config.double("x"), measurements: config.double("y") < 0.5 ? ["energy": config.double("y")] : [:])
+        }
+        let result = try await optimizer.run(budget: .evaluations(12))
+        let unreported = result.trials.filter { $0.objectiveValues["energy"] == nil }.map(\.number)
+        #expect(!unreported.isEmpty && unreported.count < 12)
+        let warnings = lines.values.filter { $0.contains("no finite value for the objective 'energy'") }
+        #expect(warnings.count == unreported.count)
+        for number in unreported { #expect(warnings.contains { $0.hasPrefix("trial \(number) ") }) }
+        #expect(!result.paretoFront.isEmpty && result.paretoFront.allSatisfy { $0.objectiveValues["energy"] != nil })
     }
 
     /// A categorical with one choice is refused like every other single-valued parameter.
@@ -143,5 +184,27 @@ import Testing
             try await Study.load(from: FileJournalStorage(url: url, readOnly: true))
         }
         #expect("\(error.map { "\($0)" } ?? "")".contains("line 6 of"))
+    }
+}
+
+/// The warning lines a logger received.
+final class CapturedLines: @unchecked Sendable {
+    private let lock = NSLock()
+    private var lines: [String] = []
+    func append(_ line: String) { lock.withLock { lines.append(line) } }
+    var values: [String] { lock.withLock { lines } }
+}
+
+/// A log handler that keeps the messages of warnings and worse.
+struct CapturingLogHandler: LogHandler {
+    let lines: CapturedLines
+    var metadata: Logger.Metadata = [:]
+    var logLevel: Logger.Level = .warning
+    subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+    func log(event: LogEvent) {
+        if event.level >= .warning { lines.append(event.message.description) }
     }
 }

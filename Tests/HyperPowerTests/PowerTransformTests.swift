@@ -31,4 +31,23 @@ import Testing
             #expect(zip(sorted, sorted.dropFirst()).allSatisfy { $0 < $1 })
         }
     }
+
+    /// The warp does not care about the values' magnitude: scaled by 2¹⁰⁰⁰ or 2⁻¹⁰⁰⁰ (whose
+    /// squares overflow or underflow), the values fit the same λ and map to the same warped
+    /// values (to the bit for a power of two) — the moments are taken over a power of two near the largest value.
+    @Test func theWarpIsTheSameAtEveryMagnitude() {
+        for (values, lambdas) in [(Self.rightSkewed, PowerTransform.frontLambdas), (Self.leftSkewed, PowerTransform.singleObjectiveLambdas),
+                                  (Self.mild.map { -$0 }, PowerTransform.singleObjectiveLambdas)] {
+            let plain = PowerTransform(fitting: values, lambdas: lambdas)
+            // A power of two scales exactly; 1e200 rounds each value once.
+            for (factor, tolerance) in [(0x1p1000, 0.0), (0x1p-1000, 0.0), (1e200, 1e-6)] {
+                let scaled = PowerTransform(fitting: values.map { $0 * factor }, lambdas: lambdas)
+                #expect(abs(scaled.lambda - plain.lambda) <= tolerance, "λ at a factor of \(factor)")
+                for value in values {
+                    let warped = scaled(value * factor)
+                    #expect(warped.isFinite && abs(warped - plain(value)) <= tolerance, "\(value) at a factor of \(factor)")
+                }
+            }
+        }
+    }
 }

@@ -424,6 +424,15 @@ extension Study {
                 // A known objective's value is its prediction (a missing one: not reported).
                 objectiveValues[further.name] = further.isKnown ? suggestion.predictions[further.name] : measurements[further.name]
             }
+            // A front needs every objective: say so when one is missing (a trainer that forgot to
+            // report it would otherwise see an empty front and no reason).
+            for objective in objectives.dropFirst() where !(objectiveValues[objective.name]?.isFinite ?? false) {
+                logger.warning("""
+                    trial \(suggestion.number) has no finite value for the objective '\(objective.name)' \
+                    (\(objective.isKnown ? "its predictor's answer" : "report it among the measurements")): \
+                    the trial is left out of the Pareto front
+                    """)
+            }
         }
         return Trial(
             number: suggestion.number, configuration: suggestion.configuration, outcome: outcome,
