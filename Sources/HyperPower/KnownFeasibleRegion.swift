@@ -175,7 +175,8 @@ public struct KnownFeasibleRegion: FeasibleRegion {
     /// Why the region looks empty: how many uniform samples pass every known constraint
     /// jointly, and each known constraint's range of predictions and rejections over them,
     /// against its bound (constraints that each pass often can still exclude each other).
-    func emptinessDiagnosis(samples: Int = 10_000) -> HyperPowerError {
+    /// `effort` says what else was tried.
+    func emptinessDiagnosis(samples: Int = 10_000, effort: String? = nil) -> HyperPowerError {
         var generator = SeededGenerator(seed: seed ^ 0xD1A6_0515)
         let configurations = (0..<samples).map { _ in
             space.decode((0..<space.encodedDimension).map { _ in generator.nextUniform() })
@@ -194,6 +195,7 @@ public struct KnownFeasibleRegion: FeasibleRegion {
             parts.append("'\(constraint.name)' \(range) over \(samples) samples and rejects \(rejected); "
                 + "the bound is \(side) \(TrialLog.format(constraint.bound))\(margin)")
         }
+        if let effort { parts.append(effort) }
         return .knownFeasibleRegionEmpty(details: parts.joined(separator: "; "))
     }
 }

@@ -116,6 +116,25 @@ import Testing
         #expect(Set(result.trials.map(\.configuration)).count == 8)
     }
 
+    /// Without a known member, a descent on the constraints' violation finds one: a ball of
+    /// radius 10⁻³ in 4-D and a ball of radius 0.3 in 20-D (about 10⁻¹² of the box each) used to
+    /// end the study with `knownFeasibleRegionEmpty` at its first `ask`; now every trial lies
+    /// inside, and they differ.
+    @Test(arguments: [(4, 1e-3, 0.37), (20, 0.3, 0.7)])
+    func aTinyRegionWithoutKnownMembersIsFoundByDescent(dimension: Int, radius: Double, centre: Double) async throws {
+        let space = try SearchSpace { for k in 0..<dimension { Real("x\(k)", 0...1) } }
+        let ball = Constraint.known("distance", atMost: radius) { config in
+            (0..<dimension).reduce(0) { sum, k in let d = config.double("x\(k)") - centre; return sum + d * d }.squareRoot()
+        }
+        let optimizer = BayesianOptimizer(space: space, constraints: [ball], seed: 4, logger: quietLogger) { config in
+            .success(objective: config.double("x0") - config.double("x1"))
+        }
+        let result = try await optimizer.run(budget: .evaluations(12))
+        #expect(result.trials.count == 12)
+        #expect(result.trials.allSatisfy { ($0.predictions["distance"] ?? .infinity) <= radius })
+        #expect(Set(result.trials.map(\.configuration)).count == 12)
+    }
+
     /// Two constraints that each pass half the box but exclude each other: the error says
     /// that none passes jointly, beside each one's own figures.
     @Test func anEmptyRegionReportsTheJointCount() async throws {
@@ -132,6 +151,7 @@ import Testing
             guard case let .knownFeasibleRegionEmpty(details) = error else { Issue.record("wrong error \(error)"); return }
             #expect(details.contains("0 of 10000 uniform samples pass every known constraint jointly"), "\(details)")
             #expect(details.contains("'low'") && details.contains("'high'"))
+            #expect(details.contains("a descent on the summed scaled violation"), "\(details)")
         }
     }
 }

@@ -149,6 +149,49 @@ enum SamplingSupport {
         }
     }
 
+    /// The descent's starts, the uniform samples they are chosen from, and its steps per start.
+    static let descentStarts = 4
+    static let descentSamples = 512
+    static let descentSteps = 2_000
+
+    /// A known-feasible point found by descending on the known constraints' summed violation
+    /// `Σᵢ max(0, −mᵢ(x))` (``KnownFeasibleRegion/margins(_:)``: each constraint's slack over
+    /// the spread of its predictions), or `nil`. From each of the ``descentStarts``
+    /// least-violating of ``descentSamples`` uniform samples, a (1+1) evolution strategy: a
+    /// Gaussian step in every coordinate, reflected at the faces and rounded to the space; a
+    /// step that violates no more is taken, its size growing ×1.5 on a strict improvement and
+    /// shrinking ×0.904 on a rejection (the one-fifth rule). Predictors are black boxes, so no
+    /// gradient is assumed; where they give none (non-finite), the violation is infinite.
+    static func violationDescent(
+        _ region: KnownFeasibleRegion, space: SearchSpace, generator: inout SeededGenerator
+    ) -> [Double]? {
+        let dimension = space.encodedDimension
+        func violation(_ point: [Double]) -> Double { region.margins(point).reduce(0) { $0 + max(0, -$1) } }
+        let samples = (0..<descentSamples).map { _ in
+            let point = space.canonicalize((0..<dimension).map { _ in generator.nextUniform() })
+            return (point: point, violation: violation(point))
+        }
+        let starts = samples.filter(\.violation.isFinite).sorted { $0.violation < $1.violation }.prefix(descentStarts)
+        for start in starts {
+            var (point, current) = start
+            var sigma = 0.1
+            for _ in 0..<descentSteps {
+                let moved = space.canonicalize(point.map {
+                    AcquisitionMaximizer.reflectedIntoUnitInterval($0 + sigma * generator.nextStandardNormal())
+                })
+                let value = violation(moved)
+                if value <= 0, region.contains(moved) { return moved }
+                if value <= current {
+                    if value < current { sigma = min(0.5, sigma * 1.5) }
+                    (point, current) = (moved, value)
+                } else {
+                    sigma = max(1e-9, sigma * 0.904)
+                }
+            }
+        }
+        return nil
+    }
+
     static func isDuplicate(_ point: [Double], of excluded: [[Double]], tolerance: Double) -> Bool {
         excluded.contains { other in zip(other, point).allSatisfy { abs($0 - $1) <= tolerance } }
     }
@@ -158,9 +201,10 @@ enum SamplingSupport {
     /// the known-feasible points found so far (evaluated, pending, or hit by the uniform
     /// draws) — a Gaussian step in every coordinate, its size halving from 0.1 to 2·10⁻⁴ of
     /// the cube's side and starting over, reflected at the faces. A region of a millionth of
-    /// the box with one known member still yields new points. The region is declared empty
-    /// only when neither found a single known-feasible point
-    /// (``KnownFeasibleRegion/emptinessDiagnosis(samples:)`` then says why).
+    /// the box with one known member still yields new points. With no known member at all, a
+    /// descent on the constraints' violation (``violationDescent(_:space:generator:)``) looks
+    /// for one. The region is declared empty only when none of these found a known-feasible
+    /// point (``KnownFeasibleRegion/emptinessDiagnosis(samples:effort:)`` then says why).
     static func randomFeasiblePoint(
         _ context: SamplingContext, generator: inout SeededGenerator, tolerance: Double = 1e-9, attempts: Int = 10_000
     ) throws(HyperPowerError) -> [Double] {
@@ -174,7 +218,15 @@ enum SamplingSupport {
             if members.count < 64 { members.append(point) }
         }
         members += excluded.filter(context.region.contains)
-        if members.isEmpty { throw context.region.emptinessDiagnosis() }
+        if members.isEmpty {
+            // Nothing known-feasible yet: descend on the constraints' violation before calling the
+            // region empty (a ball of a trillionth of a 20-dimensional box has no uniform member).
+            if let found = violationDescent(context.region, space: context.space, generator: &generator) { return found }
+            throw context.region.emptinessDiagnosis(effort: """
+                a descent on the summed scaled violation from the \(descentStarts) least-violating of \(descentSamples) \
+                further uniform samples (\(descentSteps) steps each) found none either
+                """)
+        }
         for attempt in 0..<attempts {
             let base = members[Int(generator.next() % UInt64(members.count))]
             let sigma = 0.1 * pow(0.5, Double(attempt % 10))
