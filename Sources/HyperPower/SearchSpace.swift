@@ -271,30 +271,41 @@ public struct SearchSpace: Sendable, Equatable, Codable {
     /// (`steps(from:count:)`; Optuna's mixed optimiser line-searches discrete coordinates the
     /// same way). Real parameters are left to gradient refinement.
     public func discreteNeighbours(of point: [Double]) -> [[Double]] {
-        let configuration = decode(point)
+        // Column by column on the canonical point: a neighbour differs from it in one
+        // parameter's columns only, so each is a copy with that parameter's value re-encoded
+        // (encoding whole configurations made this most of a suggestion over 210 categoricals).
+        let base = canonicalize(point)
         var result: [[Double]] = []
+        var column = 0
         for parameter in parameters {
+            let width = parameter.encodedWidth
+            defer { column += width }
             var alternatives: [ParameterValue] = []
-            switch parameter {
-            case .real: continue
-            case let .integer(name, range, _):
-                let v = configuration.integer(name)
+            let value = Self.value(of: parameter, at: base, column: column)
+            switch (parameter, value) {
+            case (.real, _): continue
+            case let (.integer(_, range, _), .integer(v)):
                 alternatives = Self.steps(from: v - range.lowerBound, count: range.count).map { .integer(range.lowerBound + $0) }
-            case let .powerOfTwo(name, range):
+            case let (.powerOfTwo(_, range), .integer(v)):
                 let low = Parameter.exponent(range.lowerBound)
-                let v = Parameter.exponent(configuration.integer(name)) - low
-                alternatives = Self.steps(from: v, count: parameter.cardinality!).map { .integer(1 << (low + $0)) }
-            case let .ordinal(name, values):
-                let index = values.firstIndex(of: configuration.double(name))!
+                alternatives = Self.steps(from: Parameter.exponent(v) - low, count: parameter.cardinality!).map { .integer(1 << (low + $0)) }
+            case let (.ordinal(_, values), .real(v)):
+                let index = values.firstIndex(of: v)!
                 alternatives = Self.steps(from: index, count: values.count).map { .real(values[$0]) }
-            case let .categorical(name, choices):
-                alternatives = choices.filter { $0 != configuration.string(name) }.map { .categorical($0) }
+            case let (.categorical(_, choices), .categorical(v)):
+                alternatives = choices.filter { $0 != v }.map { .categorical($0) }
+            default:
+                preconditionFailure("a parameter decoded to a value of another kind")
             }
+            var columns: [Double] = []
+            columns.reserveCapacity(width)
             for alternative in alternatives {
-                var neighbour = configuration
-                neighbour[parameter.name] = alternative
-                // Neighbours of a valid configuration are valid.
-                result.append(try! encode(neighbour))
+                columns.removeAll(keepingCapacity: true)
+                // Values of the parameter's own kind and range always encode.
+                try! Self.append(alternative, of: parameter, to: &columns)
+                var neighbour = base
+                neighbour.replaceSubrange(column..<(column + width), with: columns)
+                result.append(neighbour)
             }
         }
         return result

@@ -1,6 +1,7 @@
 import Foundation
 import HyperPower
 import Logging
+import NumericalOptimization
 import Testing
 
 /// Bad inputs found by trying the library as a new user would: each gets a clear error (or,
@@ -97,6 +98,27 @@ import Testing
         #expect(warnings.count == unreported.count)
         for number in unreported { #expect(warnings.contains { $0.hasPrefix("trial \(number) ") }) }
         #expect(!result.paretoFront.isEmpty && result.paretoFront.allSatisfy { $0.objectiveValues["energy"] != nil })
+    }
+
+    /// A space of more encoded columns than the Sobol table's 1,024 runs: its design and the
+    /// maximiser's candidates are Sobol points padded with uniform coordinates. Before, the first
+    /// `ask` threw `invalidSettings` (1,030 reals here; a space of 210 categoricals of five
+    /// choices, 1,050 one-hot columns, runs the same way through `hyperpower run`).
+    @Test func aSpaceWiderThanTheSobolTableRuns() async throws {
+        let dimension = SobolSequence.maximumDimension + 6
+        let space = try SearchSpace { for k in 0..<dimension { Real("x\(k)", 0...1) } }
+        let optimizer = BayesianOptimizer(
+            space: space, seed: 1, settings: OptimizerSettings(initialDesignSize: 3), logger: quietLogger
+        ) { config in .success(objective: (0..<dimension).reduce(0) { $0 + abs(config.double("x\($1)") - 0.5) }) }
+        var sources: [SuggestionSource] = []
+        for _ in 0..<5 {
+            let suggestion = try await optimizer.ask()
+            sources.append(suggestion.source)
+            let value = (0..<dimension).reduce(0) { $0 + abs(suggestion.configuration.double("x\($1)") - 0.5) }
+            _ = try await optimizer.tell(suggestion.number, .success(objective: value))
+        }
+        #expect(sources == [.initialDesign, .initialDesign, .initialDesign, .model, .model])
+        #expect(Set(await optimizer.trials.map(\.configuration)).count == 5)
     }
 
     /// A categorical with one choice is refused like every other single-valued parameter.

@@ -1,5 +1,6 @@
 import Foundation
 import HyperPower
+import NumericalOptimization
 import Synchronization
 import Testing
 
@@ -77,6 +78,55 @@ import Testing
             return Double(configuration.integer("depth") * configuration.integer("width")) <= 150
         })
         #expect(first.contains(true) && first.contains(false))
+    }
+
+    /// The neighbours are computed on the encoded point's columns; they are exactly what setting
+    /// each discrete parameter of the decoded configuration to each alternative and encoding
+    /// the whole configuration gives (the first implementation, written out here), in order.
+    @Test func discreteNeighboursEqualReEncodedConfigurations() throws {
+        let space = try SearchSpace {
+            Integer("small", 1...5)
+            Integer("large", 1...4000, scale: .log)
+            Real("rate", 1e-4...1, scale: .log)
+            PowerOfTwo("width", 8...512)
+            Ordinal("dropout", [0, 0.1, 0.25, 0.5])
+            Categorical("activation", ["relu", "tanh", "gelu"])
+            Integer("plain", -40...40)
+        }
+        var generator = SeededGenerator(seed: 9)
+        for _ in 0..<50 {
+            let point = (0..<space.encodedDimension).map { _ in generator.nextUniform() }
+            let configuration = space.decode(point)
+            var reference: [[Double]] = []
+            for parameter in space.parameters {
+                // The documented rule: every other value of at most 32, else steps of ±1, ±2, ±4, …
+                func indices(from index: Int, count: Int) -> [Int] {
+                    if count <= 32 { return (0..<count).filter { $0 != index } }
+                    return sequence(first: 1) { $0 * 2 }.prefix { $0 < count }
+                        .flatMap { [index - $0, index + $0] }.filter { $0 >= 0 && $0 < count }
+                }
+                let values: [ParameterValue]
+                switch parameter {
+                case .real: continue
+                case let .categorical(_, choices): values = choices.map { .categorical($0) }
+                case let .integer(name, range, _):
+                    values = indices(from: configuration.integer(name) - range.lowerBound, count: range.count)
+                        .map { .integer(range.lowerBound + $0) }
+                case let .powerOfTwo(name, range):
+                    let low = range.lowerBound.trailingZeroBitCount
+                    values = indices(from: configuration.integer(name).trailingZeroBitCount - low,
+                                     count: range.upperBound.trailingZeroBitCount - low + 1).map { .integer(1 << (low + $0)) }
+                case let .ordinal(name, choices):
+                    values = indices(from: choices.firstIndex(of: configuration.double(name))!, count: choices.count).map { .real(choices[$0]) }
+                }
+                for value in values where value != configuration[parameter.name] {
+                    var neighbour = configuration
+                    neighbour[parameter.name] = value
+                    reference.append(try space.encode(neighbour))
+                }
+            }
+            #expect(space.discreteNeighbours(of: point) == reference)
+        }
     }
 
     /// Discrete neighbours are a coordinate-wise line search: every other value of a small

@@ -55,6 +55,32 @@ import Testing
         #expect((try? SobolSequence(dimension: SobolSequence.maximumDimension)) != nil)
     }
 
+    /// Up to the table's dimension the space-filling sequence is the scrambled Sobol sequence;
+    /// beyond it the first 1,024 coordinates still are, and the padding is uniform, in [0, 1),
+    /// reproducible from the seed, and its columns differ.
+    @Test func theSpaceFillingSequenceIsSobolThenUniformPadding() throws {
+        var sobol = try SobolSequence(dimension: 7, scrambleSeed: 11)
+        var filling = try SpaceFillingSequence(dimension: 7, scrambleSeed: 11)
+        #expect(sobol.nextPoints(64) == filling.nextPoints(64))
+
+        let wide = SobolSequence.maximumDimension + 300
+        var head = try SobolSequence(dimension: SobolSequence.maximumDimension, scrambleSeed: 5)
+        var padded = try SpaceFillingSequence(dimension: wide, scrambleSeed: 5)
+        var again = try SpaceFillingSequence(dimension: wide, scrambleSeed: 5)
+        let points = padded.nextPoints(256)
+        #expect(points == again.nextPoints(256))
+        #expect(points.allSatisfy { $0.count == wide && $0.allSatisfy { $0 >= 0 && $0 < 1 } })
+        #expect(points.map { Array($0.prefix(SobolSequence.maximumDimension)) } == head.nextPoints(256))
+        for column in [SobolSequence.maximumDimension, wide - 1] {
+            let values = points.map { $0[column] }
+            let mean = values.reduce(0, +) / 256
+            #expect(abs(mean - 0.5) < 0.06, "column \(column): mean \(mean)")
+            #expect(Set(values).count == 256)
+        }
+        #expect(points.map { $0[SobolSequence.maximumDimension] } != points.map { $0[wide - 1] })
+        #expect(throws: SobolError.invalidDimension(0)) { try SpaceFillingSequence(dimension: 0, scrambleSeed: 1) }
+    }
+
     @Test func seededGeneratorIsReproducible() {
         var a = SeededGenerator(seed: 42)
         var b = SeededGenerator(seed: 42)

@@ -1,7 +1,8 @@
 import NumericalOptimization
 
 /// The space-filling initial design: scrambled Sobol points inside the known-feasible region
-/// (drawing up to 64× the design size), then random feasible points if the gate let fewer
+/// (drawing up to 64× the design size; padded with uniform coordinates beyond 1,024 dimensions,
+/// ``SpaceFillingSequence``), then random feasible points if the gate let fewer
 /// through. ``ConstrainedGPSampler`` starts with it; it is a sampler on its own too.
 public struct SpaceFillingDesign: Sampler {
     /// Points in the design; `nil` for ``defaultSize(space:objectiveCount:)``.
@@ -70,9 +71,9 @@ public struct SpaceFillingDesign: Sampler {
         let size = resolvedSize(space: context.space, objectiveCount: context.objectives.count)
         guard context.trials.count + context.pending.count < size else { return nil }
         if design == nil {
-            var sequence: SobolSequence
+            var sequence: SpaceFillingSequence
             do {
-                sequence = try SobolSequence(dimension: context.space.encodedDimension, scrambleSeed: seed)
+                sequence = try SpaceFillingSequence(dimension: context.space.encodedDimension, scrambleSeed: seed)
             } catch {
                 throw .invalidSettings(reason: "\(error)")
             }
