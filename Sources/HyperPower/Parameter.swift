@@ -58,8 +58,16 @@ public enum Parameter: Sendable, Equatable, Codable {
             guard range.lowerBound.isFinite, range.upperBound.isFinite else { throw fail("the range \(range) is not finite") }
             guard range.lowerBound < range.upperBound else { throw fail("the range \(range) is empty") }
             if scale == .log, range.lowerBound <= 0 { throw fail("log scale needs a positive range, got \(range)") }
+            if scale == .linear, !(range.upperBound - range.lowerBound).isFinite {
+                throw fail("the range \(range) is wider than a double holds; rescale the parameter or use a log scale")
+            }
         case let .integer(_, range, scale):
             guard range.lowerBound < range.upperBound else { throw fail("the range \(range) holds a single value") }
+            // Every value must be a distinct double for the unit cube's bins (and the count an Int).
+            let (width, overflow) = range.upperBound.subtractingReportingOverflow(range.lowerBound)
+            if overflow || width >= 1 << 53 {
+                throw fail("the range \(range) holds more than 2^53 values; use a Real parameter (on a log scale) for it")
+            }
             if scale == .log, range.lowerBound <= 0 { throw fail("log scale needs a positive range, got \(range)") }
         case let .powerOfTwo(_, range):
             for bound in [range.lowerBound, range.upperBound] where bound <= 0 || bound & (bound - 1) != 0 {

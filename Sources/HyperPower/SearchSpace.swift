@@ -375,8 +375,11 @@ public struct SearchSpace: Sendable, Equatable, Codable {
         var result: [Int] = []
         var step = 1
         while step < count {
-            for candidate in [index - step, index + step] where candidate >= 0 && candidate < count { result.append(candidate) }
-            step *= 2
+            if step <= index { result.append(index - step) }
+            if step < count - index { result.append(index + step) }
+            let (next, overflow) = step.multipliedReportingOverflow(by: 2)
+            if overflow { break }
+            step = next
         }
         return result
     }

@@ -121,6 +121,29 @@ import Testing
         #expect(Set(await optimizer.trials.map(\.configuration)).count == 5)
     }
 
+    /// Ranges a double cannot carry are refused with the parameter's name — a linear real range
+    /// whose width overflows (its values came back NaN), an integer range of more than 2⁵³
+    /// values (its discrete steps overflowed `Int` and stopped the program) — and the widest
+    /// integer range accepted runs.
+    @Test func rangesBeyondADoubleAreRefusedAndTheWidestIntegersRun() async throws {
+        #expect(throws: HyperPowerError.invalidParameter(
+            name: "x", reason: "the range -1e+308...1e+308 is wider than a double holds; rescale the parameter or use a log scale")) {
+            try SearchSpace { Real("x", -1e308...1e308) }
+        }
+        _ = try SearchSpace { Real("x", 1e-300...1e300, scale: .log) }
+        #expect(throws: HyperPowerError.self) { try SearchSpace { Integer("m", -4_000_000_000_000_000_000...4_000_000_000_000_000_000) } }
+        #expect(throws: HyperPowerError.self) { try SearchSpace { Integer("m", Int.min...Int.max) } }
+        #expect(throws: HyperPowerError.self) { try SearchSpace { Integer("n", 1...(Int.max / 2), scale: .log) } }
+        let wide = 1 << 52
+        let space = try SearchSpace { Integer("n", -wide...(wide - 1)); Integer("k", 1...1_000_000_000_000, scale: .log) }
+        let optimizer = BayesianOptimizer(space: space, seed: 5, settings: OptimizerSettings(initialDesignSize: 4), logger: quietLogger) { config in
+            .success(objective: abs(Double(config.integer("n")) - 1e15) / 1e15 + abs(log(Double(config.integer("k"))) - 10))
+        }
+        let result = try await optimizer.run(budget: .evaluations(8))
+        #expect(result.trials.count == 8 && result.trials.allSatisfy { $0.outcome.objective?.isFinite == true })
+        #expect(result.trials.allSatisfy { abs($0.configuration.integer("n")) <= wide })
+    }
+
     /// A categorical with one choice is refused like every other single-valued parameter.
     @Test func aSingleChoiceCategoricalIsRefused() {
         #expect(throws: HyperPowerError.invalidParameter(name: "c", reason: "a categorical needs at least 2 choices, got 1 (only)")) {
