@@ -194,13 +194,13 @@ public struct CommandObjective: Sendable {
         guard case .exited(0) = result.terminationStatus else {
             throw Failure(description: "the command \(describe(result.terminationStatus))" + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
         }
-        let fromFile = (try? String(contentsOf: resultFile, encoding: .utf8)).flatMap { Self.object(in: $0) }
-        guard let values = fromFile ?? Self.lastObject(in: result.standardOutput) else {
+        let fileText = (try? String(contentsOf: resultFile, encoding: .utf8)).flatMap { Self.object(in: $0) == nil ? nil : $0 }
+        guard let text = fileText ?? Self.lastObjectLine(in: result.standardOutput), let values = Self.object(in: text) else {
             throw Failure(description: "the command printed no JSON result (a last line such as {\"\(objectiveName)\": 0.07})"
                 + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
         }
         guard let value = values[objectiveName] ?? values[Objective.defaultName] else {
-            throw Failure(description: "the command's result has no '\(objectiveName)' (it has \(values.keys.sorted().joined(separator: ", ")))")
+            throw Failure(description: Self.missingObjective(objectiveName, in: text))
         }
         var measurements = values
         measurements[objectiveName] = nil
@@ -225,6 +225,21 @@ public struct CommandObjective: Sendable {
         return object.compactMapValues(\.number)
     }
 
+    /// A JSON value as an error message shows it.
+    struct Shown: Decodable {
+        var text: String
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() { text = "null" }
+            else if let value = try? container.decode(Bool.self) { text = "\(value)" }
+            else if let value = try? container.decode(String.self) { text = "\"\(value)\"" }
+            else if let value = try? container.decode(Double.self) { text = "\(value)" }
+            else if (try? container.decode([Shown].self)) != nil { text = "an array" }
+            else if (try? container.decode([String: Shown].self)) != nil { text = "an object" }
+            else { text = "a number beyond a double's range" }
+        }
+    }
+
     /// A JSON value, kept only when it is a number (`true` is not 1).
     struct Scalar: Decodable {
         var number: Double?
@@ -237,10 +252,27 @@ public struct CommandObjective: Sendable {
 
     /// The last line of the output that is a JSON object.
     static func lastObject(in output: String) -> [String: Double]? {
+        lastObjectLine(in: output).flatMap(object(in:))
+    }
+
+    /// The last line of the output that is a JSON object, as printed.
+    static func lastObjectLine(in output: String) -> String? {
         for line in output.split(separator: "\n").reversed() where line.trimmingCharacters(in: .whitespaces).hasPrefix("{") {
-            if let object = object(in: String(line)) { return object }
+            if object(in: String(line)) != nil { return String(line) }
         }
         return nil
+    }
+
+    /// Why a result object gave no objective: the key is there with a value that is not a
+    /// finite number (a string, `null`, `true`, 1e999), or it is missing among the keys named.
+    static func missingObjective(_ name: String, in text: String) -> String {
+        let object = (try? JSONDecoder().decode([String: Shown].self, from: Data(text.utf8))) ?? [:]
+        for key in [name, Objective.defaultName] {
+            guard let shown = object[key] else { continue }
+            return "the command's result gives '\(key)' as \(shown.text), not a finite number"
+        }
+        let keys = object.keys.sorted()
+        return "the command's result has no '\(name)' (\(keys.isEmpty ? "it is an empty object" : "it has " + keys.joined(separator: ", ")))"
     }
 }
 

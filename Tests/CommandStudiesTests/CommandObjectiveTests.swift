@@ -57,6 +57,15 @@ import Glibc
         } throws: { error in
             "\(error)".contains("has no 'error' (it has accuracy)")
         }
+        // The key is there but not a number: said so, with the value as printed.
+        for (printed, shown) in [(#"{"error": "abc", "mem": 2}"#, #""abc""#), (#"{"error": null}"#, "null"), (#"{"error": true}"#, "true"), (#"{"error": 1e999}"#, "a number beyond a double's range"), (#"{"error": [1]}"#, "an array")] {
+            let notANumber = try Self.objective("echo '\(printed)'")
+            await #expect {
+                try await notANumber.evaluate(Self.at, trial: 0, slot: 0)
+            } throws: { error in
+                "\(error)".contains("gives 'error' as \(shown), not a finite number")
+            }
+        }
     }
 
     @Test(.timeLimit(.minutes(5)))
