@@ -1,3 +1,4 @@
+import CVectorMath
 import LinearAlgebra
 
 /// Squared scaled distances, the O(n²·d) part of every kernel evaluation.
@@ -82,20 +83,14 @@ enum ScaledDistances {
         let m = t.rows
         let d = s.columns
         var result = Matrix(rows: n, columns: m)
+        guard n > 0, m > 0, d > 0 else { return result }
+        // In C: eight training rows against two test points per pass, the sums in registers
+        // (`hp_squared_distances`; the same order of operations, so the same bits, as the loop
+        // over j, k, a it replaces, which stored every partial sum).
         s.elements.withUnsafeBufferPointer { ps in
             t.elements.withUnsafeBufferPointer { pt in
                 result.elements.withUnsafeMutableBufferPointer { out in
-                    for j in 0..<m {
-                        let target = out.baseAddress! + j * n
-                        for k in 0..<d {
-                            let column = ps.baseAddress! + k * n
-                            let tj = pt[j + k * m]
-                            for a in 0..<n {
-                                let difference = column[a] - tj
-                                target[a] += difference * difference
-                            }
-                        }
-                    }
+                    hp_squared_distances(ps.baseAddress!, n, pt.baseAddress!, m, d, out.baseAddress!)
                 }
             }
         }

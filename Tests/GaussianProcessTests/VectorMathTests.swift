@@ -49,4 +49,33 @@ import Testing
             }
         }
     }
+
+    /// The squared distances equal a plain loop's to the bit — each a sum over the columns in
+    /// order, with a multiply and an add per term — for row counts that are not multiples of
+    /// the eight-row blocks, an odd number of test points, and more than 64 columns (the
+    /// heap-allocated path).
+    @Test(arguments: [(1, 1, 1), (7, 3, 2), (8, 2, 5), (21, 9, 30), (100, 33, 6), (13, 4, 70)])
+    func squaredDistancesMatchAPlainLoopExactly(n: Int, m: Int, d: Int) {
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15 &* UInt64(n * 1_000_003 + m * 1_009 + d)
+        func uniform() -> Double {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return Double(state >> 11) * 0x1p-53 * 6 - 3
+        }
+        let s = (0..<(n * d)).map { _ in uniform() }
+        var t = (0..<(m * d)).map { _ in uniform() }
+        if m > 1 { for k in 0..<d { t[1 + k * m] = s[min(2, n - 1) + k * n] } }  // a duplicate: distance 0
+        var out = [Double](repeating: .nan, count: n * m)
+        hp_squared_distances(s, n, t, m, d, &out)
+        for j in 0..<m {
+            for a in 0..<n {
+                var sum = 0.0
+                for k in 0..<d {
+                    let difference = s[a + k * n] - t[j + k * m]
+                    sum = sum + difference * difference
+                }
+                #expect(out[a + j * n].bitPattern == sum.bitPattern, "row \(a), point \(j)")
+            }
+        }
+        if m > 1 { #expect(out[min(2, n - 1) + n] == 0) }
+    }
 }
