@@ -144,6 +144,18 @@ import Testing
         #expect(result.trials.allSatisfy { abs($0.configuration.integer("n")) <= wide })
     }
 
+    /// Asking ahead of any result (workers that have not told yet) is expected: the random
+    /// points beyond the design are logged at info, not as warnings.
+    @Test func askingAheadOfResultsIsNotAWarning() async throws {
+        let lines = CapturedLines()
+        let logger = Logger(label: "test") { _ in CapturingLogHandler(lines: lines) }
+        let optimizer = BayesianOptimizer(space: OptimizerTests.square, seed: 6, logger: logger)
+        var configurations = Set<Configuration>()
+        for _ in 0..<14 { configurations.insert(try await optimizer.ask().configuration) }
+        #expect(configurations.count == 14)
+        #expect(lines.values.isEmpty, "\(lines.values)")
+    }
+
     /// A categorical with one choice is refused like every other single-valued parameter.
     @Test func aSingleChoiceCategoricalIsRefused() {
         #expect(throws: HyperPowerError.invalidParameter(name: "c", reason: "a categorical needs at least 2 choices, got 1 (only)")) {

@@ -195,7 +195,12 @@ public struct ConstrainedGPSampler: Sampler {
         let acquisition = ConstrainedLogExpectedImprovement(
             objective: objectiveModel, incumbent: incumbent, constraints: constraintModels, hypervolume: hypervolume)
         guard acquisition.usesExpectedImprovement || !constraintModels.isEmpty else {
-            logger.warning("no model available for trial \(number); suggesting a random known-feasible point")
+            // Nothing told yet (ask/tell workers ahead of their results) is expected, not a failure.
+            if trials.isEmpty {
+                logger.info("no completed trial to model yet for trial \(number); suggesting a random known-feasible point")
+            } else {
+                logger.warning("no model available for trial \(number); suggesting a random known-feasible point")
+            }
             return (try design.randomPoint(context), .random)
         }
         // Two or three measured objectives with the expected hypervolume improvement: a GP for each.
