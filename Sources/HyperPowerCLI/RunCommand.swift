@@ -144,7 +144,12 @@ struct RunCommand: AsyncParsableCommand {
         switch trial.outcome {
         case let .success(value):
             let measurements = measured.compactMap { name in trial.measurements[name].map { "\(name) \(StudyReport.format($0))" } }
-            let violated = trial.violatedConstraints.isEmpty ? "" : "  breaks \(trial.violatedConstraints.joined(separator: ", "))"
+            // A constraint with neither a measurement nor a prediction was not reported: it counts
+            // as broken, and the line says why.
+            let unreported = trial.violatedConstraints.filter { trial.measurements[$0] == nil && trial.predictions[$0] == nil }
+            let broken = trial.violatedConstraints.filter { !unreported.contains($0) }
+            let violated = (broken.isEmpty ? "" : "  breaks \(broken.joined(separator: ", "))")
+                + (unreported.isEmpty ? "" : "  did not report \(unreported.joined(separator: ", ")) (counted as broken)")
             return "trial \(trial.number)  \(objective) \(StudyReport.format(value))"
                 + (measurements.isEmpty ? "" : "  " + measurements.joined(separator: "  ")) + violated + "  \(seconds)  [\(configuration)]"
         case let .infeasible(reason):

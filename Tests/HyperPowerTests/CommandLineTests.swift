@@ -297,6 +297,39 @@ extension CommandLineTests {
 }
 
 extension CommandLineTests {
+    /// An observed constraint the command does not report counts as broken, and the trial's line
+    /// says it was not reported (not that the bound was broken).
+    @Test(.timeLimit(.minutes(5)))
+    func anUnreportedConstraintIsNamedAsSuch() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-unreported-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let study = folder.appendingPathComponent("study.yaml")
+        try """
+            objective: {name: loss}
+            parameters:
+              - {name: x, type: real, low: 0, high: 1}
+            constraints:
+              - {name: mem, atMost: 5}
+            budget: 4
+            storage: study.jsonl
+            """.write(to: study, atomically: true, encoding: .utf8)
+        // mem is reported (and broken) only when x > 0.5.
+        let script = #"awk -v x="$1" 'BEGIN { if (x > 0.5) printf "{\"loss\": %.6g, \"mem\": 9}\n", x; else printf "{\"loss\": %.6g}\n", x }'"#
+        let (status, output, errors) = try await Self.run(["run", study.path, "--", "/bin/sh", "-c", script, "sh", "{x}"])
+        #expect(status == 0, "\(errors)")
+        let lines = output.split(separator: "\n").filter { $0.hasPrefix("trial ") }
+        #expect(lines.count == 4, "\(output)")
+        #expect(lines.contains { $0.contains("mem 9") } && lines.contains { !$0.contains("mem 9") }, "\(output)")
+        for line in lines {
+            let reported = line.contains("mem 9")
+            #expect(line.contains(reported ? "breaks mem" : "did not report mem (counted as broken)"), "\(line)")
+            #expect(!(reported && line.contains("did not report")), "\(line)")
+        }
+    }
+}
+
+extension CommandLineTests {
     /// `kill -9` of `hyperpower run` mid-study: the same command resumes it, re-offers the trial
     /// that was in flight, and ends with exactly the budget, each trial once.
     @Test(.timeLimit(.minutes(2)))
