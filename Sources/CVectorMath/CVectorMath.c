@@ -17,6 +17,24 @@
 #include <math.h>
 #include <stdlib.h>
 
+// Squared distances of test points first..<m (see hp_squared_distances): the plain loop, the
+// path without AVX2 and the vector path's last odd point.
+static void squared_distances_scalar(const double *s, size_t n, const double *t, size_t m, size_t d, double *out,
+                                     size_t first) {
+#pragma clang fp contract(off)
+    for (size_t j = first; j < m; j++) {
+        double *target = out + j * n;
+        for (size_t a = 0; a < n; a++) {
+            double p = 0;
+            for (size_t k = 0; k < d; k++) {
+                double e = s[a + k * n] - t[j + k * m];
+                p += e * e;
+            }
+            target[a] = p;
+        }
+    }
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 #define HP_HAVE_X86_VECTOR 1
@@ -183,17 +201,7 @@ static void squared_distances_avx2(const double *s, size_t n, const double *t, s
             out1[a] = q;
         }
     }
-    for (; j < m; j++) {
-        double *out0 = out + j * n;
-        for (size_t a = 0; a < n; a++) {
-            double p = 0;
-            for (size_t k = 0; k < d; k++) {
-                double e = s[a + k * n] - t[j + k * m];
-                p += e * e;
-            }
-            out0[a] = p;
-        }
-    }
+    squared_distances_scalar(s, n, t, m, d, out, j);
 }
 
 static int vector_path(void) {
@@ -269,15 +277,5 @@ void hp_squared_distances(const double *s, size_t n, const double *t, size_t m, 
         }
     }
 #endif
-    for (size_t j = 0; j < m; j++) {
-        double *target = out + j * n;
-        for (size_t a = 0; a < n; a++) {
-            double p = 0;
-            for (size_t k = 0; k < d; k++) {
-                double e = s[a + k * n] - t[j + k * m];
-                p += e * e;
-            }
-            target[a] = p;
-        }
-    }
+    squared_distances_scalar(s, n, t, m, d, out, 0);
 }

@@ -194,8 +194,8 @@ public struct CommandObjective: Sendable {
         guard case .exited(0) = result.terminationStatus else {
             throw Failure(description: "the command \(describe(result.terminationStatus))" + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
         }
-        let fileText = (try? String(contentsOf: resultFile, encoding: .utf8)).flatMap { Self.object(in: $0) == nil ? nil : $0 }
-        guard let text = fileText ?? Self.lastObjectLine(in: result.standardOutput), let values = Self.object(in: text) else {
+        let file = try? String(contentsOf: resultFile, encoding: .utf8)
+        guard let (text, values) = Self.resultObject(file: file, output: result.standardOutput) else {
             throw Failure(description: "the command printed no JSON result (a last line such as {\"\(objectiveName)\": 0.07})"
                 + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
         }
@@ -250,15 +250,12 @@ public struct CommandObjective: Sendable {
         }
     }
 
-    /// The last line of the output that is a JSON object.
-    static func lastObject(in output: String) -> [String: Double]? {
-        lastObjectLine(in: output).flatMap(object(in:))
-    }
-
-    /// The last line of the output that is a JSON object, as printed.
-    static func lastObjectLine(in output: String) -> String? {
+    /// The result and the text it was read from: the result file's whole text when it is a JSON
+    /// object, else the output's last line that is one.
+    static func resultObject(file: String?, output: String) -> (text: String, values: [String: Double])? {
+        if let file, let values = object(in: file) { return (file, values) }
         for line in output.split(separator: "\n").reversed() where line.trimmingCharacters(in: .whitespaces).hasPrefix("{") {
-            if object(in: String(line)) != nil { return String(line) }
+            if let values = object(in: String(line)) { return (String(line), values) }
         }
         return nil
     }
