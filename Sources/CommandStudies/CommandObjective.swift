@@ -199,7 +199,7 @@ public struct CommandObjective: Sendable {
             throw Failure(description: "the command printed no JSON result (a last line such as {\"\(objectiveName)\": 0.07})"
                 + (errorTail.isEmpty ? "" : "; its last lines of stderr:\n\(errorTail)"))
         }
-        guard let value = values[objectiveName] ?? values[Objective.defaultName] else {
+        guard let value = values[objectiveName] ?? values[Objective.defaultName], value.isFinite else {
             throw Failure(description: Self.missingObjective(objectiveName, in: text))
         }
         var measurements = values
@@ -221,8 +221,17 @@ public struct CommandObjective: Sendable {
     /// The numbers of a JSON object (strings, booleans and the rest are ignored), or `nil` if
     /// the text is not one.
     static func object(in text: String) -> [String: Double]? {
-        guard let object = try? JSONDecoder().decode([String: Scalar].self, from: Data(text.utf8)) else { return nil }
+        guard let object = try? resultDecoder().decode([String: Scalar].self, from: Data(text.utf8)) else { return nil }
         return object.compactMapValues(\.number)
+    }
+
+    /// The decoder of result objects: JSON5, so that the `NaN`, `Infinity` and `-Infinity` that
+    /// Python's `json.dumps` writes for a diverged loss are read as such (and named in the
+    /// trial's failure) instead of making the line no JSON at all.
+    static func resultDecoder() -> JSONDecoder {
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        return decoder
     }
 
     /// A JSON value as an error message shows it.
@@ -233,7 +242,9 @@ public struct CommandObjective: Sendable {
             if container.decodeNil() { text = "null" }
             else if let value = try? container.decode(Bool.self) { text = "\(value)" }
             else if let value = try? container.decode(String.self) { text = "\"\(value)\"" }
-            else if let value = try? container.decode(Double.self) { text = "\(value)" }
+            else if let value = try? container.decode(Double.self) {
+                text = value.isNaN ? "NaN" : value == .infinity ? "Infinity" : value == -.infinity ? "-Infinity" : "\(value)"
+            }
             else if (try? container.decode([Shown].self)) != nil { text = "an array" }
             else if (try? container.decode([String: Shown].self)) != nil { text = "an object" }
             else { text = "a number beyond a double's range" }
@@ -263,7 +274,7 @@ public struct CommandObjective: Sendable {
     /// Why a result object gave no objective: the key is there with a value that is not a
     /// finite number (a string, `null`, `true`, 1e999), or it is missing among the keys named.
     static func missingObjective(_ name: String, in text: String) -> String {
-        let object = (try? JSONDecoder().decode([String: Shown].self, from: Data(text.utf8))) ?? [:]
+        let object = (try? resultDecoder().decode([String: Shown].self, from: Data(text.utf8))) ?? [:]
         for key in [name, Objective.defaultName] {
             guard let shown = object[key] else { continue }
             return "the command's result gives '\(key)' as \(shown.text), not a finite number"

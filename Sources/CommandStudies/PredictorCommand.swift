@@ -83,7 +83,11 @@ public final class PredictorCommand: Sendable {
                 + (tail.isEmpty ? "" : ": \(tail)"))
         }
         let data = (try? Data(contentsOf: output)) ?? Data()
-        guard let values = try? JSONDecoder().decode([Double].self, from: data), values.count == configurations.count else {
+        // JSON5: a predictor in Python writes NaN for a configuration it cannot predict (the gate
+        // then keeps that configuration out) without spoiling the others.
+        let decoder = JSONDecoder()
+        decoder.allowsJSON5 = true
+        guard let values = try? decoder.decode([Double].self, from: data), values.count == configurations.count else {
             throw Failure(description: "the predictor `\(commandLine)` did not print a JSON array of \(configurations.count) numbers")
         }
         return values

@@ -58,7 +58,9 @@ import Glibc
             "\(error)".contains("has no 'error' (it has accuracy)")
         }
         // The key is there but not a number: said so, with the value as printed.
-        for (printed, shown) in [(#"{"error": "abc", "mem": 2}"#, #""abc""#), (#"{"error": null}"#, "null"), (#"{"error": true}"#, "true"), (#"{"error": 1e999}"#, "a number beyond a double's range"), (#"{"error": [1]}"#, "an array")] {
+        for (printed, shown) in [(#"{"error": "abc", "mem": 2}"#, #""abc""#), (#"{"error": null}"#, "null"), (#"{"error": true}"#, "true"), (#"{"error": 1e999}"#, "a number beyond a double's range"), (#"{"error": [1]}"#, "an array"),
+                                 // Python's json.dumps of a diverged loss: not JSON, but read and named.
+                                 (#"{"error": NaN, "mem": 2}"#, "NaN"), (#"{"error": Infinity}"#, "Infinity"), (#"{"error": -Infinity}"#, "-Infinity")] {
             let notANumber = try Self.objective("echo '\(printed)'")
             await #expect {
                 try await notANumber.evaluate(Self.at, trial: 0, slot: 0)

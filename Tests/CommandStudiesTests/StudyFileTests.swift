@@ -208,6 +208,23 @@ extension StudyFileTests {
         #expect(program.runCount == 2)
     }
 
+    @Test(.timeLimit(.minutes(5)))
+    func aNaNFromPythonKeepsThatConfigurationOutAndTheOthersIn() throws {
+        // json.dumps writes NaN (not JSON) for a configuration the model cannot predict.
+        let program = #"python3 -c "import json, sys; c = json.load(sys.stdin); print(json.dumps([float('nan') if x['kind'] == 'wide' else x['width'] for x in c]))""#
+        let file = try Self.file(program)
+        let region = KnownFeasibleRegion(space: file.space, constraints: file.constraints)
+        var generator = SeededGenerator(seed: 3)
+        let points = (0..<200).map { _ in file.space.canonicalize([generator.nextUniform(), generator.nextUniform(), generator.nextUniform()]) }
+        let inside = region.contains(points: points)
+        let expected = points.map { point -> Bool in
+            let configuration = file.space.decode(point)
+            return configuration.string("kind") == "narrow" && configuration.integer("width") <= 30
+        }
+        #expect(inside == expected)
+        #expect(inside.contains(true) && inside.contains(false))
+    }
+
     @Test func aFailingProgramRejectsAndSaysWhy() throws {
         let program = PredictorCommand(commandLine: "echo nope >&2; exit 4", directory: FileManager.default.temporaryDirectory)
         #expect {
