@@ -1,6 +1,7 @@
 """Defaults checked on problems the suite does not contain (Benchmarks/Peers/outside/problems.py:
 Rosenbrock, Levy, Styblinski–Tang, Michalewicz, Rastrigin, Griewank, Shekel, Dixon–Price, Ackley-20,
-Hartmann-6 and Branin, Hartmann-6 through noise, three with an observed constraint), through the
+Hartmann-6 and Branin, Hartmann-6 through noise, three with an observed constraint, three mixed
+categorical–real spaces from CoCaBO), through the
 public path a user takes — `hyperpower run` with a study file and a Python command — beside
 Optuna's GPSampler, TPE and random search on the same budgets and seeds (10 initial trials for
 Optuna's GP). Prints the median best feasible value per method. Never part of `make test`.
@@ -35,7 +36,9 @@ def run_hyperpower(binary, name, seed, work, initial_design=None):
     bounds, budget, _, _, constraints = PROBLEMS[name]
     log = os.path.join(work, f"{name}-{seed}.jsonl")
     study = os.path.join(work, f"{name}-{seed}.yaml")
-    parameters = "\n".join(f"  - {{name: x{i + 1}, type: real, low: {lo}, high: {hi}}}" for i, (lo, hi) in enumerate(bounds))
+    parameters = "\n".join(
+        f"  - {{name: x{i + 1}, type: categorical, choices: [{', '.join(f'c{k}' for k in range(b[1]))}]}}" if b[0] == "categorical"
+        else f"  - {{name: x{i + 1}, type: real, low: {b[0]}, high: {b[1]}}}" for i, b in enumerate(bounds))
     text = f"objective:\n  name: value\n  direction: minimize\nparameters:\n{parameters}\n"
     if constraints:
         text += "constraints:\n" + "\n".join(f"  - {{name: {n}, atMost: {b}}}" for n, b in constraints) + "\n"
@@ -57,7 +60,8 @@ def run_optuna(name, seed, method):
     rows = []
 
     def objective(trial):
-        x = [trial.suggest_float(f"x{i + 1}", lo, hi) for i, (lo, hi) in enumerate(bounds)]
+        x = [trial.suggest_categorical(f"x{i + 1}", list(range(b[1]))) if b[0] == "categorical"
+             else trial.suggest_float(f"x{i + 1}", b[0], b[1]) for i, b in enumerate(bounds)]
         value, measured = function(x)
         rows.append({"value": value, "constraints": measured})
         trial.set_user_attr("c", [measured[n] - b for n, b in constraints])

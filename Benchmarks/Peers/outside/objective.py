@@ -10,7 +10,9 @@ from problems import PROBLEMS  # noqa: E402
 args = sys.argv[1:]
 name = args[args.index("--problem") + 1]
 bounds = PROBLEMS[name][0]
-x = [float(args[args.index(f"--x{i + 1}") + 1]) for i in range(len(bounds))]
+raw = [args[args.index(f"--x{i + 1}") + 1] for i in range(len(bounds))]
+# A categorical's choice arrives as its name, "c<index>".
+x = [int(v[1:]) if b[0] == "categorical" else float(v) for v, b in zip(raw, bounds)]
 value, constraints = PROBLEMS[name][3](x)
 with open(os.environ["OUTSIDE_LOG"], "a") as log:
     log.write(json.dumps({"x": x, "value": value, "constraints": constraints}) + "\n")

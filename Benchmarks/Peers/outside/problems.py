@@ -1,7 +1,8 @@
 """Problems outside `Sources/BenchmarkProblems`, for checking defaults on classes the suite was
 not tuned on (see outside_suite.py). Each: bounds, budget, optimum (None when not known in closed
 form), a function of the coordinates returning (value, {constraint: value}), and the observed
-constraints as (name, upper bound)."""
+constraints as (name, upper bound). A bound is (low, high) for a real parameter or
+("categorical", n) for one of n unordered choices, whose coordinate is the choice's index."""
 import math
 import random
 
@@ -71,6 +72,17 @@ def noisy(function, sd):
     return measured
 
 
+def with_outliers(function, rate, size):
+    """`function` with, at a share `rate` of the points (drawn from a generator seeded by the
+    point, as in `noisy`), `size` added: a training run that diverged or was preempted and reports
+    a useless loss. The clean value is the measurement "true", what a run is judged by."""
+    def measured(x):
+        value = function(x)
+        hit = random.Random("outlier" + repr([round(v, 12) for v in x])).random() < rate
+        return value + (size if hit else 0), {"true": value}
+    return measured
+
+
 def branin(x):
     a, b, c, r, s, t = 1, 5.1 / (4 * math.pi ** 2), 5 / math.pi, 6, 10, 1 / (8 * math.pi)
     return a * (x[1] - b * x[0] ** 2 + c * x[0] - r) ** 2 + s * (1 - t) * math.cos(x[0]) + s
@@ -80,6 +92,45 @@ def ackley(x):
     d = len(x)
     return (-20 * math.exp(-0.2 * math.sqrt(sum(v * v for v in x) / d))
             - math.exp(sum(math.cos(2 * math.pi * v) for v in x) / d) + 20 + math.e)
+
+
+def cocabo_rosenbrock(x):
+    """CoCaBO's scaled Rosenbrock (Ru et al. 2020, syntheticFunctions.py): /300."""
+    return (100 * (x[1] - x[0] ** 2) ** 2 + (x[0] - 1) ** 2) / 300
+
+
+def cocabo_six_hump(x):
+    """Six-hump camel /10 (min −0.103163 at (0.0898, −0.7126) and its mirror)."""
+    return ((4 - 2.1 * x[0] ** 2 + x[0] ** 4 / 3) * x[0] ** 2 + x[0] * x[1] + (-4 + 4 * x[1] ** 2) * x[1] ** 2) / 10
+
+
+def cocabo_beale(x):
+    """Beale /50 (min 0 at (3, 0.5), outside [−2, 2]²)."""
+    return ((1.5 - x[0] + x[0] * x[1]) ** 2 + (2.25 - x[0] + x[0] * x[1] ** 2) ** 2
+            + (2.625 - x[0] + x[0] * x[1] ** 3) ** 2) / 50
+
+
+def func2c(v):
+    """CoCaBO's Func2C: two categoricals (3 and 5 choices) pick the terms, x ∈ [−1, 1]² (scaled by 2).
+    Without the original's 1e-6 uniform noise."""
+    h1, h2, x = v[0], v[1], [2 * v[2], 2 * v[3]]
+    terms = [cocabo_rosenbrock, cocabo_six_hump, cocabo_beale]
+    return terms[h1](x) + terms[min(h2, 2)](x)
+
+
+def func3c(v):
+    """CoCaBO's Func3C: three categoricals (3, 5 and 4 choices), x ∈ [−1, 1]² (scaled by 2)."""
+    h3, x = v[2], [2 * v[3], 2 * v[4]]
+    third = 5 * cocabo_six_hump(x) if h3 == 0 else 2 * cocabo_rosenbrock(x) if h3 == 1 else h3 * cocabo_beale(x)
+    return func2c([v[0], v[1], v[3], v[4]]) + third
+
+
+def ackley_cc(v):
+    """Ackley-cC (CoCaBO, CASMOPOLITAN): five categoricals of 17 choices h, read as h/8 − 1, and five
+    reals in [−1, 1]; Ackley of all ten, divided by 3 (f* = 0 at h = 8, x = 0). The choices are
+    unordered to the optimisers, so the smooth structure in h is theirs to learn."""
+    z = [h * 0.125 - 1 for h in v[:5]] + list(v[5:])
+    return ackley(z) / 3
 
 
 PROBLEMS = {
@@ -108,11 +159,22 @@ PROBLEMS = {
                        lambda x: (hartmann3(x), {"ball": math.sqrt(sum((v - 0.5) ** 2 for v in x))}), [("ball", 0.45)]),
     # Hartmann-6 observed through noise of standard deviation 0.1 (a training run's seed noise; f* = −3.32237).
     "hartmann6-noisy": ([(0, 1)] * 6, 60, -3.32237, noisy(hartmann6, 0.1), []),
+    # Hartmann-6 where one evaluation in ten reports +10 (a diverged run; f* = −3.32237, judged by
+    # the true value of the configuration with the best observed value).
+    "hartmann6-outliers": ([(0, 1)] * 6, 60, -3.32237, with_outliers(hartmann6, 0.1, 10.0), []),
     # Hartmann-6 and Branin without constraints or noise, the classic smooth cases (f* = −3.32237, 0.397887).
     "hartmann6": ([(0, 1)] * 6, 60, -3.32237, lambda x: (hartmann6(x), {}), []),
     "branin": ([(-5, 10), (0, 15)], 30, 0.397887, lambda x: (branin(x), {}), []),
     # Ackley, 20-D on [−5, 10] (TuRBO's domain), unconstrained: high dimension, a rugged funnel (f* = 0).
     "ackley20": ([(-5, 10)] * 20, 100, 0.0, lambda x: (ackley(x), {}), []),
+    # Mixed categorical and real spaces (Ru et al. 2020, CoCaBO; Wan et al. 2021, CASMOPOLITAN):
+    # ("categorical", n) is a parameter of n unordered choices, its value the choice's index.
+    # Func2C's optimum is six-hump camel's minimum (−1.0316285/10) twice, Func3C's seven times.
+    "func2c": ([("categorical", 3), ("categorical", 5), (-1, 1), (-1, 1)], 60, -0.2063257,
+               lambda x: (func2c(x), {}), []),
+    "func3c": ([("categorical", 3), ("categorical", 5), ("categorical", 4), (-1, 1), (-1, 1)], 60, -0.7221399,
+               lambda x: (func3c(x), {}), []),
+    "ackley-cc": ([("categorical", 17)] * 5 + [(-1, 1)] * 5, 100, 0.0, lambda x: (ackley_cc(x), {}), []),
 }
 
 # Where the optima above are attained: `python3 problems.py` checks each stated optimum.
@@ -122,6 +184,8 @@ OPTIMIZERS = {
     "shekel4": [4.00074687, 3.99950949, 4.00074687, 3.99950948], "dixonprice10": [2 ** (-(2 ** i - 2) / 2 ** i) for i in range(1, 11)],
     "hartmann6": [0.20169, 0.150011, 0.476874, 0.275332, 0.311652, 0.6573], "branin": [math.pi, 2.275],
     "ackley20": [0.0] * 20,
+    "func2c": [1, 1, 0.0898420 / 2, -0.7126564 / 2], "func3c": [1, 1, 0, 0.0898420 / 2, -0.7126564 / 2],
+    "ackley-cc": [8] * 5 + [0.0] * 5,
 }
 
 if __name__ == "__main__":
