@@ -8,6 +8,8 @@ import Yams
 ///
 /// ```yaml
 /// objective: {name: validation_error, direction: minimize}
+/// # or, for the Pareto front of several (the command reports each):
+/// # objectives: [{name: validation_error}, {name: energy_j}]
 /// parameters:
 ///   - {name: learning_rate, type: real, low: 0.0001, high: 0.1, log: true}
 ///   - {name: width, type: powerOfTwo, low: 16, high: 256}
@@ -25,8 +27,15 @@ import Yams
 /// Paths (`model`, `storage`) are relative to the file's folder. Every error names the key it
 /// is about (`parameters[1].low`), and YAML syntax errors their line.
 public struct StudyFile: Sendable {
-    /// The objective (name and direction); the command reports it under its name or `objective`.
-    public var objective: Objective
+    /// The objectives (name and direction), the first the primary one: the command reports it
+    /// under its name or `objective`, and the others under theirs. Several (`objectives:` in
+    /// the file) make the study search their Pareto front.
+    public var objectives: [Objective]
+    /// The primary objective.
+    public var objective: Objective {
+        get { objectives[0] }
+        set { objectives[0] = newValue }
+    }
     /// The search space.
     public var space: SearchSpace
     /// The constraints, known (a saved cost model) or observed (reported by the command).
@@ -120,6 +129,7 @@ public struct StudyFile: Sendable {
 
     struct Raw: Decodable {
         var objective: RawObjective?
+        var objectives: [RawObjective]?
         var parameters: [RawParameter]
         var constraints: [RawConstraint]?
         var budget: Int
@@ -128,7 +138,23 @@ public struct StudyFile: Sendable {
         var storage: String?
 
         func resolved(directory: URL) throws -> StudyFile {
-            let objective = try (self.objective ?? RawObjective(name: nil, direction: nil)).resolved()
+            if objective != nil, objectives != nil {
+                throw Problem(key: "objectives", reason: "give either objective (one) or objectives (a front), not both")
+            }
+            let objectives: [Objective]
+            if let listed = self.objectives {
+                if listed.isEmpty { throw Problem(key: "objectives", reason: "list at least one objective") }
+                objectives = try listed.enumerated().map { index, objective in
+                    guard objective.name != nil else { throw Problem(key: "objectives[\(index)].name", reason: "name each objective of a front") }
+                    return try objective.resolved(key: "objectives[\(index)]")
+                }
+                var names = Set<String>()
+                for (index, objective) in objectives.enumerated() where !names.insert(objective.name).inserted {
+                    throw Problem(key: "objectives[\(index)].name", reason: "'\(objective.name)' is listed twice")
+                }
+            } else {
+                objectives = [try (self.objective ?? RawObjective(name: nil, direction: nil)).resolved(key: "objective")]
+            }
             if parameters.isEmpty { throw Problem(key: "parameters", reason: "list at least one parameter") }
             var seen = Set<String>()
             var resolvedParameters: [Parameter] = []
@@ -150,8 +176,11 @@ public struct StudyFile: Sendable {
             if let initialDesign, initialDesign < 1 {
                 throw Problem(key: "initialDesign", reason: "must be at least 1 point (got \(initialDesign))")
             }
+            for (index, constraint) in constraints.enumerated() where objectives.contains(where: { $0.name == constraint.name }) {
+                throw Problem(key: "constraints[\(index)].name", reason: "'\(constraint.name)' is also an objective")
+            }
             return StudyFile(
-                objective: objective, space: space, constraints: constraints, budget: budget, seed: seed ?? 0,
+                objectives: objectives, space: space, constraints: constraints, budget: budget, seed: seed ?? 0,
                 initialDesign: initialDesign, storage: storage.map { StudyFile.resolve($0, in: directory) })
         }
     }
@@ -160,13 +189,13 @@ public struct StudyFile: Sendable {
         var name: String?
         var direction: String?
 
-        func resolved() throws -> Objective {
+        func resolved(key: String) throws -> Objective {
             let name = self.name ?? Objective.defaultName
-            if name.isEmpty { throw Problem(key: "objective.name", reason: "is empty") }
+            if name.isEmpty { throw Problem(key: "\(key).name", reason: "is empty") }
             switch direction ?? "minimize" {
             case "minimize": return .minimize(name)
             case "maximize": return .maximize(name)
-            case let other: throw Problem(key: "objective.direction", reason: "'\(other)' is not minimize or maximize")
+            case let other: throw Problem(key: "\(key).direction", reason: "'\(other)' is not minimize or maximize")
             }
         }
     }

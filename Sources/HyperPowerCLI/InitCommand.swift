@@ -17,6 +17,8 @@ struct InitCommand: ParsableCommand {
         objective:
           name: validation_error          # read under this name (or "objective")
           direction: minimize             # or maximize
+        # For the Pareto front of several objectives the command reports, list them instead:
+        # objectives: [{name: validation_error}, {name: energy_j, direction: minimize}]
         parameters:
           - {name: learning_rate, type: real, low: 0.0001, high: 0.1, log: true}
           - {name: layers, type: integer, low: 1, high: 4}

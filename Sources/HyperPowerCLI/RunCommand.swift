@@ -92,7 +92,10 @@ struct RunCommand: AsyncParsableCommand {
         let measured = file.constraints.map { $0.calibration?.measurement ?? $0.name }
         let metered = (peakMemory ? ["peak_rss_mb"] : []) + (cpuEnergy ? ["cpu_energy_j"] : [])
             + (gpuPower ? ["gpu_peak_watts", "gpu_energy_j", "gpu_peak_memory_mib"] : [])
-        let shown = measured + metered.filter { !measured.contains($0) }
+        // Further objectives first (a front's), then what the constraints and meters measure.
+        let further = file.objectives.dropFirst().map(\.name)
+        let rest = measured + metered.filter { !measured.contains($0) }
+        let shown = further + rest.filter { !further.contains($0) }
         print("\(study.storage.location): \(file.budget) evaluations of `\(command.joined(separator: " "))`, \(workers) at a time")
 
         // The share of the space the known constraints admit, once per study: the report and the
@@ -137,6 +140,23 @@ struct RunCommand: AsyncParsableCommand {
         if task.isCancelled { throw ExitCode(130) }
     }
 
+    /// The Pareto front of the feasible trials that report every objective, one line per trial
+    /// in the order of the first objective, with exact values (as the journal keeps them).
+    static func frontSummary(_ trials: [Trial], objectives: [Objective]) -> String {
+        let front = Pareto.front(of: trials, objectives: objectives)
+        guard !front.isEmpty else { return "No feasible trial reports every objective (\(objectives.map(\.name).joined(separator: ", ")))." }
+        let first = objectives[0]
+        let sorted = front.sorted { first.minimized($0.objectiveValues[first.name]!) < first.minimized($1.objectiveValues[first.name]!) }
+        var lines = ["Pareto front: \(front.count) trial\(front.count == 1 ? "" : "s") (\(objectives.map { "\($0.name) \($0.direction == .minimize ? "↓" : "↑")" }.joined(separator: ", ")))"]
+        for trial in sorted {
+            let values = objectives.map { "\($0.name) \(trial.objectiveValues[$0.name]!)" }.joined(separator: "  ")
+            let configuration = trial.configuration.parameterNames
+                .map { "\($0)=\(StudyReport.format(trial.configuration[$0]!))" }.joined(separator: " ")
+            lines.append("  trial \(trial.number)  \(values)  [\(configuration)]")
+        }
+        return lines.joined(separator: "\n")
+    }
+
     static func progressLine(_ trial: Trial, objective: String, measured: [String]) -> String {
         let seconds = String(format: "%6.1f s", trial.evaluationSeconds)
         let configuration = trial.configuration.parameterNames
@@ -165,6 +185,10 @@ struct RunCommand: AsyncParsableCommand {
         let failed = trials.filter { if case .failed = $0.outcome { return true } else { return false } }.count
         let broke = trials.filter { $0.outcome.objective != nil && !$0.isFeasible }.count
         print("\n\(trials.count) trials: \(feasible) feasible, \(broke) broke a constraint, \(failed) failed")
+        if file.objectives.count > 1 {
+            print(Self.frontSummary(trials, objectives: file.objectives))
+            return
+        }
         guard let best = SearchResult.best(of: trials, objective: file.objective) else {
             print("No feasible trial.")
             return

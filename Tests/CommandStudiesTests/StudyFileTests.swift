@@ -39,6 +39,19 @@ import Testing
         #expect(file.storage?.path == "/tmp/runs/study.jsonl")
     }
 
+    @Test func severalObjectivesMakeAFrontStudy() throws {
+        let file = try StudyFile.parse("""
+            objectives:
+              - {name: error}
+              - {name: energy_j, direction: minimize}
+              - {name: throughput, direction: maximize}
+            parameters: [{name: x, type: real, low: 0, high: 1}]
+            budget: 5
+            """, json: false, directory: Self.directory)
+        #expect(file.objectives == [.minimize("error"), .minimize("energy_j"), .maximize("throughput")])
+        #expect(file.objective == .minimize("error"))
+    }
+
     @Test func aJSONFileReadsTheSame() throws {
         let json = """
             {"objective": {"name": "error"}, "budget": 3,
@@ -72,6 +85,17 @@ import Testing
          "initialDesign: must be at least 1 point (got 0)"),
         ("budget: 3\nobjective: {direction: sideways}\nparameters: [{name: x, type: real, low: 0, high: 1}]",
          "objective.direction: 'sideways' is not minimize or maximize"),
+        ("budget: 3\nobjective: {name: a}\nobjectives: [{name: a}, {name: b}]\nparameters: [{name: x, type: real, low: 0, high: 1}]",
+         "objectives: give either objective (one) or objectives (a front), not both"),
+        ("budget: 3\nobjectives: []\nparameters: [{name: x, type: real, low: 0, high: 1}]", "objectives: list at least one objective"),
+        ("budget: 3\nobjectives: [{name: a}, {direction: maximize}]\nparameters: [{name: x, type: real, low: 0, high: 1}]",
+         "objectives[1].name: name each objective of a front"),
+        ("budget: 3\nobjectives: [{name: a}, {name: a, direction: maximize}]\nparameters: [{name: x, type: real, low: 0, high: 1}]",
+         "objectives[1].name: 'a' is listed twice"),
+        ("budget: 3\nobjectives: [{name: a}, {name: b, direction: up}]\nparameters: [{name: x, type: real, low: 0, high: 1}]",
+         "objectives[1].direction: 'up' is not minimize or maximize"),
+        ("budget: 3\nobjectives: [{name: a}, {name: b}]\nparameters: [{name: x, type: real, low: 0, high: 1}]\nconstraints: [{name: b, atMost: 1}]",
+         "constraints[0].name: 'b' is also an objective"),
     ])
     func badFilesNameTheKey(text: String, message: String) {
         #expect {

@@ -330,6 +330,57 @@ extension CommandLineTests {
 }
 
 extension CommandLineTests {
+    /// `objectives:` in a study file: the command reports both, each trial's line shows both,
+    /// and the summary lists the Pareto front of the feasible trials — exactly the nondominated
+    /// ones among those in the journal, in the order of the first objective.
+    @Test(.timeLimit(.minutes(5)))
+    func runWithTwoObjectivesPrintsTheFront() async throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-front-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let study = folder.appendingPathComponent("study.yaml")
+        try """
+            objectives:
+              - {name: error}
+              - {name: cost, direction: minimize}
+            parameters:
+              - {name: x, type: real, low: 0, high: 1}
+            constraints:
+              - {name: mem, atMost: 0.9}
+            budget: 12
+            storage: study.jsonl
+            """.write(to: study, atomically: true, encoding: .utf8)
+        // error falls and cost rises with x: every feasible trial is on the front; mem = x
+        // breaks its bound above 0.9.
+        let script = #"awk -v x="$1" 'BEGIN { printf "{\"error\": %.9g, \"cost\": %.9g, \"mem\": %.9g}\n", (1 - x) * (1 - x), x, x }'"#
+        let (status, output, errors) = try await Self.run(["run", study.path, "--", "/bin/sh", "-c", script, "sh", "{x}"])
+        #expect(status == 0, "\(errors)")
+        let lines = output.split(separator: "\n").map(String.init)
+        #expect(lines.filter { $0.hasPrefix("trial ") }.allSatisfy { $0.contains(" cost ") }, "\(output)")
+        let header = try #require(lines.firstIndex { $0.hasPrefix("Pareto front: ") }, "\(output)")
+        let listed = lines[(header + 1)...].prefix { $0.hasPrefix("  trial ") }.map { line in
+            Int(line.split(separator: " ")[1])!
+        }
+        // The journal's trials, judged here: feasible (mem ≤ 0.9), then nondominated.
+        let journal = try String(contentsOf: folder.appendingPathComponent("study.jsonl"), encoding: .utf8)
+        var points: [Int: [Double]] = [:]
+        for line in journal.split(separator: "\n") {
+            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
+                  let result = object["result"] as? [String: Any], let number = result["number"] as? Int,
+                  let measurements = result["measurements"] as? [String: Double],
+                  let outcome = result["outcome"] as? [String: Any], let success = outcome["success"] as? [String: Double]
+            else { continue }
+            if measurements["mem"]! <= 0.9 { points[number] = [success["objective"]!, measurements["cost"]!] }
+        }
+        let expected = points.filter { candidate in
+            !points.values.contains { other in
+                other != candidate.value && other[0] <= candidate.value[0] && other[1] <= candidate.value[1]
+            }
+        }.sorted { $0.value[0] < $1.value[0] }.map(\.key)
+        #expect(!expected.isEmpty)
+        #expect(listed == expected, "\(output)")
+    }
+
     /// `kill -9` of `hyperpower run` mid-study: the same command resumes it, re-offers the trial
     /// that was in flight, and ends with exactly the budget, each trial once.
     @Test(.timeLimit(.minutes(2)))
