@@ -141,20 +141,6 @@ public struct StudyFile: Sendable {
             if objective != nil, objectives != nil {
                 throw Problem(key: "objectives", reason: "give either objective (one) or objectives (a front), not both")
             }
-            let objectives: [Objective]
-            if let listed = self.objectives {
-                if listed.isEmpty { throw Problem(key: "objectives", reason: "list at least one objective") }
-                objectives = try listed.enumerated().map { index, objective in
-                    guard objective.name != nil else { throw Problem(key: "objectives[\(index)].name", reason: "name each objective of a front") }
-                    return try objective.resolved(key: "objectives[\(index)]")
-                }
-                var names = Set<String>()
-                for (index, objective) in objectives.enumerated() where !names.insert(objective.name).inserted {
-                    throw Problem(key: "objectives[\(index)].name", reason: "'\(objective.name)' is listed twice")
-                }
-            } else {
-                objectives = [try (self.objective ?? RawObjective(name: nil, direction: nil)).resolved(key: "objective")]
-            }
             if parameters.isEmpty { throw Problem(key: "parameters", reason: "list at least one parameter") }
             var seen = Set<String>()
             var resolvedParameters: [Parameter] = []
@@ -167,6 +153,23 @@ public struct StudyFile: Sendable {
             let space: SearchSpace
             do { space = try SearchSpace(parameters: resolvedParameters) } catch {
                 throw Problem(key: "parameters", reason: "\(error)")
+            }
+            let objectives: [Objective]
+            if let listed = self.objectives {
+                if listed.isEmpty { throw Problem(key: "objectives", reason: "list at least one objective") }
+                objectives = try listed.enumerated().map { index, objective in
+                    guard objective.name != nil else { throw Problem(key: "objectives[\(index)].name", reason: "name each objective of a front") }
+                    if index == 0, objective.model != nil {
+                        throw Problem(key: "objectives[0].model", reason: "the first objective is the one the command measures; a known (predicted) objective comes after it")
+                    }
+                    return try objective.resolved(key: "objectives[\(index)]", space: space, directory: directory)
+                }
+                var names = Set<String>()
+                for (index, objective) in objectives.enumerated() where !names.insert(objective.name).inserted {
+                    throw Problem(key: "objectives[\(index)].name", reason: "'\(objective.name)' is listed twice")
+                }
+            } else {
+                objectives = [try (self.objective ?? RawObjective(name: nil, direction: nil)).resolved(key: "objective")]
             }
             var constraints: [Constraint] = []
             for (index, constraint) in (self.constraints ?? []).enumerated() {
@@ -188,15 +191,61 @@ public struct StudyFile: Sendable {
     struct RawObjective: Decodable {
         var name: String?
         var direction: String?
+        /// A saved cost model: the objective is known (predicted, never measured).
+        var model: String?
+        /// Model input → parameter name (default: the same name).
+        var inputs: [String: String]?
+        var predictor: String?
 
-        func resolved(key: String) throws -> Objective {
+        func resolved(key: String, space: SearchSpace? = nil, directory: URL? = nil) throws -> Objective {
             let name = self.name ?? Objective.defaultName
             if name.isEmpty { throw Problem(key: "\(key).name", reason: "is empty") }
+            let optimization: OptimizationDirection
             switch direction ?? "minimize" {
-            case "minimize": return .minimize(name)
-            case "maximize": return .maximize(name)
+            case "minimize": optimization = .minimize
+            case "maximize": optimization = .maximize
             case let other: throw Problem(key: "\(key).direction", reason: "'\(other)' is not minimize or maximize")
             }
+            if predictor != nil {
+                throw Problem(key: "\(key).predictor", reason: """
+                    a predictor program is for constraints; give a known objective as a saved cost model \
+                    (hyperpower cost-model … --save, then model: FILE)
+                    """)
+            }
+            guard let model else {
+                if inputs != nil { throw Problem(key: "\(key).inputs", reason: "applies only to an objective with a model") }
+                return Objective(name, optimization)
+            }
+            guard let space, let directory else { throw Problem(key: "\(key).model", reason: "a single objective cannot be known") }
+            let predict = try StudyFile.savedModelPredictor(model, inputs: inputs, key: key, space: space, directory: directory)
+            return Objective(name, optimization, predictedBy: predict)
+        }
+    }
+
+    /// The prediction of a saved cost model (`hyperpower cost-model … --save`) for a
+    /// configuration, its inputs mapped to parameters (by the same name unless `inputs` says).
+    static func savedModelPredictor(
+        _ model: String, inputs: [String: String]?, key: String, space: SearchSpace, directory: URL
+    ) throws -> @Sendable (Configuration) throws -> Double {
+        let url = StudyFile.resolve(model, in: directory)
+        let saved: SavedCostModel
+        do { saved = try SavedCostModel.load(from: url) } catch {
+            throw Problem(key: "\(key).model", reason: "\(error)")
+        }
+        let names = Set(space.parameters.map(\.name))
+        var mapping: [String: String] = [:]
+        for input in saved.inputs {
+            let parameter = inputs?[input.name] ?? input.name
+            guard names.contains(parameter) else {
+                throw Problem(key: "\(key).inputs", reason: "the model's input '\(input.name)' maps to '\(parameter)', which is not a parameter")
+            }
+            mapping[input.name] = parameter
+        }
+        let inputMapping = mapping
+        return { configuration in
+            var row: [String: String] = [:]
+            for (input, parameter) in inputMapping { row[input] = CommandObjective.text(configuration[parameter]) }
+            return try saved.predict(row: row)
         }
     }
 
@@ -288,29 +337,9 @@ public struct StudyFile: Sendable {
                 }
                 return Constraint(name: name, bound: bound, direction: direction, kind: .observed)
             }
-            let url = StudyFile.resolve(model, in: directory)
-            let saved: SavedCostModel
-            do { saved = try SavedCostModel.load(from: url) } catch {
-                throw Problem(key: "\(key).model", reason: "\(error)")
-            }
-            let names = Set(space.parameters.map(\.name))
-            var mapping: [String: String] = [:]
-            for input in saved.inputs {
-                let parameter = inputs?[input.name] ?? input.name
-                guard names.contains(parameter) else {
-                    throw Problem(key: "\(key).inputs", reason: "the model's input '\(input.name)' maps to '\(parameter)', which is not a parameter")
-                }
-                mapping[input.name] = parameter
-            }
-            let inputMapping = mapping
+            let predict = try StudyFile.savedModelPredictor(model, inputs: inputs, key: key, space: space, directory: directory)
             let constraint = Constraint(
-                name: name, bound: bound, direction: direction,
-                kind: .known(predictor: { configuration in
-                    var row: [String: String] = [:]
-                    for (input, parameter) in inputMapping { row[input] = CommandObjective.text(configuration[parameter]) }
-                    return try saved.predict(row: row)
-                }),
-                safetyMargin: safetyMargin ?? 0)
+                name: name, bound: bound, direction: direction, kind: .known(predictor: predict), safetyMargin: safetyMargin ?? 0)
             guard calibrated == true else { return constraint }
             return constraint.calibrated(
                 by: measurement, violationProbability: violationProbability ?? Constraint.Calibration.defaultViolationProbability)

@@ -163,7 +163,10 @@ struct RunCommand: AsyncParsableCommand {
             .map { "\($0)=\(StudyReport.format(trial.configuration[$0]!))" }.joined(separator: " ")
         switch trial.outcome {
         case let .success(value):
-            let measurements = measured.compactMap { name in trial.measurements[name].map { "\(name) \(StudyReport.format($0))" } }
+            // A known objective's value is its prediction, among the trial's objective values.
+            let measurements = measured.compactMap { name in
+                (trial.measurements[name] ?? trial.objectiveValues[name]).map { "\(name) \(StudyReport.format($0))" }
+            }
             // A constraint with neither a measurement nor a prediction was not reported: it counts
             // as broken, and the line says why.
             let unreported = trial.violatedConstraints.filter { trial.measurements[$0] == nil && trial.predictions[$0] == nil }

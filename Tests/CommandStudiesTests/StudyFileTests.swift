@@ -149,6 +149,46 @@ import Testing
 }
 
 extension StudyFileTests {
+    /// A further objective given as a saved cost model is known: predicted, never measured; the
+    /// first objective cannot be, and a predictor program is for constraints.
+    @Test func aKnownObjectiveIsASavedModelAfterTheMeasuredOne() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("study-file-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        // latency = 2·width/16 + (1 for adam, 3 for sgd), exactly.
+        let table = try NumericTable(csv: "w,opt,latency\n16,adam,3\n32,adam,5\n64,sgd,11\n16,sgd,5\n128,adam,17\n")
+        let (samples, inputs) = try table.samples(numeric: ["w"], categorical: ["opt"], target: "latency")
+        try SavedCostModel(LinearCostModel.fit(samples), target: "latency", inputs: inputs)
+            .write(to: folder.appendingPathComponent("latency.json"))
+        let parameters = """
+            parameters:
+              - {name: width, type: powerOfTwo, low: 16, high: 512}
+              - {name: optimizer, type: categorical, choices: [adam, sgd]}
+            budget: 3
+            """
+        let file = try StudyFile.parse("""
+            objectives:
+              - {name: error}
+              - {name: latency_ms, model: latency.json, inputs: {w: width, opt: optimizer}}
+            \(parameters)
+            """, json: false, directory: folder)
+        #expect(file.objectives.map(\.isKnown) == [false, true])
+        let prediction = file.objectives[1].prediction(for: Configuration(["width": .integer(64), "optimizer": .categorical("sgd")]))
+        #expect(abs(prediction! - 11) < 1e-9)
+        for (objectives, message) in [
+            ("[{name: latency_ms, model: latency.json, inputs: {w: width, opt: optimizer}}, {name: error}]",
+             "objectives[0].model: the first objective is the one the command measures"),
+            ("[{name: error}, {name: flops, predictor: 'python3 flops.py'}]", "objectives[1].predictor: a predictor program is for constraints"),
+            ("[{name: error}, {name: latency_ms, inputs: {w: width}}]", "objectives[1].inputs: applies only to an objective with a model"),
+        ] {
+            #expect {
+                try StudyFile.parse("objectives: \(objectives)\n\(parameters)", json: false, directory: folder)
+            } throws: { error in
+                "\(error)".hasPrefix(message)
+            }
+        }
+    }
+
     /// The shipped example loads, and its known size model gates at 128 hidden units.
     @Test func theShippedExampleLoads() throws {
         let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
