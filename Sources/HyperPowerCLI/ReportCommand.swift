@@ -47,7 +47,11 @@ struct ReportCommand: AsyncParsableCommand {
         print("\(study.storage.location): \(trials.count) completed trials, \(pending) pending"
             + (late > 0 ? ", \(late) late results (told after the trial was offered again and completed; not counted)" : ""))
         for key in counts.keys.sorted() { print("  \(key): \(counts[key]!)") }
-        if let best = SearchResult.best(of: trials, objective: objective) {
+        let objectives = study.objectives
+        if objectives.count > 1 {
+            // A front study: its Pareto front, as `hyperpower run` ends with it.
+            print(RunCommand.frontSummary(trials, objectives: objectives))
+        } else if let best = SearchResult.best(of: trials, objective: objective) {
             print("Best feasible: trial \(best.number), \(objective.name) \(best.outcome.objective!)  [\(best.configuration)]")
         } else {
             print("No feasible trial yet.")

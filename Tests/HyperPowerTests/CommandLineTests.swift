@@ -379,6 +379,11 @@ extension CommandLineTests {
         }.sorted { $0.value[0] < $1.value[0] }.map(\.key)
         #expect(!expected.isEmpty)
         #expect(listed == expected, "\(output)")
+        // `report` on the journal lists the same front.
+        let (reportStatus, report, _) = try await Self.run(["report", folder.appendingPathComponent("study.jsonl").path])
+        #expect(reportStatus == 0)
+        let front = lines[header...].prefix { $0.hasPrefix("Pareto front: ") || $0.hasPrefix("  trial ") }
+        #expect(!front.isEmpty && report.contains(front.joined(separator: "\n")), "\(report)")
     }
 
     /// `kill -9` of `hyperpower run` mid-study: the same command resumes it, re-offers the trial
