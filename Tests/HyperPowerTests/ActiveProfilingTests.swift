@@ -57,6 +57,20 @@ import Testing
         #expect(result.profiles.isEmpty)
     }
 
+    /// A profiler answering NaN or ±∞ profiles nothing (JSON could not journal the number):
+    /// the study runs on, journaled, with every trial recorded.
+    @Test func aNonFiniteProfileIsNotRecordedAndTheJournalKeepsEveryTrial() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("profiles-nan-\(UUID()).jsonl")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let result = try await Self.optimizer(
+            profiler: { config in config.double("x") > 0.5 ? .nan : Self.trueCost(config) }, storage: .journal(url)
+        ).run(budget: .evaluations(12))
+        #expect(result.trials.count == 12)
+        #expect(result.profiles.allSatisfy { $0.measurements.values.allSatisfy(\.isFinite) })
+        let reloaded = try await Study.load(from: FileJournalStorage(url: url, readOnly: true))
+        #expect(await reloaded.trials.count == 12)
+    }
+
     @Test func profilesAreJournaledAndResumed() async throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("profiles-\(UUID()).jsonl")
         defer { try? FileManager.default.removeItem(at: url) }

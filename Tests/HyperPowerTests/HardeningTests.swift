@@ -42,6 +42,28 @@ import Testing
 
     /// Bounds computed at run time are checked by the library, which names the parameter (a
     /// reversed `...` range is Swift's own stop, before any library code runs).
+    /// A diverged run's metrics (NaN, ±∞) cannot be written as JSON: they are left out of the
+    /// trial, which the journal then keeps with the rest (before, the journal's append failed and
+    /// the whole result was lost: the trial was recorded as failed). An observed constraint
+    /// measured as NaN counts as not reported, so broken.
+    @Test func nonFiniteMeasurementsAreLeftOutAndTheTrialIsJournaled() async throws {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("nan-measurements-\(UUID()).jsonl")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let space = try SearchSpace(parameters: [.real(name: "x", range: 0...1, scale: .linear)])
+        let study = Study(space: space, constraints: [.observed("mem", atMost: 5)], sampler: RandomSampler(seed: 1),
+                          storage: FileJournalStorage(url: url), seed: 1, logger: quietLogger)
+        let first = try await study.ask()
+        let told = try await study.tell(first.number, .success(objective: 0.3, measurements: ["mem": .nan, "energy": .infinity, "loss": 0.3]))
+        #expect(told.measurements == ["loss": 0.3])
+        #expect(told.outcome.objective == 0.3 && told.violatedConstraints == ["mem"])
+        let second = try await study.ask()
+        try await study.tell(second.number, .success(objective: 0.2, measurements: ["mem": 1]))
+        let reloaded = try await Study.load(from: FileJournalStorage(url: url, readOnly: true))
+        let trials = await reloaded.trials
+        #expect(trials.map(\.measurements) == [["loss": 0.3], ["mem": 1]])
+        #expect(trials.map { $0.outcome.objective } == [0.3, 0.2])
+    }
+
     @Test func reversedBoundsAreAClearError() throws {
         let (low, high) = (2.0, 1.0)
         #expect(throws: HyperPowerError.invalidParameter(name: "x", reason: "the lower bound 2.0 is not below the upper bound 1.0")) {

@@ -232,6 +232,10 @@ extension Study {
             let calibration = constraint.calibration!
             do {
                 let value = try await calibration.profiler!(proposal.configuration)
+                guard value.isFinite else {
+                    logger.warning("profiling '\(constraint.name)' of \(proposal.configuration) measured \(value); not profiled")
+                    continue
+                }
                 measurements[calibration.measurement] = value
                 if !constraint.isSatisfied(by: value) { violated.append(constraint.name) }
             } catch {
@@ -248,8 +252,9 @@ extension Study {
 
     /// Records the outcome of a suggestion.
     ///
-    /// A success with a NaN or infinite objective is recorded as a failed trial. Further
-    /// objectives (after the first) are read from the measurements under their names.
+    /// A success with a NaN or infinite objective is recorded as a failed trial; NaN or
+    /// infinite measurements are left out (logged). Further objectives (after the first) are
+    /// read from the measurements under their names.
     ///
     /// A trial this study handed out but another worker completed meanwhile (its lease had
     /// expired and it was offered again) is recorded as a late result (``lateResults``): kept,
@@ -270,7 +275,15 @@ extension Study {
             outcome = .infeasible(reason: reason)
             measurements = reported
         }
-        return try await record(number, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds)
+        // A NaN or infinite measurement (a diverged run's metric) is not recorded: JSON has no
+        // such number, so a journal could not keep the trial at all. The trial keeps the rest;
+        // an observed constraint measured that way counts as not reported (broken).
+        let finite = measurements.filter { $0.value.isFinite }
+        if finite.count < measurements.count {
+            let dropped = measurements.filter { !$0.value.isFinite }.sorted { $0.key < $1.key }.map { "\($0.key) = \($0.value)" }
+            logger.warning("trial \(number) measured \(dropped.joined(separator: ", ")): not a finite number, not recorded")
+        }
+        return try await record(number, outcome: outcome, measurements: finite, evaluationSeconds: evaluationSeconds)
     }
 
     /// Records that evaluating a suggestion threw `error` (kept as the trial's message).
