@@ -75,6 +75,9 @@ public struct ConstrainedGPSampler: Sampler {
                   let prediction = constraint.prediction(for: configuration), prediction.isFinite else { continue }
             correction.violationProbability = calibration.violationProbability
             let interval = correction.interval(prediction: prediction, at: point)
+            // A residual model that could not predict gives an unbounded interval: not one to
+            // record (the journal keeps finite numbers only).
+            guard interval.lower.isFinite, interval.mean.isFinite, interval.upper.isFinite else { continue }
             intervals[constraint.name] = PredictionInterval(
                 lower: interval.lower, median: interval.mean, upper: interval.upper,
                 violationProbability: calibration.violationProbability, measurement: calibration.measurement)
