@@ -70,10 +70,27 @@ public struct CommandObjective: Sendable {
             }
         }
         if let timeout, !(timeout > 0) { throw Failure(description: "the timeout must be positive (got \(timeout))") }
+        if Self.placeholders(in: first).isEmpty, !Self.isRunnable(first, path: environment["PATH"] ?? ProcessInfo.processInfo.environment["PATH"]) {
+            // Before any trial: every one would fail alike, and a journal would keep them all.
+            throw Failure(description: first.contains("/")
+                ? "the command's program '\(first)' is not an executable file"
+                : "the command's program '\(first)' is not found on PATH")
+        }
         self.template = template
         self.objectiveName = objectiveName
         self.timeout = timeout
         self.environment = environment
+    }
+
+    /// Whether `program` names an executable file: a path (with a `/`, relative to the current
+    /// folder) or a name found in one of `path`'s folders, as the command's launch looks it up.
+    static func isRunnable(_ program: String, path: String?) -> Bool {
+        let files = FileManager.default
+        if program.contains("/") { return files.isExecutableFile(atPath: program) }
+        let folders = (path ?? "/usr/local/bin:/usr/bin:/bin").split(separator: ":", omittingEmptySubsequences: false)
+        return folders.contains { folder in
+            files.isExecutableFile(atPath: (folder.isEmpty ? "." : String(folder)) + "/" + program)
+        }
     }
 
     /// The `{name}` placeholders of an argument: braces around an identifier (letters, digits,

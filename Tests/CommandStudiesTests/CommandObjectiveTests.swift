@@ -151,6 +151,20 @@ import Glibc
         #expect(throws: CommandObjective.Failure.self) {
             try CommandObjective(template: [], space: Self.space, objectiveName: "error")
         }
+        // A program that cannot run is refused before any trial, by name.
+        #expect {
+            try CommandObjective(template: ["pythn3", "train.py", "{x}"], space: Self.space, objectiveName: "error")
+        } throws: { error in
+            "\(error)" == "the command's program 'pythn3' is not found on PATH"
+        }
+        #expect {
+            try CommandObjective(template: ["./no-such-train.sh", "{x}"], space: Self.space, objectiveName: "error")
+        } throws: { error in
+            "\(error)" == "the command's program './no-such-train.sh' is not an executable file"
+        }
+        // Found on PATH, or given as a path: accepted.
+        #expect(throws: Never.self) { try CommandObjective(template: ["sh", "-c", "true"], space: Self.space, objectiveName: "error") }
+        #expect(throws: Never.self) { try CommandObjective(template: ["/bin/sh", "-c", "true"], space: Self.space, objectiveName: "error") }
     }
 
     @Test(.timeLimit(.minutes(5)))
