@@ -28,7 +28,8 @@ public struct CommandStudy: Sendable {
     /// The study of the file, in `storage` if given, else its journal when it names one.
     public func makeStudy(logger: Logger, storage: (any StudyStorage)? = nil) -> Study {
         Study(space: file.space, constraints: file.constraints, objectives: file.objectives,
-              sampler: randomSearch ? RandomSampler(seed: file.seed) as any Sampler : ConstrainedGPSampler(settings: OptimizerSettings(initialDesignSize: file.initialDesign), seed: file.seed, logger: logger),
+              sampler: randomSearch ? RandomSampler(seed: file.seed) as any Sampler : ConstrainedGPSampler.forObjectives(
+                  file.objectives, settings: OptimizerSettings(initialDesignSize: file.initialDesign), seed: file.seed, logger: logger),
               storage: storage ?? file.storage.map { FileJournalStorage(url: $0) as any StudyStorage } ?? InMemoryStorage(),
               seed: file.seed, logger: logger)
     }

@@ -357,12 +357,16 @@ extension CommandLineTests {
         #expect(status == 0, "\(errors)")
         let lines = output.split(separator: "\n").map(String.init)
         #expect(lines.filter { $0.hasPrefix("trial ") }.allSatisfy { $0.contains(" cost ") }, "\(output)")
-        let header = try #require(lines.firstIndex { $0.hasPrefix("Pareto front: ") }, "\(output)")
-        let listed = lines[(header + 1)...].prefix { $0.hasPrefix("  trial ") }.map { line in
+        let frontStart = try #require(lines.firstIndex { $0.hasPrefix("Pareto front: ") }, "\(output)")
+        let listed = lines[(frontStart + 1)...].prefix { $0.hasPrefix("  trial ") }.map { line in
             Int(line.split(separator: " ")[1])!
         }
         // The journal's trials, judged here: feasible (mem ≤ 0.9), then nondominated.
         let journal = try String(contentsOf: folder.appendingPathComponent("study.jsonl"), encoding: .utf8)
+        // The sampler is the one a front needs (as BayesianOptimizer picks it), not the
+        // single-objective one, which would have searched the first objective alone.
+        let header = try #require(journal.split(separator: "\n").first)
+        #expect(header.contains(#""strategy":"parego""#), "\(header)")
         var points: [Int: [Double]] = [:]
         for line in journal.split(separator: "\n") {
             guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any],
@@ -382,7 +386,7 @@ extension CommandLineTests {
         // `report` on the journal lists the same front.
         let (reportStatus, report, _) = try await Self.run(["report", folder.appendingPathComponent("study.jsonl").path])
         #expect(reportStatus == 0)
-        let front = lines[header...].prefix { $0.hasPrefix("Pareto front: ") || $0.hasPrefix("  trial ") }
+        let front = lines[frontStart...].prefix { $0.hasPrefix("Pareto front: ") || $0.hasPrefix("  trial ") }
         #expect(!front.isEmpty && report.contains(front.joined(separator: "\n")), "\(report)")
     }
 

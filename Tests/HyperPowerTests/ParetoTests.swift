@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import HyperPower
 import NumericalOptimization
 import Testing
@@ -120,5 +121,19 @@ import Testing
         #expect(median(model) > median(random))
         #expect(median(model) > 0.88 * Self.zdtTrueHypervolume)  // measured 0.595–0.610 of 0.656
         #expect(model.allSatisfy { $0 <= Self.zdtTrueHypervolume + 1e-9 })
+    }
+
+    /// The sampler a study of these objectives gets (BayesianOptimizer, `Method`, `hyperpower run`):
+    /// ParEGO (which hands two or three measured objectives to the expected hypervolume
+    /// improvement) for several measured objectives, four and more included; the constrained GP
+    /// sampler for one, and for one measured objective with known costs.
+    @Test func theSamplerForAFrontIsChosenByItsObjectives() {
+        func name(_ objectives: [Objective]) -> String {
+            ConstrainedGPSampler.forObjectives(objectives, settings: OptimizerSettings(), seed: 0, logger: Logger(label: "test")).name
+        }
+        #expect(name([.default]) == "bayesian")
+        #expect(name([.minimize("a"), .minimize("b")]) == "parego")
+        #expect(name([.minimize("a"), .minimize("b"), .maximize("c"), .minimize("d")]) == "parego")
+        #expect(name([.minimize("a"), Objective("cost", .minimize, predictedBy: { _ in 1 })]) == "bayesian")
     }
 }

@@ -134,7 +134,7 @@ extension ConstrainedGPSampler {
     /// is then the expected hypervolume improvement at the known costs); ``ParEGOSampler`` for
     /// several measured ones (which hands two or three of them to its inner sampler's expected
     /// hypervolume improvement over a GP each where ``OptimizerSettings/frontAcquisition`` says so).
-    static func forObjectives(
+    public static func forObjectives(
         _ objectives: [Objective], settings: OptimizerSettings, seed: UInt64, logger: Logger
     ) -> any Sampler {
         objectives.count > 1 && !searchesKnownCostFront(objectives)
