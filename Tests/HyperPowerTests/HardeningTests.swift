@@ -122,6 +122,28 @@ import Testing
         #expect(!result.paretoFront.isEmpty && result.paretoFront.allSatisfy { $0.objectiveValues["energy"] != nil })
     }
 
+    /// The constrained GP sampler used directly for a front it cannot search (four measured
+    /// objectives here) says so, once, and names the sampler that can; the sampler
+    /// `forObjectives` gives for them (ParEGO) does not.
+    @Test func aSamplerThatSearchesOnlyTheFirstObjectiveSaysSo() async throws {
+        let objectives: [Objective] = [.minimize("a"), .minimize("b"), .minimize("c"), .minimize("d")]
+        for direct in [true, false] {
+            let lines = CapturedLines()
+            let logger = Logger(label: "test") { _ in CapturingLogHandler(lines: lines) }
+            let sampler: any Sampler = direct
+                ? ConstrainedGPSampler(settings: OptimizerSettings(initialDesignSize: 3), seed: 1, logger: logger)
+                : ConstrainedGPSampler.forObjectives(objectives, settings: OptimizerSettings(initialDesignSize: 3), seed: 1, logger: logger)
+            let study = Study(space: OptimizerTests.square, objectives: objectives, sampler: sampler, seed: 1, logger: logger)
+            for _ in 0..<6 {
+                let suggestion = try await study.ask()
+                let (x, y) = (suggestion.configuration.double("x"), suggestion.configuration.double("y"))
+                try await study.tell(suggestion.number, .success(objective: x, measurements: ["b": y, "c": x * y, "d": (x - y) * (x - y)]))
+            }
+            let warnings = lines.values.filter { $0.contains("searches only the first of these 4 objectives") }
+            #expect(warnings.count == (direct ? 1 : 0), "\(lines.values)")
+        }
+    }
+
     /// A space of more encoded columns than the Sobol table's 1,024 runs: its design and the
     /// maximiser's candidates are Sobol points padded with uniform coordinates. Before, the first
     /// `ask` threw `invalidSettings` (1,030 reals here; a space of 210 categoricals of five

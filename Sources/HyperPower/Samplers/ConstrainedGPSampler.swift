@@ -24,6 +24,8 @@ public struct ConstrainedGPSampler: Sampler {
     /// Per encoded column: what it encodes (a real parameter, a one-hot column of a
     /// categorical, an integer, a power of two or an ordinal).
     var columnKinds: [ColumnKind]?
+    /// Whether this sampler said that it searches only the first of a front's objectives.
+    var warnedFirstObjectiveOnly = false
 
     enum ColumnKind { case real, oneHot, ordered }
 
@@ -143,6 +145,15 @@ public struct ConstrainedGPSampler: Sampler {
         let objectives = successIndices.map { objective.minimized(trials[$0].outcome.objective!) }
         let searchesFront = Self.searchesKnownCostFront(context.objectives)
         let searchesMeasured = Self.searchesMeasuredFront(context.objectives) && settings.frontAcquisition.usesHypervolume(space: space)
+        if context.objectives.count > 1, !searchesFront, !searchesMeasured, !warnedFirstObjectiveOnly {
+            // Used directly for a front it cannot search (four or more measured objectives, or
+            // an all-discrete space): ParEGOSampler can (ConstrainedGPSampler.forObjectives).
+            warnedFirstObjectiveOnly = true
+            logger.warning("""
+                ConstrainedGPSampler searches only the first of these \(context.objectives.count) objectives here; \
+                ConstrainedGPSampler.forObjectives(_:settings:seed:logger:) gives the sampler for their front (ParEGO)
+                """)
+        }
         let transform = PowerTransform(
             fitting: objectives,
             lambdas: searchesFront || searchesMeasured ? PowerTransform.frontLambdas : PowerTransform.singleObjectiveLambdas)
