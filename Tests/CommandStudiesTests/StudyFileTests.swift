@@ -113,15 +113,21 @@ import Testing
         }
     }
 
-    @Test func aKnownConstraintPredictsWithASavedModelOfTheParameters() throws {
+    /// A fresh folder holding latency.json, a saved linear model of latency from the inputs w
+    /// and opt: 2·w/16 + (1 for adam, 3 for sgd), exactly.
+    static func folderWithLatencyModel() throws -> URL {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("study-file-\(UUID())")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: folder) }
-        // latency = 2·width/16 + (1 for adam, 3 for sgd), exactly.
         let table = try NumericTable(csv: "w,opt,latency\n16,adam,3\n32,adam,5\n64,sgd,11\n16,sgd,5\n128,adam,17\n")
         let (samples, inputs) = try table.samples(numeric: ["w"], categorical: ["opt"], target: "latency")
         try SavedCostModel(LinearCostModel.fit(samples), target: "latency", inputs: inputs)
             .write(to: folder.appendingPathComponent("latency.json"))
+        return folder
+    }
+
+    @Test func aKnownConstraintPredictsWithASavedModelOfTheParameters() throws {
+        let folder = try Self.folderWithLatencyModel()
+        defer { try? FileManager.default.removeItem(at: folder) }
         let file = try StudyFile.parse("""
             budget: 3
             parameters:
@@ -152,14 +158,8 @@ extension StudyFileTests {
     /// A further objective given as a saved cost model is known: predicted, never measured; the
     /// first objective cannot be, and a predictor program is for constraints.
     @Test func aKnownObjectiveIsASavedModelAfterTheMeasuredOne() throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("study-file-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.folderWithLatencyModel()
         defer { try? FileManager.default.removeItem(at: folder) }
-        // latency = 2·width/16 + (1 for adam, 3 for sgd), exactly.
-        let table = try NumericTable(csv: "w,opt,latency\n16,adam,3\n32,adam,5\n64,sgd,11\n16,sgd,5\n128,adam,17\n")
-        let (samples, inputs) = try table.samples(numeric: ["w"], categorical: ["opt"], target: "latency")
-        try SavedCostModel(LinearCostModel.fit(samples), target: "latency", inputs: inputs)
-            .write(to: folder.appendingPathComponent("latency.json"))
         let parameters = """
             parameters:
               - {name: width, type: powerOfTwo, low: 16, high: 512}
@@ -213,6 +213,12 @@ extension StudyFileTests {
 @Suite struct PredictorCommandTests {
     static let program = #"python3 -c "import json, sys; c = json.load(sys.stdin); print(json.dumps([x['width'] * (2 if x['kind'] == 'wide' else 1) for x in c]))""#
 
+    /// `count` canonical points of the space's unit cube (three columns), seeded.
+    static func points(_ count: Int, in space: SearchSpace, seed: UInt64) -> [[Double]] {
+        var generator = SeededGenerator(seed: seed)
+        return (0..<count).map { _ in space.canonicalize([generator.nextUniform(), generator.nextUniform(), generator.nextUniform()]) }
+    }
+
     static func file(_ predictor: String) throws -> StudyFile {
         try StudyFile.parse("""
             budget: 12
@@ -230,8 +236,7 @@ extension StudyFileTests {
         let constraint = try #require(file.constraints.first)
         #expect(constraint.isKnown && constraint.batchPredictor != nil)
         let region = KnownFeasibleRegion(space: file.space, constraints: file.constraints)
-        var generator = SeededGenerator(seed: 1)
-        let points = (0..<500).map { _ in file.space.canonicalize([generator.nextUniform(), generator.nextUniform(), generator.nextUniform()]) }
+        let points = Self.points(500, in: file.space, seed: 1)
         let batch = region.contains(points: points)
         let expected = points.map { point -> Bool in
             let configuration = file.space.decode(point)
@@ -278,8 +283,7 @@ extension StudyFileTests {
         let program = #"python3 -c "import json, sys; c = json.load(sys.stdin); print(json.dumps([float('nan') if x['kind'] == 'wide' else x['width'] for x in c]))""#
         let file = try Self.file(program)
         let region = KnownFeasibleRegion(space: file.space, constraints: file.constraints)
-        var generator = SeededGenerator(seed: 3)
-        let points = (0..<200).map { _ in file.space.canonicalize([generator.nextUniform(), generator.nextUniform(), generator.nextUniform()]) }
+        let points = Self.points(200, in: file.space, seed: 3)
         let inside = region.contains(points: points)
         let expected = points.map { point -> Bool in
             let configuration = file.space.decode(point)

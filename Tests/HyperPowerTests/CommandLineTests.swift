@@ -184,8 +184,7 @@ import Testing
 
     /// A six-trial study journal in a fresh folder, written by the library.
     static func shortJournal() async throws -> URL {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-journal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.temporaryFolder("hyperpower-journal")
         let url = folder.appendingPathComponent("study.jsonl")
         let optimizer = RandomSearch(space: OptimizerTests.square, seed: 3, storage: .journal(url), logger: quietLogger) {
             .success(objective: OptimizerTests.bowl($0))
@@ -200,8 +199,7 @@ extension CommandLineTests {
     /// command line, then loaded by the library.
     @Test(.timeLimit(.minutes(2)))
     func costModelReadsTextColumnsEncodesCategoriesAndSaves() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-cost-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.temporaryFolder("hyperpower-cost")
         defer { try? FileManager.default.removeItem(at: folder) }
         let csv = folder.appendingPathComponent("profile.csv")
         try SavedCostModelCSV.text.write(to: csv, atomically: true, encoding: .utf8)
@@ -248,8 +246,7 @@ extension CommandLineTests {
     /// resume that has nothing left to do.
     @Test(.timeLimit(.minutes(2)))
     func initThenRunAShellCommand() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-run-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.temporaryFolder("hyperpower-run")
         defer { try? FileManager.default.removeItem(at: folder) }
         let example = folder.appendingPathComponent("example.yaml")
         let (initStatus, initOutput, initErrors) = try await Self.run(["init", example.path])
@@ -297,12 +294,18 @@ extension CommandLineTests {
 }
 
 extension CommandLineTests {
+    /// A new folder under the temporary directory, named by `prefix` and a UUID.
+    static func temporaryFolder(_ prefix: String) throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("\(prefix)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     /// An observed constraint the command does not report counts as broken, and the trial's line
     /// says it was not reported (not that the bound was broken).
     @Test(.timeLimit(.minutes(5)))
     func anUnreportedConstraintIsNamedAsSuch() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-unreported-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.temporaryFolder("hyperpower-unreported")
         defer { try? FileManager.default.removeItem(at: folder) }
         let study = folder.appendingPathComponent("study.yaml")
         try """
@@ -335,8 +338,7 @@ extension CommandLineTests {
     /// ones among those in the journal, in the order of the first objective.
     @Test(.timeLimit(.minutes(5)))
     func runWithTwoObjectivesPrintsTheFront() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-front-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.temporaryFolder("hyperpower-front")
         defer { try? FileManager.default.removeItem(at: folder) }
         let study = folder.appendingPathComponent("study.yaml")
         try """
@@ -394,8 +396,7 @@ extension CommandLineTests {
     /// that was in flight, and ends with exactly the budget, each trial once.
     @Test(.timeLimit(.minutes(2)))
     func runResumesAfterKillNine() async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("hyperpower-kill-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.temporaryFolder("hyperpower-kill")
         defer { try? FileManager.default.removeItem(at: folder) }
         let study = folder.appendingPathComponent("study.yaml")
         try "parameters: [{name: x, type: real, low: 0, high: 1}]\nbudget: 8\nstorage: study.jsonl\n"
