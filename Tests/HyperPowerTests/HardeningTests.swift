@@ -57,7 +57,9 @@ import Testing
         #expect(told.measurements == ["loss": 0.3])
         #expect(told.outcome.objective == 0.3 && told.violatedConstraints == ["mem"])
         let second = try await study.ask()
-        try await study.tell(second.number, .success(objective: 0.2, measurements: ["mem": 1]))
+        // A duration that JSON cannot hold either is recorded as 0.
+        let secondTold = try await study.tell(second.number, .success(objective: 0.2, measurements: ["mem": 1]), evaluationSeconds: .nan)
+        #expect(secondTold.evaluationSeconds == 0)
         let reloaded = try await Study.load(from: FileJournalStorage(url: url, readOnly: true))
         let trials = await reloaded.trials
         #expect(trials.map(\.measurements) == [["loss": 0.3], ["mem": 1]])

@@ -301,7 +301,10 @@ extension Study {
     private func record(
         _ number: Int, outcome: TrialOutcome, measurements: [String: Double], evaluationSeconds: Double
     ) async throws(HyperPowerError) -> Trial {
-        try await recordOutcome(number, outcome: outcome, measurements: measurements, evaluationSeconds: evaluationSeconds).trial
+        // A duration that is not a finite non-negative number (a clock read wrong) is recorded as
+        // 0: the journal could not keep it, and every retry of the same tell would fail alike.
+        let seconds = evaluationSeconds.isFinite && evaluationSeconds >= 0 ? evaluationSeconds : 0
+        return try await recordOutcome(number, outcome: outcome, measurements: measurements, evaluationSeconds: seconds).trial
     }
 
     /// Records an outcome; `late` when another worker had completed the trial already.
