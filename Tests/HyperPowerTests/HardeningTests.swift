@@ -124,6 +124,31 @@ import Testing
         #expect(!result.paretoFront.isEmpty && result.paretoFront.allSatisfy { $0.objectiveValues["energy"] != nil })
     }
 
+    /// An enqueued configuration is not gated, so its known constraint's predictor may fail on
+    /// it: the suggestion is journaled without that prediction (JSON has no NaN; before, every
+    /// ask failed on the same queued configuration and the study could not go on), and the
+    /// trial counts as breaking the constraint.
+    @Test func anEnqueuedConfigurationWhosePredictorFailsIsJournaled() async throws {
+        struct Unpredictable: Error {}
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("enqueued-nan-\(UUID()).jsonl")
+        defer { try? FileManager.default.removeItem(at: url) }
+        let constraint = Constraint.known("latency", atMost: 1) { config in
+            guard config.double("x") < 0.9 else { throw Unpredictable() }
+            return config.double("x")
+        }
+        let study = Study(space: OptimizerTests.square, constraints: [constraint], sampler: RandomSampler(seed: 2),
+                          storage: FileJournalStorage(url: url), seed: 2, logger: quietLogger)
+        try await study.enqueue(Configuration(["x": .real(0.95), "y": .real(0.5)]))
+        let first = try await study.ask()
+        #expect(first.configuration.double("x") == 0.95 && first.predictions["latency"] == nil)
+        let trial = try await study.tell(first.number, .success(objective: 1))
+        #expect(trial.violatedConstraints == ["latency"])
+        let second = try await study.ask()
+        try await study.tell(second.number, .success(objective: 2))
+        let reloaded = try await Study.load(from: FileJournalStorage(url: url, readOnly: true))
+        #expect(await reloaded.trials.count == 2)
+    }
+
     /// The constrained GP sampler used directly for a front it cannot search (four measured
     /// objectives here) says so, once, and names the sampler that can; the sampler
     /// `forObjectives` gives for them (ParEGO) does not.

@@ -411,9 +411,12 @@ extension Study {
     static func newRecordID() -> String { UUID().uuidString }
 
     /// The known constraints' predictions for a configuration, and the known objectives' under
-    /// their names (a constraint of the same name keeps its own).
+    /// their names (a constraint of the same name keeps its own). A predictor that failed or
+    /// answered NaN or ±∞ (possible for an enqueued configuration, which no gate tested) gives
+    /// no prediction: the journal keeps finite numbers only, and a known constraint without one
+    /// counts as broken.
     func predictions(for configuration: Configuration) -> [String: Double] {
-        var predictions = region.predictions(for: configuration)
+        var predictions = region.predictions(for: configuration).filter { $0.value.isFinite }
         for objective in objectives where objective.isKnown && predictions[objective.name] == nil {
             if let value = objective.prediction(for: configuration) { predictions[objective.name] = value }
         }
