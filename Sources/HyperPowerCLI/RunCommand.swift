@@ -96,6 +96,8 @@ struct RunCommand: AsyncParsableCommand {
         let further = file.objectives.dropFirst().map(\.name)
         let rest = measured + metered.filter { !measured.contains($0) }
         let shown = further + rest.filter { !further.contains($0) }
+        // Open the study first: a journal of another study is refused before anything is said.
+        do { _ = try await study.completedTrialCount() } catch { throw CommandFailure("\(error)") }
         print("\(study.storage.location): \(file.budget) evaluations of `\(command.joined(separator: " "))`, \(workers) at a time")
 
         // The share of the space the known constraints admit, once per study: the report and the
