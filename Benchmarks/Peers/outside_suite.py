@@ -36,9 +36,16 @@ def run_hyperpower(binary, name, seed, work, initial_design=None):
     bounds, budget, _, _, constraints = PROBLEMS[name]
     log = os.path.join(work, f"{name}-{seed}.jsonl")
     study = os.path.join(work, f"{name}-{seed}.yaml")
-    parameters = "\n".join(
-        f"  - {{name: x{i + 1}, type: categorical, choices: [{', '.join(f'c{k}' for k in range(b[1]))}]}}" if b[0] == "categorical"
-        else f"  - {{name: x{i + 1}, type: real, low: {b[0]}, high: {b[1]}}}" for i, b in enumerate(bounds))
+    def declared(i, b):
+        kind = b[0] if isinstance(b[0], str) else "real"
+        if kind == "categorical":
+            return f"  - {{name: x{i + 1}, type: categorical, choices: [{', '.join(f'c{k}' for k in range(b[1]))}]}}"
+        if kind == "log":
+            return f"  - {{name: x{i + 1}, type: real, low: {b[1]}, high: {b[2]}, log: true}}"
+        if kind in ("integer", "powerOfTwo"):
+            return f"  - {{name: x{i + 1}, type: {kind}, low: {b[1]}, high: {b[2]}}}"
+        return f"  - {{name: x{i + 1}, type: real, low: {b[0]}, high: {b[1]}}}"
+    parameters = "\n".join(declared(i, b) for i, b in enumerate(bounds))
     text = f"objective:\n  name: value\n  direction: minimize\nparameters:\n{parameters}\n"
     if constraints:
         text += "constraints:\n" + "\n".join(f"  - {{name: {n}, atMost: {b}}}" for n, b in constraints) + "\n"
@@ -60,9 +67,21 @@ def run_optuna(name, seed, method):
     rows = []
 
     def objective(trial):
-        x = [trial.suggest_categorical(f"x{i + 1}", list(range(b[1]))) if b[0] == "categorical"
-             else trial.suggest_float(f"x{i + 1}", b[0], b[1]) for i, b in enumerate(bounds)]
+        def suggested(i, b):
+            name = f"x{i + 1}"
+            if b[0] == "categorical":
+                return trial.suggest_categorical(name, list(range(b[1])))
+            if b[0] == "log":
+                return trial.suggest_float(name, b[1], b[2], log=True)
+            if b[0] == "integer":
+                return trial.suggest_int(name, b[1], b[2])
+            if b[0] == "powerOfTwo":
+                return 2 ** trial.suggest_int(name, b[1].bit_length() - 1, b[2].bit_length() - 1)
+            return trial.suggest_float(name, b[0], b[1])
+        x = [suggested(i, b) for i, b in enumerate(bounds)]
         value, measured = function(x)
+        if value != value:  # a diverged run: Optuna records NaN as a failed trial
+            return value
         rows.append({"value": value, "constraints": measured})
         trial.set_user_attr("c", [measured[n] - b for n, b in constraints])
         return value

@@ -12,8 +12,11 @@ name = args[args.index("--problem") + 1]
 bounds = PROBLEMS[name][0]
 raw = [args[args.index(f"--x{i + 1}") + 1] for i in range(len(bounds))]
 # A categorical's choice arrives as its name, "c<index>".
-x = [int(v[1:]) if b[0] == "categorical" else float(v) for v, b in zip(raw, bounds)]
+x = [int(v[1:]) if b[0] == "categorical" else int(float(v)) if b[0] in ("integer", "powerOfTwo") else float(v)
+     for v, b in zip(raw, bounds)]
 value, constraints = PROBLEMS[name][3](x)
+if value != value:  # NaN: a diverged run, which fails (exit status 1) as a real trainer's would
+    sys.exit(1)
 with open(os.environ["OUTSIDE_LOG"], "a") as log:
     log.write(json.dumps({"x": x, "value": value, "constraints": constraints}) + "\n")
 print(json.dumps({"value": value, **constraints}))

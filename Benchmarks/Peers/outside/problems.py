@@ -1,8 +1,9 @@
 """Problems outside `Sources/BenchmarkProblems`, for checking defaults on classes the suite was
 not tuned on (see outside_suite.py). Each: bounds, budget, optimum (None when not known in closed
 form), a function of the coordinates returning (value, {constraint: value}), and the observed
-constraints as (name, upper bound). A bound is (low, high) for a real parameter or
-("categorical", n) for one of n unordered choices, whose coordinate is the choice's index."""
+constraints as (name, upper bound). A bound is (low, high) for a real parameter,
+("categorical", n) for one of n unordered choices, whose coordinate is the choice's index, or
+("log", low, high), ("integer", low, high), ("powerOfTwo", low, high)."""
 import math
 import random
 
@@ -133,6 +134,21 @@ def ackley_cc(v):
     return ackley(z) / 3
 
 
+def mlp_surrogate(v):
+    """A hyper-parameter search's shape (synthetic, not measured): learning rate (log), batch size
+    (a power of two), layers (integer), activation (relu, gelu, tanh), dropout, weight decay (log)
+    and optimiser (sgd, adam). The best learning rate depends on the optimiser and grows as √batch;
+    tanh wants fewer layers; a learning rate too large for the batch diverges (NaN: a failed run).
+    Optimum 0.07: gelu, 4 layers, dropout 0.2, weight decay 1e-4, the optimiser's best rate."""
+    lr, batch, layers, activation, dropout, decay, optimiser = v
+    if lr * 64 / batch > 0.5:
+        return float("nan")
+    best = (0.05 if optimiser == 0 else 0.002) * math.sqrt(batch / 64)
+    loss = 0.08 + 0.15 * (math.log10(lr) - math.log10(best)) ** 2 + [0.0, -0.01, 0.03][activation]
+    loss += 0.02 * (layers - (2 if activation == 2 else 4)) ** 2 / 4
+    return loss + 0.3 * (dropout - 0.2) ** 2 + 0.02 * abs(math.log10(decay) + 4)
+
+
 PROBLEMS = {
     # Rosenbrock's valley, unconstrained, 4-D (f* = 0 at 1).
     "rosenbrock4": ([(-5, 10)] * 4, 60, 0.0, lambda x: (rosenbrock(x), {}), []),
@@ -175,6 +191,10 @@ PROBLEMS = {
     "func3c": ([("categorical", 3), ("categorical", 5), ("categorical", 4), (-1, 1), (-1, 1)], 60, -0.7221399,
                lambda x: (func3c(x), {}), []),
     "ackley-cc": ([("categorical", 17)] * 5 + [(-1, 1)] * 5, 100, 0.0, lambda x: (ackley_cc(x), {}), []),
+    # A typed hyper-parameter space ("log", "integer", "powerOfTwo" parameters too) with a region
+    # where runs diverge (the command exits 1; Optuna's objective returns NaN).
+    "mlp-surrogate": ([("log", 1e-5, 1.0), ("powerOfTwo", 16, 512), ("integer", 1, 8), ("categorical", 3), (0, 0.8),
+                       ("log", 1e-6, 1e-2), ("categorical", 2)], 40, 0.07, lambda x: (mlp_surrogate(x), {}), []),
 }
 
 # Where the optima above are attained: `python3 problems.py` checks each stated optimum.
@@ -186,6 +206,7 @@ OPTIMIZERS = {
     "ackley20": [0.0] * 20,
     "func2c": [1, 1, 0.0898420 / 2, -0.7126564 / 2], "func3c": [1, 1, 0, 0.0898420 / 2, -0.7126564 / 2],
     "ackley-cc": [8] * 5 + [0.0] * 5,
+    "mlp-surrogate": [0.002, 64, 4, 1, 0.2, 1e-4, 1],
 }
 
 if __name__ == "__main__":
