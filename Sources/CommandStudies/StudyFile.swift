@@ -207,6 +207,9 @@ public struct StudyFile: Sendable {
             case let other: throw Problem(key: "\(key).direction", reason: "'\(other)' is not minimize or maximize")
             }
             if predictor != nil {
+                // The known-cost acquisition asks for the costs at every gradient step of its
+                // refinement: a program would start a process per step (measured: 20 evaluations
+                // with a real parameter did not finish in 10 minutes).
                 throw Problem(key: "\(key).predictor", reason: """
                     a predictor program is for constraints; give a known objective as a saved cost model \
                     (hyperpower cost-model … --save, then model: FILE)

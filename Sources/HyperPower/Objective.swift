@@ -41,14 +41,40 @@ public struct Objective: Sendable, Codable, Equatable, Hashable {
         self.predictor = predictor
     }
 
+    /// For a known objective predicted in batches (a program run once per batch of candidates,
+    /// as ``Constraint/known(_:bound:direction:batchPredictedBy:)``): its values for
+    /// configurations, in their order.
+    public private(set) var batchPredictor: (@Sendable ([Configuration]) throws -> [Double])?
+
+    /// A known objective predicted in batches: `predictor` gives the values of many
+    /// configurations at once (the sampler asks for all its candidates together).
+    public init(
+        _ name: String, _ direction: OptimizationDirection, batchPredictedBy predictor: @escaping @Sendable ([Configuration]) throws -> [Double]
+    ) {
+        self.name = name
+        self.direction = direction
+        self.batchPredictor = predictor
+    }
+
     /// Whether the objective's value is predicted rather than measured.
-    public var isKnown: Bool { predictor != nil }
+    public var isKnown: Bool { predictor != nil || batchPredictor != nil }
 
     /// The known objective's prediction for a configuration, or `nil` for a measured one or a
     /// predictor that throws or returns a value that is not finite.
     public func prediction(for configuration: Configuration) -> Double? {
+        if predictor == nil, batchPredictor != nil { return predictions(for: [configuration])[0] }
         guard let predictor, let value = try? predictor(configuration), value.isFinite else { return nil }
         return value
+    }
+
+    /// ``prediction(for:)`` for many configurations: one call of a batch predictor (a batch that
+    /// fails, or answers with the wrong count, predicts none of them).
+    public func predictions(for configurations: [Configuration]) -> [Double?] {
+        guard predictor == nil, let batchPredictor else { return configurations.map(prediction(for:)) }
+        guard !configurations.isEmpty, let values = try? batchPredictor(configurations), values.count == configurations.count else {
+            return configurations.map { _ in nil }
+        }
+        return values.map { $0.isFinite ? $0 : nil }
     }
 
     enum CodingKeys: String, CodingKey { case name, direction }

@@ -85,6 +85,31 @@ import Testing
         #expect(!result.paretoFront.isEmpty)
     }
 
+    /// A known objective predicted in batches (a program run once per batch) is asked for the
+    /// candidates together, and the study runs exactly as with the same costs one by one.
+    @Test func aBatchPredictedObjectiveRunsAsThePerConfigurationOne() async throws {
+        final class Batches: @unchecked Sendable {
+            let lock = NSLock()
+            var sizes: [Int] = []
+            func record(_ size: Int) { lock.withLock { sizes.append(size) } }
+        }
+        let batches = Batches()
+        let batched = Objective("cost", .minimize) { (configurations: [Configuration]) in
+            batches.record(configurations.count)
+            return configurations.map(Self.cost)
+        }
+        var runs: [SearchResult] = []
+        for cost in [Objective.minimize("cost", predictedBy: Self.cost), batched] {
+            let optimizer = BayesianOptimizer(
+                space: Self.space, objectives: [.minimize("error"), cost], seed: 3, logger: quietLogger
+            ) { config in .success(objective: Self.error(config)) }
+            runs.append(try await optimizer.run(budget: .evaluations(14)))
+        }
+        #expect(runs[1].trials.map(\.configuration) == runs[0].trials.map(\.configuration))
+        #expect(runs[1].trials.map { $0.objectiveValues["cost"] } == runs[0].trials.map { $0.objectiveValues["cost"] })
+        #expect((batches.sizes.max() ?? 0) > 100, "the candidates are predicted together: \(batches.sizes.max() ?? 0)")
+    }
+
     @Test func aKnownFirstObjectiveIsRefused() async {
         let optimizer = BayesianOptimizer(
             space: Self.space, objectives: [.minimize("cost", predictedBy: Self.cost), .minimize("error")], seed: 1,

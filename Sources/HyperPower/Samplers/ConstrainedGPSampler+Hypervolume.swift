@@ -128,7 +128,17 @@ extension ConstrainedGPSampler {
         }
         let space = context.space
         return KnownCostHypervolume(front: front, reference: reference) { points in
-            (0..<points.rows).map { predictedCosts(of: space.decode(points.row($0)), known: known) }
+            // One call per known objective for all the points (a batch predictor runs once).
+            let configurations = (0..<points.rows).map { space.decode(points.row($0)) }
+            let values = known.map { $0.predictions(for: configurations) }
+            return configurations.indices.map { i -> [Double]? in
+                var costs: [Double] = []
+                for (objective, predicted) in zip(known, values) {
+                    guard let value = predicted[i] else { return nil }
+                    costs.append(objective.minimized(value))
+                }
+                return costs
+            }
         }
     }
 
