@@ -242,9 +242,9 @@ public struct CommandObjective: Sendable {
         return object.compactMapValues(\.number)
     }
 
-    /// The decoder of result objects: JSON5, so that the `NaN`, `Infinity` and `-Infinity` that
-    /// Python's `json.dumps` writes for a diverged loss are read as such (and named in the
-    /// trial's failure) instead of making the line no JSON at all.
+    /// The decoder of what programs print (result objects, predictors' arrays): JSON5, so that
+    /// the `NaN`, `Infinity` and `-Infinity` that Python's `json.dumps` writes for a diverged loss
+    /// are read as such (and named in the trial's failure) instead of making the line no JSON at all.
     static func resultDecoder() -> JSONDecoder {
         let decoder = JSONDecoder()
         decoder.allowsJSON5 = true

@@ -83,11 +83,10 @@ public final class PredictorCommand: Sendable {
                 + (tail.isEmpty ? "" : ": \(tail)"))
         }
         let data = (try? Data(contentsOf: output)) ?? Data()
-        // JSON5: a predictor in Python writes NaN for a configuration it cannot predict (the gate
-        // then keeps that configuration out) without spoiling the others.
-        let decoder = JSONDecoder()
-        decoder.allowsJSON5 = true
-        guard let values = try? decoder.decode([Double].self, from: data), values.count == configurations.count else {
+        // Read as a command's result is (JSON5): a predictor in Python writes NaN for a
+        // configuration it cannot predict (the gate keeps that one out) without spoiling the others.
+        guard let values = try? CommandObjective.resultDecoder().decode([Double].self, from: data),
+              values.count == configurations.count else {
             throw Failure(description: "the predictor `\(commandLine)` did not print a JSON array of \(configurations.count) numbers")
         }
         return values

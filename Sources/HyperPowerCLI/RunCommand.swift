@@ -104,7 +104,6 @@ struct RunCommand: AsyncParsableCommand {
         // dashboard show it (they have no predictors).
         if !file.constraints.filter(\.isKnown).isEmpty {
             do {
-                _ = try await study.completedTrialCount()
                 if await study.attributes[Study.admittedSharesAttribute] == nil { try await study.recordAdmittedShares() }
             } catch { throw CommandFailure("\(error)") }
         }
@@ -152,17 +151,19 @@ struct RunCommand: AsyncParsableCommand {
         var lines = ["Pareto front: \(front.count) trial\(front.count == 1 ? "" : "s") (\(objectives.map { "\($0.name) \($0.direction == .minimize ? "↓" : "↑")" }.joined(separator: ", ")))"]
         for trial in sorted {
             let values = objectives.map { "\($0.name) \(trial.objectiveValues[$0.name]!)" }.joined(separator: "  ")
-            let configuration = trial.configuration.parameterNames
-                .map { "\($0)=\(StudyReport.format(trial.configuration[$0]!))" }.joined(separator: " ")
-            lines.append("  trial \(trial.number)  \(values)  [\(configuration)]")
+            lines.append("  trial \(trial.number)  \(values)  [\(configurationText(trial.configuration))]")
         }
         return lines.joined(separator: "\n")
     }
 
+    /// `name=value` for each parameter, values shortened for a line.
+    static func configurationText(_ configuration: Configuration) -> String {
+        configuration.parameterNames.map { "\($0)=\(StudyReport.format(configuration[$0]!))" }.joined(separator: " ")
+    }
+
     static func progressLine(_ trial: Trial, objective: String, measured: [String]) -> String {
         let seconds = String(format: "%6.1f s", trial.evaluationSeconds)
-        let configuration = trial.configuration.parameterNames
-            .map { "\($0)=\(StudyReport.format(trial.configuration[$0]!))" }.joined(separator: " ")
+        let configuration = configurationText(trial.configuration)
         switch trial.outcome {
         case let .success(value):
             // A known objective's value is its prediction, among the trial's objective values.

@@ -112,9 +112,9 @@ extension ConstrainedGPSampler {
         var front = Pareto.nondominated(rows).map { rows[$0] }
         let known = Array(objectives.dropFirst())
         // Pending configurations: at the fantasy-conditioned model's mean (kriging believer).
-        let pending = context.pending.compactMap { configuration -> ([Double], [Double])? in
-            guard let point = try? context.space.encode(configuration),
-                  let costs = predictedCosts(of: configuration, known: known) else { return nil }
+        let pending = zip(context.pending, predictedCosts(of: context.pending, known: known)).compactMap {
+            configuration, costs -> ([Double], [Double])? in
+            guard let point = try? context.space.encode(configuration), let costs else { return nil }
             return (point, costs)
         }
         if !pending.isEmpty {
@@ -128,28 +128,22 @@ extension ConstrainedGPSampler {
         }
         let space = context.space
         return KnownCostHypervolume(front: front, reference: reference) { points in
-            // One call per known objective for all the points (a batch predictor runs once).
-            let configurations = (0..<points.rows).map { space.decode(points.row($0)) }
-            let values = known.map { $0.predictions(for: configurations) }
-            return configurations.indices.map { i -> [Double]? in
-                var costs: [Double] = []
-                for (objective, predicted) in zip(known, values) {
-                    guard let value = predicted[i] else { return nil }
-                    costs.append(objective.minimized(value))
-                }
-                return costs
-            }
+            predictedCosts(of: (0..<points.rows).map { space.decode(points.row($0)) }, known: known)
         }
     }
 
-    /// The known objectives' predictions for a configuration, minimised; `nil` if one fails.
-    static func predictedCosts(of configuration: Configuration, known: [Objective]) -> [Double]? {
-        var costs: [Double] = []
-        for objective in known {
-            guard let value = objective.prediction(for: configuration) else { return nil }
-            costs.append(objective.minimized(value))
+    /// The known objectives' predictions for each configuration, minimised; `nil` where one
+    /// fails. One call per known objective for all of them (a batch predictor runs once).
+    static func predictedCosts(of configurations: [Configuration], known: [Objective]) -> [[Double]?] {
+        let values = known.map { $0.predictions(for: configurations) }
+        return configurations.indices.map { i -> [Double]? in
+            var costs: [Double] = []
+            for (objective, predicted) in zip(known, values) {
+                guard let value = predicted[i] else { return nil }
+                costs.append(objective.minimized(value))
+            }
+            return costs
         }
-        return costs
     }
 
     /// The hypervolume's reference for minimised rows: a tenth of each column's range beyond
